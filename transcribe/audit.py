@@ -1,0 +1,89 @@
+"""The append-only, hash-chained audit log of a session (``audit.jsonl``).
+
+Each line is a JSON object ``{"seq", "time", "event", "data", "prev"}`` where ``prev`` is the sha256 of the
+previous line's bytes (64 zeros for the first line). Changing, removing or reordering any line breaks the chain,
+and the manifest records the hash of the last line, so truncating the log is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    time: str
+    event: str
+    data: Mapping[str, Any]
+    prev: str
+
+
+def line_hash(line: bytes) -> str:
+    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+
+
+def _lines(path: Path) -> list[bytes]:
+    if not path.exists():
+        return []
+    return [line for line in path.read_bytes().split(b"\n") if line]
+
+
+def head_hash(path: Path) -> str:
+    """The sha256 of the last line, or the genesis hash for an empty log."""
+    lines = _lines(path)
+    return line_hash(lines[-1]) if lines else GENESIS
+
+
+def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
+    """Append one event, flushed to disk; returns the new head hash."""
+    lines = _lines(path)
+    record = {
+        "seq": len(lines) + 1,
+        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "event": event,
+        "data": dict(data),
+        "prev": line_hash(lines[-1]) if lines else GENESIS,
+    }
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    with open(path, "ab") as handle:
+        handle.write(line + b"\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return line_hash(line)
+
+
+def read_events(path: Path) -> list[AuditEvent]:
+    events = []
+    for line in _lines(path):
+        record = json.loads(line)
+        events.append(AuditEvent(record["seq"], record["time"], record["event"], record["data"], record["prev"]))
+    return events
+
+
+def chain_problems(path: Path) -> list[str]:
+    """Every break in the hash chain, as human-readable lines (empty when the log is intact)."""
+    problems: list[str] = []
+    previous = GENESIS
+    for number, line in enumerate(_lines(path), start=1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            problems.append(f"audit.jsonl line {number} is not valid JSON")
+            previous = line_hash(line)
+            continue
+        if record.get("prev") != previous:
+            problems.append(f"audit.jsonl line {number} does not follow line {number - 1} (hash chain broken)")
+        if record.get("seq") != number:
+            problems.append(f"audit.jsonl line {number} has sequence number {record.get('seq')}")
+        previous = line_hash(line)
+    return problems

@@ -1,0 +1,27 @@
+"""The one progress hook of notulist.
+
+Library code never prints. Long-running stages report through a ``ProgressHook``: a callable taking a
+``Progress`` event. The CLI turns these into a progress bar; tests and other callers may collect or ignore them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """``done`` of ``total`` units of work in ``stage``; ``unit`` names what is counted ("s" = audio seconds)."""
+
+    stage: str
+    done: float
+    total: float
+    unit: str = "s"
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+def no_progress(_: Progress) -> None:
+    """A hook that ignores every event."""
