@@ -18,6 +18,9 @@ from transcribe.errors import NotulistError
 COMMANDS = (
     "cli.cmd_transcribe",
     "cli.cmd_verify",
+    "cli.cmd_report",
+    "cli.cmd_summarize",
+    "cli.cmd_glossary",
 )
 
 

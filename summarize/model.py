@@ -1,9 +1,10 @@
 """The summary data model and its JSON form (``summary.json``).
 
 ``{"method", "model", "points": [{"kind", "text", "segment_ids", "owner", "due", "supported", "support"}],
-"source_transparency"}``. Every point cites the transcript segments it came from; ``support`` (0..1) says how
-well those segments support it and ``supported`` whether that is enough. ``source_transparency`` is the share of
-supported points.
+"source_transparency", "problems"}``. Every point cites the transcript segments it came from; ``support`` (0..1)
+says how well those segments support it and ``supported`` whether that is enough. ``source_transparency`` is the
+share of supported points. ``problems`` lists what went wrong while summarising (a model that timed out, refused,
+answered malformed JSON or cited segments that do not exist), one plain sentence each, so the report can say so.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Summary:
     points: tuple[SummaryPoint, ...]
     method: str  # "extractive", "llm-http", "llm-gguf", "llm-hf"
     model: str | None = None
+    problems: tuple[str, ...] = ()
 
     @property
     def source_transparency(self) -> float:
@@ -57,6 +59,7 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
             for p in summary.points
         ],
         "source_transparency": round(summary.source_transparency, 4),
+        "problems": list(summary.problems),
     }
 
 
@@ -76,4 +79,5 @@ def summary_from_dict(data: Mapping[str, Any]) -> Summary:
         ),
         method=str(data.get("method", "")),
         model=data.get("model"),
+        problems=tuple(str(p) for p in data.get("problems", ())),
     )

@@ -8,6 +8,7 @@ that is archived and hashed.
 
 from __future__ import annotations
 
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +86,12 @@ def archive_flac(source: Path, target: Path, accept_truncated: bool = False) -> 
                 out_stream = output.add_stream("flac", rate=rate, layout=layout)
                 out_stream.codec_context.format = sample_format
                 if bits == 24:
-                    out_stream.codec_context.bits_per_raw_sample = 24
-                for frame in _frames(container, stream, source):
+                    out_stream.codec_context.options = {"bits_per_raw_sample": "24"}
+                decode_error: str | None = None
+                for frame in _frames(container, stream):
+                    if isinstance(frame, str):
+                        decode_error = frame
+                        break
                     for converted in resampler.resample(frame):
                         samples += converted.samples
                         converted.pts = None
@@ -103,16 +108,22 @@ def archive_flac(source: Path, target: Path, accept_truncated: bool = False) -> 
             raise AudioError(f"cannot write the archive copy of {source.name} ({exc})") from exc
     duration = samples / rate
     if samples == 0:
+        if decode_error:
+            raise AudioError(f"{source} is damaged and cannot be decoded ({decode_error}): use an undamaged copy")
         raise AudioError(f"{source} contains no audio samples: the recording is empty; use the original file")
-    if declared and not accept_truncated and declared - duration > max(TRUNCATION_TOLERANCE_S, 0.02 * declared):
+    declared = _wav_declared_duration(source) or declared
+    short = declared is not None and declared - duration > max(TRUNCATION_TOLERANCE_S, 0.02 * declared)
+    if (short or decode_error) and not accept_truncated:
+        what = f"it declares {declared:.1f} s but only" if short else f"decoding stopped ({decode_error}) after"
         raise AudioError(
-            f"{source} is truncated: it declares {declared:.1f} s but only {duration:.1f} s can be decoded; "
+            f"{source} is truncated or damaged: {what} {duration:.1f} s can be decoded; "
             "use the complete file, or pass --accept-truncated to transcribe what is there"
         )
     return ArchivedAudio(rate, channels, duration, bits, source_format, declared)
 
 
-def _frames(container, stream, source: Path):
+def _frames(container, stream):
+    """Decoded frames; a decoding error ends the stream with a string saying what went wrong."""
     import av
 
     try:
@@ -120,9 +131,16 @@ def _frames(container, stream, source: Path):
     except av.error.EOFError:
         return
     except av.error.FFmpegError as exc:
-        raise AudioError(
-            f"{source} is damaged and cannot be decoded ({exc.__class__.__name__}): use an undamaged copy"
-        ) from exc
+        yield f"{exc.__class__.__name__}: {exc.strerror or exc}"
+
+
+def _wav_declared_duration(path: Path) -> float | None:
+    """The duration a PCM WAV header declares (FFmpeg trusts the file size instead, hiding truncation)."""
+    try:
+        with wave.open(str(path), "rb") as handle:
+            return handle.getnframes() / handle.getframerate()
+    except (wave.Error, EOFError, OSError, ZeroDivisionError):
+        return None
 
 
 def load_for_recognition(path: Path) -> np.ndarray:

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
     lines = _lines(path)
     record = {
         "seq": len(lines) + 1,
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "event": event,
         "data": dict(data),
         "prev": line_hash(lines[-1]) if lines else GENESIS,

@@ -1,0 +1,128 @@
+"""Speech recognition with faster-whisper (CTranslate2), batched over voice-activity windows.
+
+One ``WhisperModel`` per process is shared (loading is cheap, but live mode and the final pass reuse it). The
+recogniser transcribes the windows built by ``transcribe.vad.recognition_windows`` with faster-whisper's
+``BatchedInferencePipeline`` (``clip_timestamps``), so voice activity is detected once per recording and reused
+for diarization and the hallucination flags.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from transcribe.audio import SAMPLE_RATE
+from transcribe.model import Segment, Word, segment_id
+from transcribe.progress import Progress, ProgressHook
+from transcribe.vad import Region
+from transcribe.whisper_model import DeviceChoice, ModelSpec, load_whisper
+
+log = logging.getLogger(__name__)
+
+
+class Recognizer(Protocol):
+    def recognize(self, audio: np.ndarray, windows: Sequence[Region], progress: ProgressHook) -> tuple[Segment, ...]:
+        """Segments (with words) for the speech in ``windows`` of 16 kHz mono ``audio``, in time order."""
+        ...
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    language: str = "nl"
+    beam_size: int = 5
+    batch_size: int = 8
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    max_line_s: float = 12.0  # longer sentences are cut at their longest pause
+
+
+_MODELS: dict[tuple[str, str, str, int], object] = {}
+
+
+def shared_model(spec: ModelSpec, choice: DeviceChoice, cpu_threads: int = 0):  # -> WhisperModel
+    """Load a model once per process and share it."""
+    key = (str(spec.path), choice.device, choice.compute_type, cpu_threads)
+    if key not in _MODELS:
+        _MODELS[key] = load_whisper(spec, choice, cpu_threads=cpu_threads)
+    return _MODELS[key]
+
+
+class FasterWhisperRecognizer:
+    def __init__(self, model, settings: RecognizerSettings = RecognizerSettings()) -> None:
+        from faster_whisper import BatchedInferencePipeline
+
+        self.settings = settings
+        self.pipeline = BatchedInferencePipeline(model=model)
+
+    def recognize(self, audio: np.ndarray, windows: Sequence[Region], progress: ProgressHook) -> tuple[Segment, ...]:
+        duration = len(audio) / SAMPLE_RATE
+        if not windows:
+            progress(Progress("recognize", duration, duration))
+            return ()
+        clips = [{"start": start, "end": min(end, duration)} for start, end in windows]
+        settings = self.settings
+        raw_segments, _info = self.pipeline.transcribe(
+            audio,
+            language=settings.language,
+            beam_size=settings.beam_size,
+            batch_size=settings.batch_size,
+            word_timestamps=True,
+            vad_filter=False,
+            clip_timestamps=clips,
+            initial_prompt=settings.initial_prompt,
+            hotwords=settings.hotwords,
+        )
+        segments: list[Segment] = []
+        for raw in raw_segments:
+            words = tuple(
+                Word(start=float(w.start), end=float(w.end), text=w.word.strip(), probability=float(w.probability))
+                for w in (raw.words or ())
+                if w.word.strip()
+            )
+            for piece in split_sentences(words, settings.max_line_s):
+                segments.append(
+                    Segment(
+                        id=segment_id(len(segments)),
+                        start=piece[0].start,
+                        end=piece[-1].end,
+                        text=" ".join(w.text for w in piece),
+                        words=piece,
+                        avg_logprob=float(raw.avg_logprob),
+                        no_speech_prob=float(raw.no_speech_prob),
+                        compression_ratio=float(raw.compression_ratio),
+                    )
+                )
+            progress(Progress("recognize", min(float(raw.end), duration), duration))
+        progress(Progress("recognize", duration, duration))
+        segments.sort(key=lambda s: (s.start, s.end))
+        return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
+
+
+SENTENCE_END = (".", "?", "!", "…")
+PAUSE_SPLIT_S = 1.0
+
+
+def split_sentences(words: Sequence[Word], max_line_s: float = 12.0) -> list[tuple[Word, ...]]:
+    """Cut a recognition window's words into transcript lines: at sentence ends, at pauses of a second or more,
+    and (for run-on text) at the longest pause of any line longer than ``max_line_s``."""
+    lines: list[list[Word]] = [[]]
+    for i, word in enumerate(words):
+        if lines[-1] and word.start - lines[-1][-1].end >= PAUSE_SPLIT_S:
+            lines.append([])
+        lines[-1].append(word)
+        if word.text.endswith(SENTENCE_END) and i + 1 < len(words):
+            lines.append([])
+    result: list[tuple[Word, ...]] = []
+    pending = [line for line in lines if line]
+    while pending:
+        line = pending.pop(0)
+        if line[-1].end - line[0].start <= max_line_s or len(line) < 2:
+            result.append(tuple(line))
+            continue
+        cut = max(range(1, len(line)), key=lambda k: (line[k].start - line[k - 1].end, -abs(k - len(line) / 2)))
+        pending[:0] = [line[:cut], line[cut:]]
+    return result
