@@ -1,0 +1,215 @@
+"""Recall and precision of the minutes against hand-labelled decisions and action items.
+
+For each synthetic recording with labels (``tests/data/NAME.minutes.json``) the extractive summariser runs on the
+reference text (``tests/data/NAME.ref.tsv``) and on ASR transcripts of it (the pipeline's fixture
+``tests/data/NAME.transcript.json`` when present, and ``NAME.asr_refspeakers.transcript.json``: plain Whisper
+base with reference speakers). Printed per transcript:
+
+- recall: required decisions/actions found (a point of the same kind citing a segment that overlaps the labelled
+  line in time);
+- owner: found actions whose owner is the right speaker (the reference speaker mapped onto the transcript's
+  speaker labels by time overlap); due: found items whose deadline matches what was said;
+- precision: decision/action points that match a labelled item (required or optional);
+- citations: every cited segment exists; transparency: the share of points the citation checker supports;
+- time: wall time of the summariser (ms).
+
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/summary_recall.py``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from summarize.model import Summary  # noqa: E402
+from transcribe.model import Segment, Transcript, segment_id, transcript_from_dict  # noqa: E402
+
+# heldout_teamoverleg: a text written after the rules were developed (no audio, so reference text only).
+RECORDINGS = ("overleg_dpia", "interview_fiod", "heldout_teamoverleg")
+
+
+def load_reference(path: Path) -> Transcript:
+    """A reference ``.ref.tsv`` (start, end, speaker, text) as a transcript, one segment per row."""
+    segments = []
+    for index, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        start, end, speaker, text = line.split("\t", 3)
+        segments.append(Segment(segment_id(index), float(start), float(end), text, speaker=speaker))
+    return Transcript("nl", segments[-1].end if segments else 0.0, tuple(segments))
+
+
+def load_labels(path: Path) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text(encoding="utf-8"))["items"])
+
+
+def speaker_map(reference: Transcript, transcript: Transcript) -> dict[str, str | None]:
+    """Each reference speaker -> the transcript speaker label that overlaps it most in time."""
+    overlap: dict[str, dict[str | None, float]] = defaultdict(lambda: defaultdict(float))
+    for ref in reference.segments:
+        for seg in transcript.segments:
+            shared = min(ref.end, seg.end) - max(ref.start, seg.start)
+            if shared > 0:
+                overlap[ref.speaker or ""][seg.speaker] += shared
+    return {ref: max(by, key=by.__getitem__) for ref, by in overlap.items() if by}
+
+
+def _overlaps(segment: Segment, rows: list[Segment], min_s: float = 0.3) -> bool:
+    return any(min(segment.end, r.end) - max(segment.start, r.start) >= min_s for r in rows)
+
+
+@dataclass
+class Score:
+    required: int = 0
+    found: int = 0
+    owners_expected: int = 0
+    owners_right: int = 0
+    dues_expected: int = 0
+    dues_right: int = 0
+    predicted: int = 0
+    correct: int = 0
+    citations_ok: bool = True
+    transparency: float = 0.0
+    missed: list[str] = field(default_factory=list)
+    wrong_owner: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.required if self.required else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 1.0
+
+
+def evaluate(summary: Summary, transcript: Transcript, reference: Transcript, labels: list[Mapping[str, Any]]) -> Score:
+    by_id = {s.id: s for s in transcript.segments}
+    names = speaker_map(reference, transcript)
+    score = Score(transparency=summary.source_transparency)
+    score.citations_ok = all(i in by_id for p in summary.points for i in p.segment_ids)
+    candidates = [(n, p) for n, p in enumerate(summary.points) if p.kind in ("decision", "action")]
+    score.predicted = len(candidates)
+    matched_points: dict[int, str] = {}
+    matched_items: dict[str, int] = {}
+    ordered = sorted(labels, key=lambda item: not item.get("required", True))
+    for last_only in (True, False):  # first the point whose last (committing) line is the labelled one
+        for item in ordered:
+            if item["id"] in matched_items:
+                continue
+            rows = [reference.segments[line - 1] for line in item["lines"]]
+            for n, point in candidates:
+                if n in matched_points or point.kind != item["kind"]:
+                    continue
+                cited = [by_id[i] for i in point.segment_ids if i in by_id]
+                cited = cited[-1:] if last_only else cited
+                if any(_overlaps(segment, rows) for segment in cited):
+                    matched_points[n] = item["id"]
+                    matched_items[item["id"]] = n
+                    break
+    score.correct = len(matched_points)
+    for item in labels:
+        if not item.get("required", True):
+            continue
+        score.required += 1
+        if item["id"] not in matched_items:
+            score.missed.append(item["id"])
+            continue
+        score.found += 1
+        point = summary.points[matched_items[item["id"]]]
+        if item.get("owner"):
+            score.owners_expected += 1
+            expected = transcript.speaker_name(names.get(item["owner"]))
+            if point.owner and expected and point.owner == expected:
+                score.owners_right += 1
+            else:
+                score.wrong_owner.append(f"{item['id']}: {point.owner!r} (expected {expected!r})")
+        if item.get("due"):
+            score.dues_expected += 1
+            if point.due and fuzz.partial_ratio(item["due"].lower(), point.due.lower()) >= 80:
+                score.dues_right += 1
+    return score
+
+
+def cases(name: str) -> list[tuple[str, Transcript]]:
+    found = [("reference text", load_reference(DATA / f"{name}.ref.tsv"))]
+    for label, file in (
+        ("pipeline fixture", DATA / f"{name}.transcript.json"),
+        ("whisper base + ref speakers", DATA / f"{name}.asr_refspeakers.transcript.json"),
+    ):
+        if file.is_file():
+            found.append((label, transcript_from_dict(json.loads(file.read_text(encoding="utf-8")))))
+    return found
+
+
+def main() -> int:
+    from summarize.extractive import ExtractiveSummarizer
+    from transcribe.progress import no_progress
+
+    summarizer = ExtractiveSummarizer()
+    header = (
+        f"{'recording':<20} {'transcript':<28} {'recall':>7} {'owner':>6} {'due':>6} {'prec.':>6} "
+        f"{'points':>6} {'cites':>5} {'transp.':>7} {'ms':>6}"
+    )
+    print("extractive minutes vs hand labels (tests/data/*.minutes.json)")
+    print(header)
+    print("-" * len(header))
+    total_required = total_found = 0
+    for name in RECORDINGS:
+        reference = load_reference(DATA / f"{name}.ref.tsv")
+        labels = load_labels(DATA / f"{name}.minutes.json")
+        for label, transcript in cases(name):
+            started = time.perf_counter()
+            summary = summarizer.summarize(transcript, no_progress)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            score = evaluate(summary, transcript, reference, labels)
+            total_required += score.required
+            total_found += score.found
+            owner = f"{score.owners_right}/{score.owners_expected}"
+            due = f"{score.dues_right}/{score.dues_expected}"
+            print(
+                f"{name:<20} {label:<28} {score.recall:>7.2f} {owner:>6} {due:>6} {score.precision:>6.2f} "
+                f"{len(summary.points):>6} {'ok' if score.citations_ok else 'BAD':>5} {score.transparency:>7.2f} "
+                f"{elapsed_ms:>6.0f}"
+            )
+            for problem in score.missed:
+                print(f"    missed {problem}")
+            for problem in score.wrong_owner:
+                print(f"    wrong owner {problem}")
+    print(f"overall recall of required decisions/actions: {total_found}/{total_required}")
+    # Speed on a long meeting: the reference meeting repeated to 800 segments (about 85 minutes of talk).
+    base = load_reference(DATA / "overleg_dpia.ref.tsv")
+    repeats = 50
+    long_segments = tuple(
+        Segment(
+            segment_id(r * len(base.segments) + i), s.start + r * 105.0, s.end + r * 105.0, s.text, speaker=s.speaker
+        )
+        for r in range(repeats)
+        for i, s in enumerate(base.segments)
+    )
+    long = Transcript("nl", repeats * 105.0, long_segments)
+    started = time.perf_counter()
+    summary = summarizer.summarize(long, no_progress)
+    elapsed = time.perf_counter() - started
+    print(
+        f"speed: {len(long_segments)} segments ({long.duration / 60:.0f} min of meeting) summarised in {elapsed:.2f} s "
+        f"({elapsed / long.duration:.4f} s per audio second), {len(summary.points)} points, "
+        f"transparency {summary.source_transparency:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""Prompt, JSON repair, validation, chunking and merging of the LLM summariser (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.llm import build_messages, chunk_segments, extract_json, merge_points, parse_points
+from summarize.model import SummaryPoint
+from transcribe.model import Segment, Transcript, segment_id
+
+TRANSCRIPT = Transcript(
+    "nl",
+    30.0,
+    tuple(
+        Segment(segment_id(i), i * 3.0, i * 3.0 + 2.5, f"Zin nummer {i} over de planning.", speaker="S1")
+        for i in range(10)
+    ),
+    speakers={"S1": "Anna"},
+)
+KNOWN = [s.id for s in TRANSCRIPT.segments]
+
+
+def test_prompt_numbers_segments_with_speaker_names():
+    messages = build_messages(TRANSCRIPT, TRANSCRIPT.segments[:2])
+    assert messages[0]["role"] == "system" and "segment_ids" in messages[0]["content"]
+    assert "[s0001] Anna: Zin nummer 0 over de planning.\n[s0002] Anna: Zin nummer 1" in messages[1]["content"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"points": [{"kind": "topic", "text": "Planning", "segment_ids": ["s0001"]}]}',
+        'Notulen:\n```json\n{"points": [{"kind": "topic", "text": "Planning", "segment_ids": ["s1"]}]}\n```',
+        'Natuurlijk! {"points": [{"kind": "topic", "text": "Planning", "segment_ids": ["s0001"]}]} Succes.',
+        '```\n[{"kind": "onderwerp", "text": "Planning", "segments": "s1"}]\n```',
+    ],
+)
+def test_json_is_dug_out_of_fences_and_prose(answer):
+    points, problems = parse_points(extract_json(answer), KNOWN)
+    assert points == [SummaryPoint("topic", "Planning", ("s0001",))]
+    assert problems == []
+
+
+def test_no_json_raises():
+    with pytest.raises(ValueError):
+        extract_json("Ik kan daar helaas niet bij helpen.")
+    with pytest.raises(ValueError):
+        parse_points({"answer": "nothing"}, KNOWN)
+
+
+def test_dutch_keys_grouped_answers_and_bad_items():
+    payload = {
+        "besluiten": [{"text": "Pilot gaat door", "segment_ids": ["s0003", 4]}],
+        "acties": [
+            {
+                "text": "Werkinstructie schrijven",
+                "segment_ids": ["[s0005]"],
+                "eigenaar": "Fatima",
+                "deadline": "vrijdag",
+            }
+        ],
+        "vragen": ["Wie betaalt?"],
+    }
+    points, problems = parse_points(payload, KNOWN)
+    assert points[0] == SummaryPoint("decision", "Pilot gaat door", ("s0003", "s0004"))
+    assert points[1] == SummaryPoint("action", "Werkinstructie schrijven", ("s0005",), owner="Fatima", due="vrijdag")
+    assert points[2].kind == "question" and points[2].segment_ids == ()
+    assert problems == ["1 point(s) from the model cite no segment and are marked unsupported"]
+    points, problems = parse_points(
+        {
+            "points": [
+                {"kind": "gossip", "text": "x"},
+                42,
+                {"kind": "topic", "text": ""},
+                {"kind": "action", "text": "Doen", "segment_ids": ["s0001"], "owner": "null", "due": ""},
+            ]
+        },
+        KNOWN,
+    )
+    assert points == [SummaryPoint("action", "Doen", ("s0001",))]
+    assert problems == ["3 item(s) of the model's answer were not valid points and were left out"]
+
+
+def test_chunks_hold_whole_segments_within_the_budget():
+    chunks = chunk_segments(TRANSCRIPT, 120)
+    assert [s for chunk in chunks for s in chunk] == list(TRANSCRIPT.segments)
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert sum(len(f"[{s.id}] Anna: {s.text}") + 1 for s in chunk) <= 120
+    assert chunk_segments(TRANSCRIPT, 10) == [(s,) for s in TRANSCRIPT.segments]  # a long segment goes alone
+
+
+def test_merge_joins_repeated_points_and_keeps_all_citations():
+    order = {sid: n for n, sid in enumerate(KNOWN)}
+    merged = merge_points(
+        [
+            SummaryPoint("action", "Werkinstructie schrijven", ("s0009",), owner="Fatima"),
+            SummaryPoint("topic", "De planning van de pilot", ("s0002",)),
+            SummaryPoint("topic", "Planning van de pilot", ("s0007", "s0002"), due=None),
+            SummaryPoint("decision", "Pilot gaat door", ("s0004",)),
+        ],
+        order,
+    )
+    assert [p.kind for p in merged] == ["topic", "decision", "action"]
+    assert merged[0].segment_ids == ("s0002", "s0007")

@@ -1,0 +1,216 @@
+"""The extractive default: structured Dutch minutes from the transcript itself, every point citing its lines.
+
+Measured against hand labels (tests/data/*.minutes.json) on the reference text of the synthetic recordings and on
+real Whisper base output of them (imperfect ASR text).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarize.extractive import ExtractiveSummarizer, find_due, split_sentences
+from summarize.model import summary_from_dict, summary_to_dict
+from summarize.summarizer import make_summarizer
+from transcribe.model import Flag, Segment, Transcript, segment_id, transcript_from_dict
+from transcribe.progress import Progress, no_progress
+
+DATA = Path(__file__).parent / "data"
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location(
+        "summary_recall", Path(__file__).parents[1] / "benchmarks" / "summary_recall.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["summary_recall"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _benchmark()
+
+
+def transcript_of(*lines: tuple[str | None, str], names: dict[str, str] | None = None) -> Transcript:
+    segments = tuple(
+        Segment(segment_id(i), i * 5.0, i * 5.0 + 4.0, text, speaker=speaker) for i, (speaker, text) in enumerate(lines)
+    )
+    return Transcript("nl", len(lines) * 5.0, segments, speakers=names or {})
+
+
+def summarize(transcript: Transcript):
+    return ExtractiveSummarizer().summarize(transcript, no_progress)
+
+
+def _transcripts(name: str) -> list[tuple[str, Transcript]]:
+    found = BENCH.cases(name)
+    assert found[0][0] == "reference text"
+    return found
+
+
+@pytest.mark.parametrize("name", ["overleg_dpia", "interview_fiod", "heldout_teamoverleg"])
+def test_every_labelled_decision_and_action_is_found_with_owner_and_deadline(name):
+    reference = BENCH.load_reference(DATA / f"{name}.ref.tsv")
+    labels = BENCH.load_labels(DATA / f"{name}.minutes.json")
+    for label, transcript in _transcripts(name):
+        summary = summarize(transcript)
+        score = BENCH.evaluate(summary, transcript, reference, labels)
+        assert score.missed == [], f"{name} / {label}: missed {score.missed}"
+        assert score.recall == 1.0
+        assert score.owners_right == score.owners_expected, f"{name} / {label}: {score.wrong_owner}"
+        assert score.dues_right == score.dues_expected, f"{name} / {label}"
+        assert score.precision == 1.0, f"{name} / {label}: {[p.text for p in summary.points]}"
+        assert score.citations_ok
+        ids = {s.id for s in transcript.segments}
+        for point in summary.points:
+            assert point.segment_ids and set(point.segment_ids) <= ids
+            assert point.supported, point  # nothing extractive may be unsupported by its own lines
+        assert summary.method == "extractive" and summary.model is None and summary.problems == ()
+
+
+def test_asr_fixture_of_the_meeting_is_used():
+    # Real Whisper base output (tests/data/make_overleg_dpia_asr.py): the test above must not silently run on
+    # reference text alone.
+    labels = [label for label, _ in _transcripts("overleg_dpia")]
+    assert "whisper base + ref speakers" in labels
+
+
+def test_meeting_minutes_have_the_agenda_topics_and_the_owner_is_the_committing_speaker():
+    transcript = BENCH.load_reference(DATA / "overleg_dpia.ref.tsv")
+    summary = summarize(transcript)
+    topics = [p.text.lower() for p in summary.points if p.kind == "topic"]
+    assert any("transcriptietool" in t for t in topics)
+    for word in ("dpia", "planning", "rondvraag"):
+        assert any(t.startswith(f"de {word}") for t in topics), (word, topics)
+    action = next(p for p in summary.points if p.kind == "action")
+    assert action.owner == "LID_B"
+    assert "werkinstructie" in action.text.lower()
+    assert action.due == "voor het volgende overleg"
+    assert action.segment_ids == ("s0012", "s0013")  # the question "wie neemt de actie ...?" and "Dat doe ik."
+    decision = next(p for p in summary.points if p.kind == "decision" and "pilot" in p.text)
+    assert "s0012" in decision.segment_ids  # "Akkoord." confirms it
+    assert decision.due == "voor één december"
+
+
+def test_named_speakers_become_owners_and_third_person_names_are_owners():
+    transcript = transcript_of(
+        ("S1", "Wie stuurt de notulen rond?"),
+        ("S2", "Dat doe ik. Ik zal ze voor vrijdag rondsturen."),
+        ("S1", "Prima. Kees gaat de offerte bij de leverancier opvragen voor 12-03."),
+        names={"S1": "Anna", "S2": "Bram"},
+    )
+    summary = summarize(transcript)
+    actions = [p for p in summary.points if p.kind == "action"]
+    assert [(a.owner, a.due) for a in actions] == [("Bram", "voor vrijdag"), ("Kees", "voor 12-03")]
+    assert actions[0].segment_ids == ("s0001", "s0002")
+    assert "notulen" in actions[0].text.lower()
+    assert all(a.supported for a in actions)
+
+
+def test_direct_commitment_and_agreement_addressed_to_the_other_speaker():
+    transcript = transcript_of(
+        ("A", "Ik ga de begroting voor maandag aanpassen."),
+        ("B", "Goed, dan heb ik de cijfers nodig."),
+        ("A", "We spreken af dat jij de cijfers uiterlijk woensdag aanlevert."),
+    )
+    summary = summarize(transcript)
+    actions = {p.owner: p for p in summary.points if p.kind == "action"}
+    assert actions["A"].due == "voor maandag"
+    assert actions["A"].text.lower().startswith("de begroting")
+    assert actions["B"].due == "uiterlijk woensdag"
+    assert actions["B"].segment_ids == ("s0002", "s0003")
+    assert any(p.kind == "decision" and p.segment_ids == ("s0003",) for p in summary.points)
+
+
+def test_open_questions_are_the_unanswered_ones():
+    transcript = transcript_of(
+        ("A", "Wanneer komt het nieuwe contract?"),
+        ("B", "Volgende week, denk ik."),
+        ("A", "Wie betaalt de extra licenties eigenlijk?"),
+        ("A", "Daar komen we later op terug. Dan sluit ik af."),
+        ("B", "Is het budget voor volgend jaar al bekend?"),
+    )
+    summary = summarize(transcript)
+    questions = [p for p in summary.points if p.kind == "question"]
+    texts = [q.text for q in questions]
+    assert "Wanneer komt het nieuwe contract?" not in texts  # answered by B
+    assert "Wie betaalt de extra licenties eigenlijk?" in texts  # the same speaker went on
+    assert "Daar komen we later op terug." in texts
+    assert "Is het budget voor volgend jaar al bekend?" in texts  # nobody answered: the meeting ended
+    assert all(q.supported for q in questions)
+
+
+def test_flagged_hallucinations_are_never_used():
+    segments = (
+        Segment("s0001", 0, 4, "We besluiten dat de pilot doorgaat.", speaker="A"),
+        Segment(
+            "s0002",
+            5,
+            9,
+            "Ik zal de ondertiteling voor vrijdag maken.",
+            speaker="B",
+            flags=(Flag("phantom_phrase", "known phantom phrase, no_speech_prob 0.9"),),
+        ),
+    )
+    summary = summarize(Transcript("nl", 10, segments))
+    assert all("s0002" not in p.segment_ids for p in summary.points)
+    assert [p.kind for p in summary.points if p.kind != "topic"] == ["decision"]
+
+
+def test_asr_slips_in_cue_words_are_repaired():
+    sentence = split_sentences(transcript_of(("A", "Ik heb hem klaar voor m'n volkende overleg.")))[0]
+    assert find_due(sentence) == "voor m'n volkende overleg"
+    transcript = transcript_of(("A", "Dan misleden we dat de pilot doorgaat, op voor larden dat het klaar is."))
+    assert [p.kind for p in summarize(transcript).points if p.kind != "topic"] == ["decision"]
+
+
+def test_without_cues_topics_come_from_lexical_blocks():
+    lines = [("A", f"De btw-aangifte van kwartaal {n} en de facturen van de leverancier.") for n in range(5)]
+    lines += [("B", f"Het parkeerbeleid en de fietsenstalling bij gebouw {n} van de gemeente.") for n in range(5)]
+    summary = summarize(transcript_of(*lines))
+    topics = [p for p in summary.points if p.kind == "topic"]
+    assert len(topics) == 2
+    assert topics[0].segment_ids[0] == "s0001" and topics[1].segment_ids[0] == "s0006"
+    assert all(t.supported for t in topics)
+
+
+def test_empty_transcript_gives_empty_minutes_and_progress_is_reported():
+    events: list[Progress] = []
+    summary = ExtractiveSummarizer().summarize(Transcript("nl", 0.0, ()), events.append)
+    assert summary.points == () and summary.source_transparency == 1.0
+    assert events[-1].done == events[-1].total and events[0].stage == "summarize"
+
+
+def test_summary_json_round_trip_keeps_problems():
+    transcript = BENCH.load_reference(DATA / "overleg_dpia.ref.tsv")
+    summary = make_summarizer().summarize(transcript, no_progress)
+    data = json.loads(json.dumps(summary_to_dict(summary)))
+    assert summary_from_dict(data) == summary
+    assert set(data) == {"method", "model", "points", "source_transparency", "problems"}
+    assert set(data["points"][0]) == {"kind", "text", "segment_ids", "owner", "due", "supported", "support"}
+
+
+def test_fixture_transcript_is_real_asr_output():
+    data = json.loads((DATA / "overleg_dpia.asr_refspeakers.transcript.json").read_text(encoding="utf-8"))
+    transcript = transcript_from_dict(data)
+    assert {s.speaker for s in transcript.segments} == {"S1", "S2", "S3"}
+    assert any("werkinstruxie" in s.text for s in transcript.segments)  # Whisper base's own spelling
+
+
+def test_a_habit_is_not_a_commitment_but_a_promise_with_a_time_is():
+    transcript = transcript_of(
+        ("A", "Ik lever altijd de facturen en de bonnen aan bij het kantoor."),
+        ("A", "Ik stuur de bonnen straks nog naar het kantoor."),
+    )
+    actions = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert [(a.segment_ids, a.owner) for a in actions] == [(("s0002",), "A")]
+
+
+def test_without_speaker_labels_actions_are_found_but_get_no_owner():
+    transcript = transcript_of((None, "Wie schrijft het verslag van deze sessie?"), (None, "Dat doe ik. Voor vrijdag."))
+    actions = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert [(a.segment_ids, a.owner, a.due) for a in actions] == [(("s0001", "s0002"), None, "Voor vrijdag")]
