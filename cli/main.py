@@ -21,6 +21,9 @@ COMMANDS = (
     "cli.cmd_report",
     "cli.cmd_summarize",
     "cli.cmd_glossary",
+    "cli.cmd_speakers",
+    "cli.cmd_live",
+    "cli.cmd_recover",
 )
 
 

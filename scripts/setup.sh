@@ -30,8 +30,6 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-# webrtcvad (via Resemblyzer) imports pkg_resources, which setuptools 81 removed.
-.venv/bin/python -m pip install -q "setuptools<81" wheel
 # The CPU build of torch; install a CUDA build yourself first on a GPU machine if you want one.
 .venv/bin/python -m pip show torch >/dev/null 2>&1 || .venv/bin/python -m pip install -q "torch==2.13.0"
 .venv/bin/python -m pip install -q -e ".${extras}"

@@ -1,0 +1,147 @@
+"""Diarization accuracy (DER) and cost against transcription, on the shared recordings with reference RTTMs.
+
+    python benchmarks/diarization_der.py                # DER on all three + time against Whisper base batched
+    python benchmarks/diarization_der.py --no-asr       # DER only
+    python benchmarks/diarization_der.py --vad coarse   # faster-whisper's default VAD regions (2 s silence, 0.4 s pad)
+
+Speech regions come from transcribe.vad (what `notulist transcribe` passes) unless --vad names another setting.
+
+DER is pyannote.metrics' DiarizationErrorRate with a 0.25 s collar, overlap scored. Speaker counts are found
+automatically (no --speakers). The cost figure is diarization wall time over the wall time of a Whisper base
+(int8, batched, beam 5, word timestamps) transcription of the same file in the same process, both on 2 CPU threads;
+the one-time warm-up is timed separately (the pipeline runs it in a background thread during recognition).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "audio"
+FILES = {  # name: (audio, reference RTTM, language spoken)
+    "interview_fiod": (SHARED / "synthetic/interview_fiod.wav", SHARED / "synthetic/interview_fiod.rttm", "nl"),
+    "overleg_dpia": (SHARED / "synthetic/overleg_dpia.wav", SHARED / "synthetic/overleg_dpia.rttm", "nl"),
+    "pyannote-sample": (SHARED / "real/pyannote-sample/sample.wav", SHARED / "real/pyannote-sample/sample.rttm", "en"),
+}
+VAD = {
+    # (min_silence_duration_ms, speech_pad_ms)
+    "fine": (300, 100),
+    "pad200": (300, 200),
+    "mid": (500, 300),
+    "coarse": (2000, 400),
+}
+
+
+def speech_regions(audio, vad: str) -> list[tuple[float, float]]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if vad == "pipeline":
+        from transcribe.vad import speech_regions as pipeline_regions
+
+        return pipeline_regions(audio)
+    silence_ms, pad_ms = VAD[vad]
+    options = VadOptions(min_silence_duration_ms=silence_ms, speech_pad_ms=pad_ms)
+    return [(c["start"] / 16000, c["end"] / 16000) for c in get_speech_timestamps(audio, options)]
+
+
+def annotation(turns, uri: str):
+    from pyannote.core import Annotation, Segment
+
+    result = Annotation(uri=uri)
+    for turn in turns:
+        result[Segment(turn.start, turn.end)] = turn.speaker
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-asr", action="store_true", help="skip the transcription timing")
+    parser.add_argument(
+        "--vad",
+        choices=["pipeline", *sorted(VAD)],
+        default="pipeline",
+        help="speech regions (default: transcribe.vad's)",
+    )
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for Whisper and the diarizer")
+    parser.add_argument("--hop-s", type=float, default=None, help="seconds between embedding windows (tuning)")
+    args = parser.parse_args()
+    missing = [str(p) for wav, rttm, _ in FILES.values() for p in (wav, rttm) if not p.is_file()]
+    if missing:
+        print(f"shared audio missing ({missing[0]}): nothing to measure")
+        return 0
+
+    import torch
+    from faster_whisper.audio import decode_audio
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from transcribe.diarize import make_diarizer, turns_from_rttm, warm_up
+
+    warnings.filterwarnings("ignore", message="'uem' was approximated")
+    torch.set_num_threads(args.threads)
+    started = time.perf_counter()
+    warm_up()
+    warm_s = time.perf_counter() - started
+    print(f"warm-up (once per process, off the hot path): {warm_s:.2f} s")
+
+    pipeline = None
+    if not args.no_asr:
+        from faster_whisper import BatchedInferencePipeline
+
+        from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+
+        model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=args.threads)
+        pipeline = BatchedInferencePipeline(model)
+
+    print(
+        f"{'file':<16} {'dur_s':>6} {'ref':>3} {'hyp':>3} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}"
+        f" {'diar_s':>7} {'asr_s':>7} {'ratio':>6}"
+    )
+    total_diar = total_asr = 0.0
+    for name, (wav, rttm, language) in FILES.items():
+        audio = decode_audio(str(wav), sampling_rate=16000)
+        reference_turns = turns_from_rttm(rttm.read_text())
+        speech = speech_regions(audio, args.vad)
+        asr_s = float("nan")
+        if pipeline is not None:
+            started = time.perf_counter()
+            segments, _ = pipeline.transcribe(audio, language=language, beam_size=5, batch_size=8, word_timestamps=True)
+            list(segments)
+            asr_s = time.perf_counter() - started
+            total_asr += asr_s
+        diarizer = make_diarizer()
+        if args.hop_s is not None:
+            diarizer.settings = replace(diarizer.settings, hop_frames=round(args.hop_s * 100))
+        started = time.perf_counter()
+        turns = diarizer.diarize(audio, speech, lambda _: None)
+        diar_s = time.perf_counter() - started
+        total_diar += diar_s
+        metric = DiarizationErrorRate(collar=0.25, skip_overlap=False)
+        der = metric(annotation(reference_turns, name), annotation(turns, name), detailed=True)
+        total = der["total"] or 1.0
+        ref_n = len({t.speaker for t in reference_turns})
+        hyp_n = len({t.speaker for t in turns})
+        print(
+            f"{name:<16} {len(audio) / 16000:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
+            f" {der['missed detection'] / total:6.1%} {der['false alarm'] / total:6.1%}"
+            f" {der['confusion'] / total:6.1%} {diar_s:7.2f} {asr_s:7.2f} {diar_s / asr_s:6.1%}"
+        )
+    if pipeline is not None:
+        print(
+            f"diarization / transcription wall time, all files: {total_diar:.2f} s / {total_asr:.2f} s = "
+            f"{total_diar / total_asr:.1%} (goal <= 15%)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
