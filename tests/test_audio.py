@@ -9,11 +9,10 @@ import av
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DATA
 
 from transcribe.audio import archive_flac, load_for_recognition
 from transcribe.errors import AudioError
-
-from conftest import DATA
 
 
 def tone(seconds: float, rate: int, channels: int = 1) -> np.ndarray:

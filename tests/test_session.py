@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from transcribe import audit
 from transcribe.errors import SessionError
 from transcribe.session import AUDIO, NewSession, Session, session_name, slugify
 
-CREATED = datetime(2026, 11, 22, 10, 5, tzinfo=timezone.utc)
+CREATED = datetime(2026, 11, 22, 10, 5, tzinfo=UTC)
 
 
 def make_session(tmp_path: Path, name: str = "Interview FIOD.m4a") -> Session:

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from transcribe.errors import ModelError
+from transcribe.session import sha256_file
 from transcribe.whisper_model import (
     BUNDLED_MODEL_SHA256,
     assemble_bundled,
@@ -14,7 +15,6 @@ from transcribe.whisper_model import (
     load_whisper,
     resolve_model,
 )
-from transcribe.session import sha256_file
 
 
 @pytest.fixture
