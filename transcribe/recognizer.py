@@ -78,19 +78,21 @@ class FasterWhisperRecognizer:
         )
         segments: list[Segment] = []
         for raw in raw_segments:
-            words = tuple(
-                Word(start=float(w.start), end=float(w.end), text=w.word.strip(), probability=float(w.probability))
+            # Word texts keep Whisper's leading space until the line text is built, so "transcriptie" + "-tool"
+            # or "btw" + "-aangifte" stay one word.
+            spaced = tuple(
+                Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability))
                 for w in (raw.words or ())
                 if w.word.strip()
             )
-            for piece in split_sentences(words, settings.max_line_s):
+            for piece in split_sentences(spaced, settings.max_line_s):
                 segments.append(
                     Segment(
                         id=segment_id(len(segments)),
                         start=piece[0].start,
                         end=piece[-1].end,
-                        text=" ".join(w.text for w in piece),
-                        words=piece,
+                        text="".join(w.text for w in piece).strip(),
+                        words=tuple(replace(w, text=w.text.strip()) for w in piece),
                         avg_logprob=float(raw.avg_logprob),
                         no_speech_prob=float(raw.no_speech_prob),
                         compression_ratio=float(raw.compression_ratio),
@@ -114,7 +116,7 @@ def split_sentences(words: Sequence[Word], max_line_s: float = 12.0) -> list[tup
         if lines[-1] and word.start - lines[-1][-1].end >= PAUSE_SPLIT_S:
             lines.append([])
         lines[-1].append(word)
-        if word.text.endswith(SENTENCE_END) and i + 1 < len(words):
+        if word.text.rstrip().endswith(SENTENCE_END) and i + 1 < len(words):
             lines.append([])
     result: list[tuple[Word, ...]] = []
     pending = [line for line in lines if line]
