@@ -45,7 +45,7 @@ def _normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
-def _repeated_ngram(words: Sequence[str], thresholds: FlagThresholds) -> tuple[str, int] | None:
+def repeated_ngram(words: Sequence[str], thresholds: FlagThresholds = FlagThresholds()) -> tuple[str, int] | None:
     """The longest run of an n-gram repeated back to back, if it is long enough to be suspicious."""
     for n in range(1, 6):
         needed = thresholds.min_word_repeats if n == 1 else thresholds.min_repeats
@@ -81,7 +81,7 @@ def segment_flags(
             Flag("no_speech", f"no_speech_prob {segment.no_speech_prob:.2f} > {thresholds.max_no_speech_prob:.1f}")
         )
     words = _normalise(segment.text).split()
-    repeated = _repeated_ngram(words, thresholds)
+    repeated = repeated_ngram(words, thresholds)
     if segment.compression_ratio > thresholds.max_compression_ratio:
         flags.append(
             Flag(

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from transcribe.audio import SAMPLE_RATE
+from transcribe.flags import FlagThresholds, repeated_ngram
 from transcribe.model import Segment, Word, segment_id
 from transcribe.progress import Progress, ProgressHook
 from transcribe.vad import Region
@@ -60,10 +61,30 @@ class FasterWhisperRecognizer:
 
     def recognize(self, audio: np.ndarray, windows: Sequence[Region], progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
+        settings = self.settings
+        segments = self._decode(audio, windows, settings.hotwords, settings.initial_prompt, progress)
+        if settings.hotwords or settings.initial_prompt:
+            # Decoding hints can throw Whisper into a repetition loop: decode such windows again without them.
+            looping = [w for w in windows if any(_looks_looped(s) for s in segments if w[0] <= s.start < w[1])]
+            if looping:
+                log.warning("decoding hints caused repetition in %d window(s); decoded again without", len(looping))
+                kept = [s for s in segments if not any(w0 <= s.start < w1 for w0, w1 in looping)]
+                segments = kept + self._decode(audio, looping, None, None, lambda _: None)
+        progress(Progress("recognize", duration, duration))
+        segments.sort(key=lambda s: (s.start, s.end))
+        return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
+
+    def _decode(
+        self,
+        audio: np.ndarray,
+        windows: Sequence[Region],
+        hotwords: str | None,
+        initial_prompt: str | None,
+        progress: ProgressHook,
+    ) -> list[Segment]:
+        duration = len(audio) / SAMPLE_RATE
         if not windows:
-            progress(Progress("recognize", duration, duration))
-            return ()
-        clips = [{"start": start, "end": min(end, duration)} for start, end in windows]
+            return []
         settings = self.settings
         raw_segments, _info = self.pipeline.transcribe(
             audio,
@@ -72,9 +93,9 @@ class FasterWhisperRecognizer:
             batch_size=settings.batch_size,
             word_timestamps=True,
             vad_filter=False,
-            clip_timestamps=clips,
-            initial_prompt=settings.initial_prompt,
-            hotwords=settings.hotwords,
+            clip_timestamps=[{"start": start, "end": min(end, duration)} for start, end in windows],
+            initial_prompt=initial_prompt,
+            hotwords=hotwords,
         )
         segments: list[Segment] = []
         for raw in raw_segments:
@@ -88,7 +109,7 @@ class FasterWhisperRecognizer:
             for piece in split_sentences(spaced, settings.max_line_s):
                 segments.append(
                     Segment(
-                        id=segment_id(len(segments)),
+                        id="",
                         start=piece[0].start,
                         end=piece[-1].end,
                         text="".join(w.text for w in piece).strip(),
@@ -99,9 +120,13 @@ class FasterWhisperRecognizer:
                     )
                 )
             progress(Progress("recognize", min(float(raw.end), duration), duration))
-        progress(Progress("recognize", duration, duration))
-        segments.sort(key=lambda s: (s.start, s.end))
-        return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
+        return segments
+
+
+def _looks_looped(segment: Segment) -> bool:
+    return segment.compression_ratio > FlagThresholds().max_compression_ratio or bool(
+        repeated_ngram(segment.text.lower().split())
+    )
 
 
 SENTENCE_END = (".", "?", "!", "…")
