@@ -25,7 +25,7 @@ from transcribe.model import Transcript, transcript_to_dict
 from transcribe.progress import Progress, ProgressHook
 from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
 from transcribe.session import AUDIO, NewSession, Session, sha256_file
-from transcribe.vad import recognition_windows, speech_regions
+from transcribe.vad import speech_regions
 from transcribe.whisper_model import choose_device, resolve_model
 
 PostProcess = Callable[[Transcript], Transcript]
@@ -203,7 +203,7 @@ def run_pipeline(
             batch_size=options.batch_size,
             hotwords=options.decoding_hints,
         )
-        segments = FasterWhisperRecognizer(model, settings).recognize(audio, recognition_windows(regions), progress)
+        segments = FasterWhisperRecognizer(model, settings).recognize(audio, progress)
         if not segments:
             raise AudioError(f"no words were recognised in {source}: check the language (--language) and the audio")
         segments = flag_segments(segments, regions)

@@ -1,9 +1,11 @@
 """Speech recognition with faster-whisper (CTranslate2), batched over voice-activity windows.
 
 One ``WhisperModel`` per process is shared (loading is cheap, but live mode and the final pass reuse it). The
-recogniser transcribes the windows built by ``transcribe.vad.recognition_windows`` with faster-whisper's
-``BatchedInferencePipeline`` (``clip_timestamps``), so voice activity is detected once per recording and reused
-for diarization and the hallucination flags.
+recogniser uses faster-whisper's ``BatchedInferencePipeline``: Silero VAD finds the speech, the speech is packed
+into chunks of up to 30 s with the silences between removed, and the chunks are decoded in batches with word
+timestamps. Packing with a 500 ms minimum silence measured best of the variants tried (see BENCHMARKS.md): it
+matches plain sequential faster-whisper's WER where clip windows with the silences kept lost 0.02-0.03.
+Each chunk's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 
 
 class Recognizer(Protocol):
-    def recognize(self, audio: np.ndarray, windows: Sequence[Region], progress: ProgressHook) -> tuple[Segment, ...]:
-        """Segments (with words) for the speech in ``windows`` of 16 kHz mono ``audio``, in time order."""
+    def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
+        """Segments (with words) for the speech in 16 kHz mono ``audio``, in time order, ids s0001..."""
         ...
 
 
@@ -39,6 +41,7 @@ class RecognizerSettings:
     initial_prompt: str | None = None
     hotwords: str | None = None
     max_line_s: float = 12.0  # longer sentences are cut at their longest pause
+    min_silence_ms: int = 500  # VAD: a shorter pause does not split speech
 
 
 _MODELS: dict[tuple[str, str, str, int], object] = {}
@@ -59,15 +62,15 @@ class FasterWhisperRecognizer:
         self.settings = settings
         self.pipeline = BatchedInferencePipeline(model=model)
 
-    def recognize(self, audio: np.ndarray, windows: Sequence[Region], progress: ProgressHook) -> tuple[Segment, ...]:
+    def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
         settings = self.settings
-        segments = self._decode(audio, windows, settings.hotwords, settings.initial_prompt, progress)
+        segments = self._decode(audio, None, settings.hotwords, settings.initial_prompt, progress)
         if settings.hotwords or settings.initial_prompt:
-            # Decoding hints can throw Whisper into a repetition loop: decode such windows again without them.
-            looping = [w for w in windows if any(_looks_looped(s) for s in segments if w[0] <= s.start < w[1])]
+            # Decoding hints can throw Whisper into a repetition loop: decode such stretches again without them.
+            looping = _merge([(s.start, s.end) for s in segments if _looks_looped(s)])
             if looping:
-                log.warning("decoding hints caused repetition in %d window(s); decoded again without", len(looping))
+                log.warning("decoding hints caused repetition in %d place(s); decoded again without", len(looping))
                 kept = [s for s in segments if not any(w0 <= s.start < w1 for w0, w1 in looping)]
                 segments = kept + self._decode(audio, looping, None, None, lambda _: None)
         progress(Progress("recognize", duration, duration))
@@ -77,23 +80,24 @@ class FasterWhisperRecognizer:
     def _decode(
         self,
         audio: np.ndarray,
-        windows: Sequence[Region],
+        windows: Sequence[Region] | None,
         hotwords: str | None,
         initial_prompt: str | None,
         progress: ProgressHook,
     ) -> list[Segment]:
+        """Decode all speech (``windows`` None: VAD packing) or just ``windows`` (seconds)."""
         duration = len(audio) / SAMPLE_RATE
-        if not windows:
-            return []
         settings = self.settings
+        clips = [{"start": start, "end": min(end, duration)} for start, end in windows or ()]
         raw_segments, _info = self.pipeline.transcribe(
             audio,
             language=settings.language,
             beam_size=settings.beam_size,
             batch_size=settings.batch_size,
             word_timestamps=True,
-            vad_filter=False,
-            clip_timestamps=[{"start": start, "end": min(end, duration)} for start, end in windows],
+            vad_filter=windows is None,
+            vad_parameters={"min_silence_duration_ms": settings.min_silence_ms},
+            clip_timestamps=clips or None,
             initial_prompt=initial_prompt,
             hotwords=hotwords,
         )
@@ -121,6 +125,18 @@ class FasterWhisperRecognizer:
                 )
             progress(Progress("recognize", min(float(raw.end), duration), duration))
         return segments
+
+
+def _merge(spans: Sequence[Region], margin_s: float = 1.0) -> list[Region]:
+    """Overlapping or nearly touching spans joined, each widened by ``margin_s`` (max 30 s, Whisper's window)."""
+    merged: list[Region] = []
+    for start, end in sorted(spans):
+        start, end = max(0.0, start - margin_s), end + margin_s
+        if merged and start <= merged[-1][1] and end - merged[-1][0] <= 30.0:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, min(end, start + 30.0)))
+    return merged
 
 
 def _looks_looped(segment: Segment) -> bool:

@@ -1,7 +1,8 @@
-"""Speech regions (Silero VAD, shipped inside faster-whisper) and the recognition windows built from them.
+"""Speech regions (Silero VAD, shipped inside faster-whisper).
 
-Voice activity is detected once per recording; the regions feed the recogniser (as clip windows), the diarizer
-(speaker embeddings are taken over voiced audio only) and the ``outside_speech`` hallucination flag.
+The regions tell whether a recording holds any speech at all, feed the diarizer (speaker embeddings are taken over
+voiced audio only) and the ``outside_speech`` hallucination flag. (The recogniser packs speech with the same VAD
+model, tuned for recognition.)
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ class VadSettings:
     threshold: float = 0.5
     min_silence_ms: int = 160
     speech_pad_ms: int = 400
-    max_window_s: float = 30.0  # Whisper's context
-    max_gap_s: float = 2.0  # a longer pause starts a new recognition window
+    max_region_s: float = 30.0
 
 
 def speech_regions(audio: np.ndarray, settings: VadSettings = VadSettings()) -> list[Region]:
-    """Voiced regions of 16 kHz mono ``audio`` in seconds, in order, none longer than ``max_window_s``."""
+    """Voiced regions of 16 kHz mono ``audio`` in seconds, in order, none longer than ``max_region_s``."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if audio.size == 0:
@@ -35,26 +35,9 @@ def speech_regions(audio: np.ndarray, settings: VadSettings = VadSettings()) -> 
         threshold=settings.threshold,
         min_silence_duration_ms=settings.min_silence_ms,
         speech_pad_ms=settings.speech_pad_ms,
-        max_speech_duration_s=settings.max_window_s,
+        max_speech_duration_s=settings.max_region_s,
     )
     return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in get_speech_timestamps(audio, options)]
-
-
-def recognition_windows(regions: Sequence[Region], settings: VadSettings = VadSettings()) -> list[Region]:
-    """Merge neighbouring speech regions into windows of at most ``max_window_s`` for batched recognition.
-
-    Short pauses stay inside a window (the recogniser keeps its context across them); a pause longer than
-    ``max_gap_s`` or a window that would grow past ``max_window_s`` starts a new one.
-    """
-    windows: list[Region] = []
-    for start, end in regions:
-        if windows:
-            w_start, w_end = windows[-1]
-            if start - w_end <= settings.max_gap_s and end - w_start <= settings.max_window_s:
-                windows[-1] = (w_start, max(w_end, end))
-                continue
-        windows.append((start, end))
-    return windows
 
 
 def voiced_fraction(start: float, end: float, regions: Sequence[Region]) -> float:
