@@ -187,3 +187,12 @@ def test_command_line_options_make_the_diarizer():
         parser.parse_args(["--speakers", "0"])
     with pytest.raises(SystemExit):
         parser.parse_args(["--diarizer", "nemo"])
+
+
+def test_split_keeps_the_recognisers_spacing_and_joined_words():
+    text = "Ik doe de btw-aangifte zelf. Nee, dat doet ons kantoor."
+    parts = ["Ik", "doe", "de", "btw", "-aangifte", "zelf.", "Nee,", "dat", "doet", "ons", "kantoor."]
+    timed = [Word(float(i), i + 0.8, p, 0.9) for i, p in enumerate(parts)]
+    segment = Segment(id="s0001", start=0.0, end=10.8, text=text, words=tuple(timed))
+    result = assign_speakers(transcript(segment), [Turn(0.0, 5.9, "A"), Turn(5.9, 11.0, "B")])
+    assert [s.text for s in result.segments] == ["Ik doe de btw-aangifte zelf.", "Nee, dat doet ons kantoor."]

@@ -199,9 +199,20 @@ def _speaker_of(start: float, end: float, turns: Sequence[Turn], starts: np.ndar
     return min(candidates, key=distance).speaker
 
 
-def _join_words(words: Sequence[Word]) -> str:
-    """The text of consecutive faster-whisper words (each carries its own leading space)."""
-    return "".join(w.text for w in words).strip()
+def _piece_texts(text: str, pieces: Sequence[Sequence[Word]]) -> list[str]:
+    """Cut a segment's text where each piece's first word begins, keeping the recogniser's spacing and joins
+    ("btw-aangifte"); falls back to joining the words with spaces when a word cannot be found in the text."""
+    offsets, cursor = [], 0
+    for piece in pieces:
+        for number, word in enumerate(piece):
+            found = text.find(word.text.strip(), cursor)
+            if found < 0:
+                return [" ".join(w.text.strip() for w in piece) for piece in pieces]
+            if number == 0:
+                offsets.append(found)
+            cursor = found + len(word.text.strip())
+    bounds = [0, *offsets[1:], len(text)]
+    return [text[bounds[i] : bounds[i + 1]].strip() for i in range(len(pieces))]
 
 
 def _split_segment(segment: Segment, turns: Sequence[Turn], starts: np.ndarray) -> list[Segment]:
@@ -217,6 +228,7 @@ def _split_segment(segment: Segment, turns: Sequence[Turn], starts: np.ndarray) 
     if len(pieces) == 1:
         return [replace(segment, words=tuple(words), speaker=words[0].speaker)]
     result = []
+    texts = _piece_texts(segment.text, pieces)
     for i, piece in enumerate(pieces):
         start = segment.start if i == 0 else piece[0].start
         end = segment.end if i == len(pieces) - 1 else piece[-1].end
@@ -225,7 +237,7 @@ def _split_segment(segment: Segment, turns: Sequence[Turn], starts: np.ndarray) 
                 segment,
                 start=min(start, piece[0].start),
                 end=max(end, piece[-1].end),
-                text=_join_words(piece),
+                text=texts[i],
                 words=tuple(piece),
                 speaker=piece[0].speaker,
             )
