@@ -25,6 +25,7 @@ from typing import Any
 
 from transcribe import audit
 from transcribe.errors import SessionError
+from transcribe.hashing import sha256_file
 from transcribe.model import Transcript, transcript_from_dict
 
 MANIFEST = "manifest.json"
@@ -32,14 +33,6 @@ AUDIT_LOG = "audit.jsonl"
 AUDIO = "audio.flac"
 TRANSCRIPT = "transcript.json"
 SPEAKERS_NAMED = "speakers_named"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def slugify(text: str, max_length: int = 40) -> str:

