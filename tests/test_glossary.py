@@ -370,8 +370,8 @@ def test_transcribe_flags():
 
     parser = argparse.ArgumentParser()
     add_glossary_arguments(parser)
-    args = parser.parse_args(["--domain", "privacy", "--keyword", "DPIA", "--no-links"])
+    args = parser.parse_args(["--keyword", "DPIA", "--keyword", "FG", "--no-links"])
     choice = glossary_from_args(args)
     assert choice.link is False
-    assert choice.hints == "DPIA"
+    assert choice.hints == "DPIA, FG"
     assert glossary_from_args(parser.parse_args([])).hints is None

@@ -42,8 +42,8 @@ def clip_session(tmp_path_factory) -> Path:
     return session
 
 
-def test_transcribe_prints_the_session_path_last(tmp_path, capsys, no_network):
-    code, out, err = transcribe(capsys, str(DATA / "interview_25s.flac"), "--sessions-dir", str(tmp_path), *FAST)
+def test_transcribe_prints_the_session_path_last_and_needs_no_network(tmp_path, capsys, no_network):
+    code, out, err = transcribe(capsys, str(DATA / "interview_25s.flac"), "--sessions-dir", str(tmp_path))
     assert code == 0, err
     path = Path(out.strip().splitlines()[-1])
     assert path.parent == tmp_path and path.is_dir()
