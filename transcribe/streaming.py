@@ -1,0 +1,287 @@
+"""Streaming recognition with the LocalAgreement-2 policy (after whisper_streaming, Macháček et al. 2023).
+
+Audio is appended to a rolling buffer. Each step transcribes the whole buffer with faster-whisper (word timestamps,
+the committed text before the buffer as ``initial_prompt``) and commits the longest common prefix of this
+hypothesis and the previous one. The buffer is trimmed at the end of the last committed sentence once it is longer
+than ``trim_after_s`` (and at the last committed word once it is longer than ``max_buffer_s``), so every step costs
+about the same however long the interview runs.
+
+The state machine is split from the model call so that a caller can run inference on another thread while one
+worker owns every piece of mutable state: ``StreamingRecognizer.request()`` snapshots the buffer into an immutable
+``InferenceRequest``; ``transcribe_request(model, request, options)`` is a pure function; ``accept(request, words)``
+applies the result. Committed words are grouped into live segments ("s0001", ... in commit order) by
+``LiveSegmenter``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from transcribe.model import Segment, Word, segment_id
+
+SAMPLE_RATE = 16_000
+SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
+_NORMALISE = re.compile(r"[^\w]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """A recognised word on the session clock (seconds)."""
+
+    start: float
+    end: float
+    text: str  # as Whisper wrote it, without the leading space
+    probability: float = 1.0
+
+    def shifted(self, offset: float) -> TimedWord:
+        return TimedWord(self.start + offset, self.end + offset, self.text, self.probability)
+
+
+def normalise_word(text: str) -> str:
+    """The comparison form of a word: lower case, punctuation removed ("Interview," -> "interview")."""
+    return _NORMALISE.sub("", text.lower())
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    language: str = "nl"
+    beam_size: int = 1
+    min_chunk_s: float = 1.0  # least new audio before another step
+    trim_after_s: float = 8.0  # trim at the last committed sentence end once the buffer is this long
+    max_buffer_s: float = 15.0  # trim at the last committed word once the buffer is this long (Whisper sees 30 s)
+    prompt_chars: int = 200  # committed text before the buffer given as initial_prompt
+    vad_filter: bool = True  # skip silence inside the buffer (fewer phantom phrases on pauses)
+
+
+@dataclass(frozen=True)
+class InferenceRequest:
+    """A snapshot of the rolling buffer to transcribe; ``offset`` is the session time of its first sample."""
+
+    audio: np.ndarray
+    offset: float
+    prompt: str
+    final: bool = False
+
+    @property
+    def end(self) -> float:
+        return self.offset + len(self.audio) / SAMPLE_RATE
+
+
+def transcribe_request(model, request: InferenceRequest, options: StreamingOptions) -> list[TimedWord]:
+    """Run Whisper on a request; words relative to the start of the request's audio. Pure: touches no state."""
+    segments, _info = model.transcribe(
+        request.audio,
+        language=options.language,
+        beam_size=options.beam_size,
+        word_timestamps=True,
+        initial_prompt=request.prompt or None,
+        condition_on_previous_text=True,
+        vad_filter=options.vad_filter,
+        vad_parameters={"min_silence_duration_ms": 500} if options.vad_filter else None,
+    )
+    words: list[TimedWord] = []
+    for segment in segments:
+        for word in segment.words or ():
+            text = word.word.strip()
+            if text:
+                words.append(TimedWord(float(word.start), float(word.end), text, float(word.probability)))
+    return words
+
+
+class HypothesisBuffer:
+    """LocalAgreement-2: commit the longest common prefix of two consecutive hypotheses (word level)."""
+
+    def __init__(self) -> None:
+        self.committed_in_buffer: list[TimedWord] = []
+        self.buffer: list[TimedWord] = []  # the previous hypothesis, minus what was committed
+        self.new: list[TimedWord] = []
+        self.last_committed_time = 0.0
+
+    def insert(self, words: Sequence[TimedWord], offset: float) -> None:
+        """Take a new hypothesis (times relative to ``offset``); drop words already committed."""
+        shifted = [w.shifted(offset) for w in words]
+        self.new = [w for w in shifted if w.start > self.last_committed_time - 0.1]
+        if self.new and abs(self.new[0].start - self.last_committed_time) < 1.0 and self.committed_in_buffer:
+            # The hypothesis may repeat the last committed words (up to 5): remove that overlap.
+            longest = min(len(self.committed_in_buffer), len(self.new), 5)
+            for n in range(1, longest + 1):
+                tail = [normalise_word(w.text) for w in self.committed_in_buffer[-n:]]
+                head = [normalise_word(w.text) for w in self.new[:n]]
+                if tail == head:
+                    del self.new[:n]
+                    break
+
+    def flush(self) -> list[TimedWord]:
+        """Commit the agreement of the new hypothesis with the previous one; keep the rest as provisional."""
+        commit: list[TimedWord] = []
+        while self.new and self.buffer and normalise_word(self.new[0].text) == normalise_word(self.buffer[0].text):
+            word = self.new.pop(0)
+            self.buffer.pop(0)
+            commit.append(word)
+            self.last_committed_time = word.end
+        self.buffer = self.new
+        self.new = []
+        self.committed_in_buffer.extend(commit)
+        return commit
+
+    def pop_committed(self, time: float) -> None:
+        while self.committed_in_buffer and self.committed_in_buffer[0].end <= time:
+            self.committed_in_buffer.pop(0)
+
+    def provisional(self) -> list[TimedWord]:
+        return list(self.buffer)
+
+    def take_before(self, time: float) -> list[TimedWord]:
+        """Commit the provisional words that end before ``time`` (the buffer is being cut there)."""
+        words = [w for w in self.buffer if w.end <= time]
+        self.buffer = [w for w in self.buffer if w.end > time]
+        if words:
+            self.last_committed_time = words[-1].end
+        self.last_committed_time = max(self.last_committed_time, time)
+        self.committed_in_buffer.extend(words)
+        return words
+
+    def take_all(self) -> list[TimedWord]:
+        """At the end of the stream: the remaining provisional words become committed."""
+        words, self.buffer = self.buffer, []
+        if words:
+            self.last_committed_time = words[-1].end
+        self.committed_in_buffer.extend(words)
+        return words
+
+
+@dataclass(frozen=True)
+class StepResult:
+    committed: tuple[TimedWord, ...]
+    provisional: tuple[TimedWord, ...]
+    buffer_s: float  # length of the rolling buffer after trimming
+
+
+class StreamingRecognizer:
+    """The rolling buffer and the hypothesis buffer of one stream (not thread-safe: one owner)."""
+
+    def __init__(self, options: StreamingOptions | None = None) -> None:
+        self.options = options or StreamingOptions()
+        self.audio = np.zeros(0, dtype=np.float32)
+        self.offset = 0.0  # session time of self.audio[0]
+        self.hypothesis = HypothesisBuffer()
+        self.committed: list[TimedWord] = []
+        self._requested_until = 0.0  # session time up to which audio has been sent to the model
+        self.forced: list[TimedWord] = []  # committed by a forced cut, not yet reported
+
+    @property
+    def audio_end(self) -> float:
+        return self.offset + len(self.audio) / SAMPLE_RATE
+
+    def insert_audio(self, samples: np.ndarray) -> None:
+        """Append 16 kHz mono audio (float32 in [-1, 1], or int16)."""
+        if samples.dtype == np.int16:
+            samples = samples.astype(np.float32) / 32768.0
+        self.audio = np.concatenate([self.audio, samples.astype(np.float32, copy=False)])
+
+    def unprocessed_s(self) -> float:
+        return self.audio_end - max(self._requested_until, self.offset)
+
+    def ready(self) -> bool:
+        return self.unprocessed_s() >= self.options.min_chunk_s
+
+    def request(self, final: bool = False) -> InferenceRequest:
+        self._requested_until = self.audio_end
+        return InferenceRequest(self.audio.copy(), self.offset, self.prompt(), final)
+
+    def prompt(self) -> str:
+        """The committed text that lies before the buffer (its last ``prompt_chars`` characters)."""
+        parts: list[str] = []
+        length = 0
+        for word in reversed(self.committed):
+            if word.end > self.offset:
+                continue
+            if length + len(word.text) + 1 > self.options.prompt_chars:
+                break
+            parts.append(word.text)
+            length += len(word.text) + 1
+        return " ".join(reversed(parts))
+
+    def accept(self, request: InferenceRequest, words: Sequence[TimedWord]) -> StepResult:
+        """Apply a hypothesis for ``request``; returns what was committed and the provisional tail."""
+        self.hypothesis.insert(words, request.offset)
+        committed = self.hypothesis.flush()
+        if request.final:
+            committed += self.hypothesis.take_all()
+        self.committed.extend(committed)
+        self._trim()
+        committed += self.forced
+        self.forced = []
+        return StepResult(tuple(committed), tuple(self.hypothesis.provisional()), len(self.audio) / SAMPLE_RATE)
+
+    def _trim(self) -> None:
+        length = len(self.audio) / SAMPLE_RATE
+        in_buffer = [w for w in self.hypothesis.committed_in_buffer if w.end > self.offset]
+        if length > self.options.trim_after_s:
+            ends = [w.end for w in in_buffer if SENTENCE_END.search(w.text)]
+            if ends:
+                self._cut(ends[-1])
+                return
+        if length > self.options.max_buffer_s and in_buffer:
+            self._cut(in_buffer[-1].end)
+        if len(self.audio) / SAMPLE_RATE > self.options.max_buffer_s:
+            # Nothing agreed for a long time (noise, a slow machine falling behind): keep latency flat by keeping
+            # only the newest part; provisional words before the cut are committed as they stand.
+            self._cut(self.audio_end - self.options.trim_after_s, force=True)
+
+    def _cut(self, time: float, force: bool = False) -> list[TimedWord]:
+        if time <= self.offset:
+            return []
+        forced: list[TimedWord] = []
+        if force:
+            forced = self.hypothesis.take_before(time)
+            self.committed.extend(forced)
+            self.forced.extend(forced)
+        drop = min(int(round((time - self.offset) * SAMPLE_RATE)), len(self.audio))
+        self.audio = self.audio[drop:]
+        self.offset += drop / SAMPLE_RATE
+        self.hypothesis.pop_committed(self.offset)
+        return forced
+
+
+@dataclass
+class LiveSegmenter:
+    """Groups committed words into segments: at a sentence end, a pause, or a length limit."""
+
+    pause_s: float = 1.2
+    max_words: int = 40
+    segments: list[Segment] = field(default_factory=list)
+    open_words: list[TimedWord] = field(default_factory=list)
+
+    def add(self, words: Sequence[TimedWord]) -> list[Segment]:
+        """Add committed words; returns the segments this closed."""
+        closed: list[Segment] = []
+        for word in words:
+            if self.open_words and word.start - self.open_words[-1].end > self.pause_s:
+                closed.append(self._close())
+            self.open_words.append(word)
+            if SENTENCE_END.search(word.text) or len(self.open_words) >= self.max_words:
+                closed.append(self._close())
+        return closed
+
+    def finish(self) -> list[Segment]:
+        return [self._close()] if self.open_words else []
+
+    def _close(self) -> Segment:
+        words = self.open_words
+        self.open_words = []
+        probability = float(np.mean([w.probability for w in words]))
+        segment = Segment(
+            id=segment_id(len(self.segments)),
+            start=words[0].start,
+            end=words[-1].end,
+            text=" ".join(w.text for w in words),
+            words=tuple(Word(w.start, w.end, w.text, w.probability) for w in words),
+            avg_logprob=float(np.log(max(probability, 1e-6))),
+        )
+        self.segments.append(segment)
+        return segment
