@@ -16,6 +16,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from transcribe.exports import clock
 from transcribe.live_worker import LiveResult, LiveUpdate
 from transcribe.model import Link, Segment
 
@@ -26,11 +27,6 @@ BOLD = "\x1b[1m"
 UNDERLINE = "\x1b[4m"
 RESET = "\x1b[0m"
 CLEAR_LINE = "\r\x1b[2K"
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 class AbbreviationMarker:

@@ -18,20 +18,16 @@ from pathlib import Path
 import jiwer
 import numpy as np
 import pytest
-
-from transcribe.audio import load_for_recognition
-from transcribe.whisper_model import cache_dir
-
-ROOT = Path(__file__).resolve().parents[1]
-CLIP = ROOT / "tests" / "data" / "live_fiod_10s.wav"
-REFERENCE = (ROOT / "tests" / "data" / "live_fiod_10s.ref.txt").read_text(encoding="utf-8")
-FAST = ["--no-diarize", "--no-summary", "--format", "none"]
-GUARD = (
-    "import socket, sys\n"
-    "def refuse(*a, **k): raise OSError('network access attempted in a test')\n"
-    "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
-    "from cli.main import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
+from live_support import (
+    FAST,
+    GUARD,
+    REFERENCE,
+    ROOT,
+    clip_int16,
+    environment,
+    normal,
+    run_notulist,
+    session_samples,
 )
 
 try:
@@ -50,43 +46,6 @@ def asoundrc(home: Path, name: str, infile: Path) -> None:
         f'pcm.{name} {{\n    type file\n    slave.pcm "null"\n    file "/dev/null"\n    infile "{infile}"\n'
         f'    format "raw"\n    hint {{ show on description "Capture from raw file (test)" }}\n}}\n'
     )
-
-
-def environment(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "NOTULIST_CACHE_DIR": str(cache_dir()),
-        "HF_HUB_OFFLINE": "1",
-        "HOME": str(home),
-    }
-
-
-def run_notulist(*args: str, home: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", GUARD, *args],
-        cwd=ROOT,
-        env=environment(home),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def clip_int16() -> np.ndarray:
-    return (np.clip(load_for_recognition(CLIP), -1.0, 32767 / 32768) * 32768).astype(np.int16)
-
-
-def session_samples(session: Path) -> np.ndarray:
-    import soundfile
-
-    samples, rate = soundfile.read(session / "audio.flac", dtype="int16")
-    assert rate == 16_000
-    return samples
-
-
-def normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.lower()).split())
 
 
 def test_records_a_known_file_through_portaudio(tmp_path: Path) -> None:

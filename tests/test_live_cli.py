@@ -10,67 +10,26 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import jiwer
 import numpy as np
 import pytest
+from live_support import (
+    CLIP,
+    FAST,
+    ROOT,
+    clip_int16,
+    environment,
+    normal,
+    notulist_command,
+    run_notulist,
+    session_samples,
+    wer,
+)
 from rapidfuzz import fuzz
 
-from transcribe.audio import load_for_recognition
 from transcribe.live_recording import LiveRecording, find_interrupted, read_captured
-from transcribe.whisper_model import cache_dir
-
-ROOT = Path(__file__).resolve().parents[1]
-CLIP = ROOT / "tests" / "data" / "live_fiod_10s.wav"
-REFERENCE = (ROOT / "tests" / "data" / "live_fiod_10s.ref.txt").read_text(encoding="utf-8")
-FAST = ["--no-diarize", "--no-summary", "--format", "none"]
-GUARD = (
-    "import socket, sys\n"
-    "def refuse(*a, **k): raise OSError('network access attempted in a test')\n"
-    "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
-    "from cli.main import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
-def notulist_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", GUARD, *args]
-
-
-def environment(home: Path | None = None) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NOTULIST_CACHE_DIR": str(cache_dir()), "HF_HUB_OFFLINE": "1"}
-    if home is not None:
-        env["HOME"] = str(home)
-    return env
-
-
-def run_notulist(*args: str, home: Path | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        notulist_command(*args), cwd=ROOT, env=environment(home), capture_output=True, text=True, timeout=timeout
-    )
-
-
-def clip_int16() -> np.ndarray:
-    return (np.clip(load_for_recognition(CLIP), -1.0, 32767 / 32768) * 32768).astype(np.int16)
-
-
-def session_samples(session: Path) -> np.ndarray:
-    import soundfile
-
-    samples, rate = soundfile.read(session / "audio.flac", dtype="int16")
-    assert rate == 16_000
-    return samples
-
-
-def normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.lower()).split())
-
-
-def wer(text: str) -> float:
-    return jiwer.wer(normal(REFERENCE), normal(text))
 
 
 def test_replayed_interview_becomes_a_session_that_keeps_live_ids(tmp_path: Path) -> None:

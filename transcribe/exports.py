@@ -17,7 +17,7 @@ def _label(transcript: Transcript, segment: Segment) -> str:
 
 def clock(seconds: float) -> str:
     """hh:mm:ss of a time on the session clock."""
-    total = int(seconds)
+    total = max(0, int(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
