@@ -8,7 +8,6 @@ as warnings and kept in summary.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from cli.progress_bar import ProgressBar
     from summarize.citations import check_citations
     from summarize.model import summary_to_dict
-    from transcribe.session import Session
+    from transcribe.session import Session, json_bytes
 
     session = Session(args.session)
     transcript = session.transcript()
@@ -44,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     with ProgressBar("summarize") as bar:
         summary = check_citations(summarizer.summarize(transcript, bar), transcript)
-    content = (json.dumps(summary_to_dict(summary), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    content = json_bytes(summary_to_dict(summary))
     rerender(
         session,
         EVENT,

@@ -24,7 +24,7 @@ from transcribe.flags import flag_segments
 from transcribe.model import Transcript, transcript_to_dict
 from transcribe.progress import Progress, ProgressHook
 from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
-from transcribe.session import AUDIO, NewSession, Session, sha256_file
+from transcribe.session import AUDIO, NewSession, Session, json_bytes, sha256_file
 from transcribe.vad import speech_regions
 from transcribe.whisper_model import choose_device, resolve_model
 
@@ -239,7 +239,7 @@ def run_pipeline(
             progress(Progress("link abbreviations", 0, 1, "step"))
             transcript = link_transcript(transcript, options.glossary)
             snapshot = entries_snapshot(options.glossary, transcript.links)
-            files["glossary.json"] = _json(snapshot)
+            files["glossary.json"] = json_bytes(snapshot)
             glossary_entries = dict(snapshot.get("entries", {}))
             glossary_info = {"version": options.glossary.version, "sha256": options.glossary.sha256}
             progress(Progress("link abbreviations", 1, 1, "step"))
@@ -250,7 +250,7 @@ def run_pipeline(
             from summarize.model import summary_to_dict
 
             summary = check_citations(options.summarizer.summarize(transcript, progress), transcript)
-            files["summary.json"] = _json(summary_to_dict(summary))
+            files["summary.json"] = json_bytes(summary_to_dict(summary))
 
         transcript = replace(transcript, provenance={**transcript.provenance, "created": created.isoformat()})
         new.write_json("transcript.json", transcript_to_dict(transcript))
@@ -312,12 +312,6 @@ def _start_warm_up(diarizer: Any) -> threading.Thread | None:
     thread = threading.Thread(target=warm_up, name="diarizer-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def _json(data: Any) -> bytes:
-    import json
-
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _tool_version() -> str:

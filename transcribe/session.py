@@ -60,7 +60,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _json_bytes(data: Any) -> bytes:
+def json_bytes(data: Any) -> bytes:
+    """How every JSON file of a session is written: UTF-8, indented, one trailing newline."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -114,7 +115,7 @@ class NewSession:
         self.write_bytes(name, text.encode("utf-8"))
 
     def write_json(self, name: str, data: Any) -> None:
-        self.write_bytes(name, _json_bytes(data))
+        self.write_bytes(name, json_bytes(data))
 
     def log(self, event: str, data: Mapping[str, Any]) -> None:
         audit.append_event(self.path / AUDIT_LOG, event, data)
@@ -209,7 +210,7 @@ class Session:
             manifest = self.manifest
             manifest["files"] = {**manifest.get("files", {}), **hashes}
             manifest["audit_head"] = head
-            _write_atomic(self.path / MANIFEST, _json_bytes(manifest))
+            _write_atomic(self.path / MANIFEST, json_bytes(manifest))
         except OSError as exc:
             raise _disk_error(exc, self.path) from exc
 
