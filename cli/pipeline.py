@@ -10,6 +10,7 @@ at any stage leaves no half-written session.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import threading
 from collections.abc import Callable
@@ -117,11 +118,13 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown report format {', '.join(sorted(unknown))}: use html and/or docx")
     glossary_choice = glossary_from_args(args)
-    recorded = {
-        key: (str(value) if isinstance(value, Path) else value)
+    # The options as given, JSON-safe (paths, and lists of them, as strings), for the manifest.
+    given = {
+        key: value
         for key, value in vars(args).items()
         if key not in ("func", "command", "input", "sessions_dir") and not callable(value)
     }
+    recorded = json.loads(json.dumps(given, default=str))
     return PipelineOptions(
         model=args.model,
         device=args.device,

@@ -149,3 +149,26 @@ def test_bundled_sample_gives_a_correct_dutch_transcript(tmp_path, capsys):
     words = " ".join(s["text"] for s in json.loads((session / "transcript.json").read_text())["segments"])
     assert wer(reference, words) < 0.30, text
     assert main(["verify", str(session)]) == 0
+
+
+def test_user_glossary_and_keywords_are_recorded(tmp_path, capsys):
+    code, out, err = transcribe(
+        capsys,
+        str(DATA / "interview_25s.flac"),
+        "--sessions-dir",
+        str(tmp_path),
+        "--glossary",
+        str(SAMPLES / "eigen-afkortingen.yaml"),
+        "--keyword",
+        "FIOD",
+        *FAST,
+    )
+    assert code == 0, err
+    session = Path(out.strip().splitlines()[-1])
+    manifest = json.loads((session / "manifest.json").read_text())
+    assert manifest["options"]["glossary"] == [str(SAMPLES / "eigen-afkortingen.yaml")]
+    assert manifest["options"]["decoding_hints"] == "FIOD"
+    assert manifest["glossary"]["sha256"]
+    links = json.loads((session / "transcript.json").read_text())["links"]
+    assert any(link["entry_id"] == "fiod" for link in links), links
+    assert main(["verify", str(session)]) == 0
