@@ -189,7 +189,8 @@ def run_pipeline(
 
         audio = load_for_recognition(new.file(AUDIO))
         duration = len(audio) / SAMPLE_RATE
-        warm_up = _start_warm_up(options.diarizer)
+        if options.diarizer is not None:  # diarize() waits for a warm-up still running
+            threading.Thread(target=options.diarizer.warm_up, name="diarizer-warm-up", daemon=True).start()
         progress(Progress("detect speech", 0, duration))
         regions = speech_regions(audio)
         progress(Progress("detect speech", duration, duration))
@@ -222,14 +223,10 @@ def run_pipeline(
         if options.diarizer is not None:
             from transcribe.diarize import assign_speakers, rttm_text
 
-            if warm_up is not None:
-                warm_up.join()
             turns = options.diarizer.diarize(audio, regions, progress)
             transcript = assign_speakers(transcript, turns)
             files["speakers.rttm"] = rttm_text(turns, new.name).encode("utf-8")
-            diarizer_info = dict(
-                getattr(options.diarizer, "describe", lambda: {"name": type(options.diarizer).__name__})()
-            )
+            diarizer_info = options.diarizer.describe()
         if postprocess is not None:
             transcript = postprocess(transcript)
 
@@ -304,17 +301,6 @@ def run_pipeline(
             },
         )
         return new.commit(manifest)
-
-
-def _start_warm_up(diarizer: Any) -> threading.Thread | None:
-    """Start the diarizer's one-time warm-up (numba compilation) while speech detection and recognition run."""
-    if diarizer is None:
-        return None
-    from transcribe.diarize import warm_up
-
-    thread = threading.Thread(target=warm_up, name="diarizer-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def _tool_version() -> str:

@@ -67,6 +67,8 @@ def test_session_contents(clip_session):
     manifest = json.loads((clip_session / "manifest.json").read_text())
     assert manifest["audio"]["sha256"] == manifest["files"]["audio.flac"]
     assert manifest["models"]["asr"]["sha256"]
+    assert manifest["models"]["diarizer"]["sha256"] and "resemblyzer" in manifest["models"]["diarizer"]["name"]
+    assert data["speakers"] == {"S1": "S1", "S2": "S2"}
     assert manifest["options"]["language"] == "nl"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -40,6 +40,14 @@ class Diarizer(Protocol):
         self, audio: np.ndarray, speech: Sequence[tuple[float, float]], progress: ProgressHook
     ) -> tuple[Turn, ...]:
         """Exclusive speaker turns of ``audio`` (16 kHz mono float32) within the voiced regions ``speech``."""
+        ...
+
+    def warm_up(self) -> None:
+        """Pay any one-time start-up cost now (safe from a background thread while recognition runs)."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records about this diarizer: name, path and sha256 of its weights, settings."""
         ...
 
 

@@ -118,6 +118,18 @@ class PyannoteDiarizer:
         self.max_speakers = max_speakers
         self.pipeline = load_pipeline(self.model_dir)
 
+    def warm_up(self) -> None:
+        """Nothing to do: the pipeline was loaded when the diarizer was made."""
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": "pyannote.audio pipeline",
+            "path": str(self.model_dir),
+            "speakers": self.num_speakers,
+            "min_speakers": self.min_speakers,
+            "max_speakers": self.max_speakers,
+        }
+
     def diarize(
         self, audio: np.ndarray, speech: Sequence[tuple[float, float]], progress: ProgressHook = no_progress
     ) -> tuple[Turn, ...]:

@@ -25,11 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from transcribe.diarize import Turn, check_speaker_counts, relabel_turns
 from transcribe.errors import ModelError
+from transcribe.hashing import sha256_file
 from transcribe.progress import Progress, ProgressHook, no_progress
 
 log = logging.getLogger(__name__)
@@ -281,6 +283,20 @@ class ResemblyzerDiarizer:
         self.min_speakers = min_speakers or 1
         self.max_speakers = max_speakers or 1_000
         self.settings = settings
+
+    def warm_up(self) -> None:
+        warm_up()
+
+    def describe(self) -> dict[str, Any]:
+        weights = _weights_path()
+        return {
+            "name": "resemblyzer GE2E speaker encoder (embedded)",
+            "path": str(weights),
+            "sha256": sha256_file(weights),
+            "speakers": self.num_speakers,
+            "min_speakers": self.min_speakers,
+            "max_speakers": self.max_speakers if self.max_speakers < 1_000 else None,
+        }
 
     def diarize(
         self, audio: np.ndarray, speech: Sequence[tuple[float, float]], progress: ProgressHook = no_progress
