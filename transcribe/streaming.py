@@ -55,6 +55,9 @@ class StreamingOptions:
     max_buffer_s: float = 15.0  # trim at the last committed word once the buffer is this long (Whisper sees 30 s)
     prompt_chars: int = 200  # committed text before the buffer given as initial_prompt
     vad_filter: bool = True  # skip silence inside the buffer (fewer phantom phrases on pauses)
+    # No temperature fallback: a failed step is simply retried on the next, longer buffer; a fallback would
+    # decode the same audio up to six times and stall the live view.
+    temperature: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def transcribe_request(model, request: InferenceRequest, options: StreamingOptio
         request.audio,
         language=options.language,
         beam_size=options.beam_size,
+        temperature=options.temperature,
         word_timestamps=True,
         initial_prompt=request.prompt or None,
         condition_on_previous_text=True,
