@@ -9,7 +9,7 @@
 Labelled set: tests/data/glossary_labelled.yaml. A predicted link is right when it overlaps a labelled span and
 points at the same entry id (each labelled span counts once).
 
-End to end: the bundled Whisper base (faster_whisper.BatchedInferencePipeline, language nl, VAD, beam 5, int8 CPU)
+End to end: the bundled Whisper base through notulist's recogniser (batched, language nl, VAD, beam 5, int8 CPU)
 transcribes both synthetic recordings; the linker runs on its segments. Recall = share of the 17 spoken
 abbreviations (tests/data/glossary_spoken_abbreviations.yaml) that end up linked to the right entry in a segment
 overlapping the reference line that says them; link precision = share of the links made that point at such a
@@ -118,22 +118,21 @@ def hint_for(glossary, mode: str, name: str) -> str | None:
 
 
 def transcribe_all(modes: list[str], cache: Path | None) -> dict[str, dict[str, list[dict]]]:
-    from faster_whisper import BatchedInferencePipeline
-
     from transcribe.audio import load_for_recognition
-    from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+    from transcribe.progress import no_progress
+    from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
+    from transcribe.whisper_model import choose_device, resolve_model
 
     glossary = load_glossary()
     results: dict[str, dict[str, list[dict]]] = {}
-    pipeline = None
+    model = None
     for mode in modes:
         path = cache / f"{mode}.json" if cache else None
         if path and path.exists():
             results[mode] = json.loads(path.read_text(encoding="utf-8"))
             continue
-        if pipeline is None:
-            model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=2)
-            pipeline = BatchedInferencePipeline(model)
+        if model is None:
+            model = shared_model(resolve_model(None), choose_device("cpu"), cpu_threads=2)
         out: dict[str, list[dict]] = {}
         for name in DOMAINS:
             audio = load_for_recognition(SYNTHETIC / f"{name}.wav")
@@ -144,10 +143,9 @@ def transcribe_all(modes: list[str], cache: Path | None) -> dict[str, dict[str, 
             elif mode.startswith("prompt"):
                 options["initial_prompt"] = hint
             started = time.perf_counter()
-            segments, _ = pipeline.transcribe(
-                audio, language="nl", vad_filter=True, beam_size=5, batch_size=8, **options
-            )
-            out[name] = [{"start": s.start, "end": s.end, "text": s.text.strip()} for s in segments]
+            recognizer = FasterWhisperRecognizer(model, RecognizerSettings(**options))
+            segments = recognizer.recognize(audio, no_progress)
+            out[name] = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
             print(f"  transcribed {name} [{mode}] in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         results[mode] = out
         if path:

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -185,8 +186,6 @@ class Session:
 
     def transcript(self) -> Transcript:
         """The transcript with the audit-logged speaker names applied on top."""
-        from dataclasses import replace
-
         machine = self.machine_transcript()
         return replace(machine, speakers={**machine.speakers, **self.speaker_names()})
 
