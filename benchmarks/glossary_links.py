@@ -26,6 +26,7 @@ import json
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -62,39 +63,68 @@ def score_labelled(verbose: bool) -> dict[str, float]:
     return figures
 
 
-def score_items(items: list[dict], label: str, verbose: bool) -> dict[str, float]:
-    glossary = load_glossary()
-    true_positive = predicted = gold_total = 0
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class LabelledScore:
+    """Links made on labelled sentences against the labels: a link is right when it names the labelled entry and
+    overlaps the labelled span."""
+
+    right: int
+    predicted: int
+    gold_total: int
+    false_links: tuple[str, ...]  # "'surface' -> entry_id  in: text"
+    missed: tuple[str, ...]
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.gold_total if self.gold_total else 1.0
+
+
+def score_labelled_items(items: list[dict], glossary) -> LabelledScore:
+    right = predicted = gold_total = 0
+    false_links: list[str] = []
+    missed: list[str] = []
     for item in items:
         text = item["text"]
-        gold = gold_spans(text, item.get("links") or [])
+        unused = gold_spans(text, item.get("links") or [])
         links = link_texts([text], glossary)
-        gold_total += len(gold)
+        gold_total += len(unused)
         predicted += len(links)
-        unused = list(gold)
         for link in links:
             hit = next(
                 (g for g in unused if g[2] == link.entry_id and link.char_start < g[1] and g[0] < link.char_end), None
             )
             if hit:
                 unused.remove(hit)
-                true_positive += 1
-            elif verbose:
-                print(f"  FALSE  {link.surface!r} -> {link.entry_id}  in: {text}")
-        if verbose:
-            for start, end, entry_id in unused:
-                print(f"  MISSED {text[start:end]!r} -> {entry_id}  in: {text}")
+                right += 1
+            else:
+                false_links.append(f"{link.surface!r} -> {link.entry_id}  in: {text}")
+        missed.extend(f"{text[start:end]!r} -> {entry_id}  in: {text}" for start, end, entry_id in unused)
+    return LabelledScore(right, predicted, gold_total, tuple(false_links), tuple(missed))
+
+
+def score_items(items: list[dict], label: str, verbose: bool) -> dict[str, float]:
+    started = time.perf_counter()
+    score = score_labelled_items(items, load_glossary())
     elapsed = time.perf_counter() - started
-    precision = true_positive / predicted if predicted else 1.0
-    recall = true_positive / gold_total if gold_total else 1.0
+    if verbose:
+        for line in score.false_links:
+            print(f"  FALSE  {line}")
+        for line in score.missed:
+            print(f"  MISSED {line}")
     negatives = sum(1 for item in items if not item.get("links"))
     print(
-        f"{label}: {len(items)} sentences ({negatives} without abbreviations), {gold_total} labelled links, "
-        f"{predicted} predicted, {true_positive} right"
+        f"{label}: {len(items)} sentences ({negatives} without abbreviations), {score.gold_total} labelled links, "
+        f"{score.predicted} predicted, {score.right} right"
     )
-    print(f"  link precision {precision:.3f}   recall {recall:.3f}   ({elapsed * 1000 / len(items):.2f} ms/sentence)")
-    return {"precision": precision, "recall": recall}
+    print(
+        f"  link precision {score.precision:.3f}   recall {score.recall:.3f}   "
+        f"({elapsed * 1000 / len(items):.2f} ms/sentence)"
+    )
+    return {"precision": score.precision, "recall": score.recall}
 
 
 def _normalise_words(text: str) -> str:

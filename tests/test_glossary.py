@@ -197,34 +197,15 @@ def test_missing_glossary_file_is_a_clear_error(tmp_path):
 
 
 # --- the linker ---
-def _gold(item: dict) -> list[tuple[int, int, str]]:
-    spans, position = [], 0
-    for surface, entry_id in item.get("links") or []:
-        start = item["text"].index(surface, position)
-        spans.append((start, start + len(surface), entry_id))
-        position = start + len(surface)
-    return spans
-
-
 def test_labelled_set_precision_and_recall(glossary):
+    from benchmarks.glossary_links import score_labelled_items
+
     items = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["items"]
     assert len(items) >= 120
     assert sum(1 for item in items if not item.get("links")) >= 30
-    right = predicted = gold_total = 0
-    for item in items:
-        gold = _gold(item)
-        links = link_texts([item["text"]], glossary)
-        gold_total += len(gold)
-        predicted += len(links)
-        for link in links:
-            hit = next(
-                (g for g in gold if g[2] == link.entry_id and link.char_start < g[1] and g[0] < link.char_end), None
-            )
-            if hit:
-                gold.remove(hit)
-                right += 1
-    assert right / predicted >= 0.95
-    assert right / gold_total >= 0.90
+    score = score_labelled_items(items, glossary)
+    assert score.precision >= 0.95, score.false_links
+    assert score.recall >= 0.90, score.missed
 
 
 def test_labelled_entry_ids_exist(glossary):
