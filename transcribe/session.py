@@ -221,14 +221,20 @@ class Session:
         """Everything that does not match: file hashes, the audio hash, the audit chain and its head."""
         problems: list[str] = []
         manifest = self.manifest
-        for name, expected in sorted(manifest.get("files", {}).items()):
-            path = self.path / name
-            if not path.is_file():
-                problems.append(f"{name} is missing")
-            elif sha256_file(path) != expected:
-                problems.append(f"{name} was changed after it was written (sha256 differs from manifest)")
+        recorded = dict(manifest.get("files", {}))
         audio_sha = manifest.get("audio", {}).get("sha256")
-        if audio_sha and (self.path / AUDIO).is_file() and sha256_file(self.path / AUDIO) != audio_sha:
+        # Each file is hashed once: recordings can be hundreds of megabytes.
+        actual = {
+            name: sha256_file(self.path / name)
+            for name in {*recorded, *([AUDIO] if audio_sha else [])}
+            if (self.path / name).is_file()
+        }
+        for name, expected in sorted(recorded.items()):
+            if name not in actual:
+                problems.append(f"{name} is missing")
+            elif actual[name] != expected:
+                problems.append(f"{name} was changed after it was written (sha256 differs from manifest)")
+        if audio_sha and AUDIO in actual and actual[AUDIO] != audio_sha:
             if not any(p.startswith(AUDIO) for p in problems):
                 problems.append(f"{AUDIO} does not match the audio sha256 in the manifest")
         problems.extend(audit.chain_problems(self.path / AUDIT_LOG))
