@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transcribe.audio import SAMPLE_RATE, archive_flac, load_for_recognition
 from transcribe.errors import AudioError
@@ -28,6 +28,11 @@ from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings, s
 from transcribe.session import AUDIO, NewSession, Session, json_bytes, sha256_file
 from transcribe.vad import speech_regions
 from transcribe.whisper_model import choose_device, resolve_model
+
+if TYPE_CHECKING:  # imported for annotations only: each stage is loaded when a run uses it
+    from glossary import Glossary
+    from summarize.summarizer import Summarizer
+    from transcribe.diarize import Diarizer
 
 PostProcess = Callable[[Transcript], Transcript]
 
@@ -44,10 +49,10 @@ class PipelineOptions:
     batch_size: int = 8
     cpu_threads: int = 0
     accept_truncated: bool = False
-    diarizer: Any = None  # transcribe.diarize.Diarizer | None
-    glossary: Any = None  # glossary.Glossary | None
+    diarizer: Diarizer | None = None
+    glossary: Glossary | None = None
     decoding_hints: str | None = None
-    summarizer: Any = None  # summarize.summarizer.Summarizer | None
+    summarizer: Summarizer | None = None
     report_formats: tuple[str, ...] = ("html", "docx")
     audio_mode: str = "auto"
     recorded: dict[str, Any] = field(default_factory=dict)  # the options as given, for the manifest
