@@ -1,8 +1,9 @@
 """The live transcript in the terminal (plain ANSI; simple lines when the output is not a terminal).
 
-Committed segments are printed once, with their time and id, abbreviations underlined and explained below the line
-when a glossary is available. On a terminal the provisional tail (the open segment's committed words, then the
-uncommitted hypothesis in grey) lives on one status line that is redrawn at every step.
+Committed segments are printed once, with their time, id and provisional speaker label (``S1``, ``S2``... from
+``transcribe.live_speakers``; the final session's labels come from the offline diarizer), abbreviations underlined
+and explained below the line when a glossary is available. On a terminal the provisional tail (the open segment's
+committed words, then the uncommitted hypothesis in grey) lives on one status line that is redrawn at every step.
 """
 
 from __future__ import annotations
@@ -87,9 +88,11 @@ class LiveView:
             self.out.write(text + "\n")
             self.out.flush()
 
-    def started(self, source: str, recording: str, keys: bool) -> None:
+    def started(self, source: str, recording: str, keys: bool, capture_rate: int | None = None) -> None:
+        """The first line; names the device's rate when it records at another rate than 16 kHz (resampled)."""
         stop = "Ctrl+C or q" if keys else "Ctrl+C"
-        self.write_line(f"recording from {source} into {recording} ({stop} to finish)")
+        rate = f" (at {capture_rate / 1000:g} kHz, resampled to 16 kHz)" if capture_rate not in (None, 16_000) else ""
+        self.write_line(f"recording from {source}{rate} into {recording} ({stop} to finish)")
 
     def update(self, update: LiveUpdate) -> None:
         with self._lock:
@@ -114,7 +117,7 @@ class LiveView:
     def _segment_line(self, segment: Segment) -> str:
         links = self.marker.links(segment) if self.marker else []
         text = _mark(segment.text, links, self.tty)
-        stamp = f"[{clock(segment.start)}] {segment.id}"
+        stamp = f"[{clock(segment.start)}] {segment.id}" + (f" {segment.speaker}" if segment.speaker else "")
         line = f"{DIM}{stamp}{RESET}  {text}" if self.tty else f"{stamp}  {text}"
         if links and self.marker is not None:
             notes = "; ".join(dict.fromkeys(self.marker.explain(link) for link in links))

@@ -1,8 +1,13 @@
 """Audio input for live mode: a microphone through sounddevice (PortAudio), or a file replayed through the same path.
 
 Every source delivers 16 kHz mono int16 blocks into a ``queue.Queue`` and ends with ``SourceEnded`` (normal end) or
-``SourceFailed`` (the device went away). The PortAudio callback only copies the block into the queue: no
-allocation beyond the copy, no locks, no I/O. Everything else happens in the worker that reads the queue.
+``SourceFailed`` (the device went away). The PortAudio callback only copies (or resamples) the block into the
+queue: no locks, no I/O. Everything else happens in the worker that reads the queue.
+
+A device that refuses 16 kHz (many USB headsets and built-in codecs opened without a rate converter, and often on
+macOS and Windows) is opened at its own default rate, or else 48 or 44.1 kHz, and every block is resampled to
+16 kHz in the callback by a streaming soxr resampler (about 40 microseconds per 0.1 s block); its tail (the
+filter's delay, about 15 ms) is flushed when the stream ends, so no captured audio is lost.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 BLOCK_S = 0.1
+FALLBACK_RATES = (48_000, 44_100)  # tried after 16 kHz and the device's default rate
 PORTAUDIO_PACKAGE = "libportaudio2"
 
 
@@ -141,66 +148,152 @@ def resolve_device(spec: str | int | None) -> InputDevice:
     raise CaptureError(f"{text!r} matches several input devices: {names}; give the number with --input-device")
 
 
+def candidate_rates(device: InputDevice) -> tuple[int, ...]:
+    """Capture rates to try, best first: 16 kHz (no resampling), the device's default rate, 48 kHz, 44.1 kHz."""
+    rates = (SAMPLE_RATE, int(round(device.default_samplerate)), *FALLBACK_RATES)
+    return tuple(dict.fromkeys(rate for rate in rates if rate > 0))
+
+
 class MicrophoneSource:
     """Records 16 kHz mono int16 from a PortAudio input device.
 
-    ``max_s`` stops the recording after that much audio (a scheduled end; tests use it with devices that deliver
-    faster than real time). A stream that ends without being asked to becomes ``SourceFailed(DeviceLostError)``.
+    The stream is opened at the first of ``rates`` (default: ``candidate_rates``) that PortAudio accepts;
+    ``capture_rate`` says which (None before ``start``). At any other rate than 16 kHz each block is resampled to
+    16 kHz, so consumers always see 16 kHz. ``max_s`` stops the recording after that much (16 kHz) audio (a scheduled
+    end; tests use it with devices that deliver faster than real time). A stream that ends without being asked to
+    becomes ``SourceFailed(DeviceLostError)``. ``frames`` counts 16 kHz frames delivered, ``device_frames`` frames
+    read from the device at ``capture_rate``.
     """
 
     live = True
     sample_rate = SAMPLE_RATE
 
-    def __init__(self, device: InputDevice, max_s: float | None = None, block_s: float = BLOCK_S) -> None:
+    def __init__(
+        self,
+        device: InputDevice,
+        max_s: float | None = None,
+        block_s: float = BLOCK_S,
+        rates: Sequence[int] | None = None,
+    ) -> None:
         self.device = device
         self.name = device.name
         self.max_frames = None if max_s is None else int(round(max_s * SAMPLE_RATE))
+        self.block_s = block_s
         self.block_frames = int(round(block_s * SAMPLE_RATE))
+        self.rates = tuple(rates) if rates else candidate_rates(device)
+        self.capture_rate: int | None = None
         self.frames = 0
+        self.device_frames = 0
         self.overflows = 0
         self._stream = None
         self._stopping = False
         self._blocks: queue.Queue | None = None
+        self._resampler = None  # soxr.ResampleStream when capture_rate is not 16 kHz
+        self._in_callback = False  # with _abandoned: who may flush the resampler when the device hangs
+        self._abandoned = False
 
     def start(self, blocks: queue.Queue) -> None:
         sd = import_sounddevice()
         self._blocks = blocks
+        refused: list[str] = []
+        for rate in self.rates:
+            try:
+                self._open(sd, blocks, rate)
+            except sd.PortAudioError as exc:
+                log.info("%r refused %d Hz mono: %s", self.name, rate, exc)
+                self._resampler = None
+                refused.append(str(exc))
+                continue
+            if rate == SAMPLE_RATE:
+                log.info("recording from %r at 16000 Hz", self.name)
+            else:
+                log.info("recording from %r at %d Hz (16000 Hz refused), resampled to 16000 Hz", self.name, rate)
+            return
+        tried = ", ".join(str(rate) for rate in self.rates)
+        raise CaptureError(
+            f"cannot record from {self.name!r} in mono at any of {tried} Hz ({refused[-1] if refused else 'no rate'}):"
+            " choose another device with --input-device (see --list-devices), check it is not in use by another "
+            "program, or set its sample rate to 16000 or 48000 Hz in the system's sound settings"
+        )
 
-        def callback(indata, frames, _time, status) -> None:  # PortAudio thread: copy and queue, nothing more
-            if status.input_overflow:
-                self.overflows += 1
-            block = indata[:, 0].copy()
-            if self.max_frames is not None and self.frames + len(block) >= self.max_frames:
-                block = block[: self.max_frames - self.frames]
-                self.frames += len(block)
-                blocks.put(block)
-                raise sd.CallbackStop
-            self.frames += len(block)
-            blocks.put(block)
+    def _open(self, sd, blocks: queue.Queue, rate: int) -> None:
+        """Open and start the stream at ``rate``; raises ``sd.PortAudioError`` when the device refuses it."""
+        resampling = rate != SAMPLE_RATE
+        if resampling:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="int16")
+        else:
+            self._resampler = None
+
+        def callback(indata, frames, _time, status) -> None:  # PortAudio thread: convert and queue, nothing more
+            self._in_callback = True
+            try:
+                if self._abandoned:
+                    raise sd.CallbackAbort
+                if status.input_overflow:
+                    self.overflows += 1
+                self.device_frames += frames
+                if not resampling:
+                    block = indata[:, 0].copy()
+                elif self._resampler is not None:  # (held by self only: a stuck stream must not keep it alive)
+                    block = self._resampler.resample_chunk(indata[:, 0])
+                else:
+                    return
+                if self._deliver(blocks, block):
+                    raise sd.CallbackStop
+            finally:
+                self._in_callback = False
 
         def finished() -> None:
-            reached = self.max_frames is not None and self.frames >= self.max_frames
-            if self._stopping or reached:
-                blocks.put(SourceEnded())
-            else:
-                blocks.put(SourceFailed(_lost(self.name, self.frames)))
+            self._in_callback = True
+            try:
+                if self._abandoned:  # stop() gave up on the device and has ended the source
+                    return
+                self._flush()
+                reached = self.max_frames is not None and self.frames >= self.max_frames
+                if self._stopping or reached:
+                    blocks.put(SourceEnded())
+                else:
+                    blocks.put(SourceFailed(_lost(self.name, self.frames)))
+            finally:
+                self._in_callback = False
 
+        stream = sd.InputStream(
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            device=self.device.index,
+            blocksize=int(round(self.block_s * rate)),
+            callback=callback,
+            finished_callback=finished,
+        )
         try:
-            self._stream = sd.InputStream(
-                samplerate=SAMPLE_RATE,
-                channels=1,
-                dtype="int16",
-                device=self.device.index,
-                blocksize=self.block_frames,
-                callback=callback,
-                finished_callback=finished,
-            )
-            self._stream.start()
-        except sd.PortAudioError as exc:
-            raise CaptureError(
-                f"cannot record from {self.name!r} at 16 kHz mono ({exc}): choose another device with "
-                "--input-device (see --list-devices) or check it is not in use by another program"
-            ) from exc
+            stream.start()
+        except sd.PortAudioError:
+            stream.close()
+            raise
+        self._stream = stream
+        self.capture_rate = rate
+
+    def _deliver(self, blocks: queue.Queue, block: np.ndarray) -> bool:
+        """Queue ``block`` (16 kHz), cut at ``max_frames``; True when that limit is reached."""
+        if self.max_frames is not None and self.frames + len(block) >= self.max_frames:
+            block = block[: self.max_frames - self.frames]
+            self.frames += len(block)
+            if len(block):
+                blocks.put(block)
+            return True
+        self.frames += len(block)
+        if len(block):
+            blocks.put(block)
+        return False
+
+    def _flush(self) -> None:
+        """Queue what the resampler still holds (the last ~15 ms). Runs once, after the last callback."""
+        resampler, self._resampler = self._resampler, None
+        if resampler is not None and self._blocks is not None:
+            self._deliver(self._blocks, resampler.resample_chunk(np.zeros(0, dtype=np.int16), last=True))
 
     def stop(self) -> None:
         """Stop recording; blocks already captured stay in the queue. Safe to call twice and from any thread."""
@@ -220,6 +313,9 @@ class MicrophoneSource:
             handler = getattr(import_sounddevice(), "_exit_handler", None)
             if handler is not None:
                 atexit.unregister(handler)
+            self._abandoned = True  # from now on the PortAudio thread touches nothing (see the callbacks)
+            if not self._in_callback:  # else the device thread is mid-block and the resampler's tail is lost
+                self._flush()
             if self._blocks is not None:
                 self._blocks.put(SourceEnded())
 
