@@ -150,6 +150,25 @@ def warm_up() -> None:
     encoder()
 
 
+def embed_stretch(audio: np.ndarray, settings: Settings = Settings()) -> np.ndarray | None:
+    """The d-vector of one stretch of voiced 16 kHz audio: the normalised mean of its windows.
+
+    The stretch is raised to -30 dBFS as in ``diarize`` and cut into the same sliding windows; None when it is
+    shorter than ``settings.min_window_frames`` or silent (no direction to compare). Used by the live labeler
+    (``transcribe.live_speakers``), which embeds one segment at a time.
+    """
+    audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+    model = encoder()
+    mel = model.mel(audio * _gain(audio, [(0, len(audio))]))[: len(audio) // HOP_SAMPLES]
+    windows = _windows(len(mel), 0, settings)
+    if not windows:
+        return None
+    vectors = model.embed(np.stack([mel[w.first_frame : w.last_frame] for w in windows]))
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 1e-6 else None
+
+
 # --- diarization -----------------------------------------------------------------------------------------------
 
 
