@@ -16,8 +16,10 @@ from cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
 from transcribe.capture import FileSource, MicrophoneSource, list_input_devices, resolve_device
 from transcribe.errors import NotulistError
 from transcribe.live_recording import LiveRecording, find_interrupted, read_captured, remove
+from transcribe.live_speakers import LiveSpeakerLabeler
 from transcribe.live_worker import LiveResult, LiveWorker
 from transcribe.streaming import StreamingOptions
+from transcribe.window_decoder import WindowDecoder, WindowSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,10 +103,13 @@ def run(args: argparse.Namespace) -> int:
     name = args.input.stem if args.input is not None else "live"
     recording = LiveRecording.create(args.sessions_dir, name, source.sample_rate)
     view = LiveView(marker=AbbreviationMarker.create(options.glossary))
-    worker = LiveWorker(model, source, recording, view.update, StreamingOptions(language=options.language), paced=paced)
+    decoder = WindowDecoder(model, WindowSettings(language=options.language))
+    speakers = LiveSpeakerLabeler() if options.diarizer is not None else None  # none with --no-diarize
+    worker = LiveWorker(decoder, source, recording, view.update, StreamingOptions(), paced=paced, speakers=speakers)
     with KeyWatcher() as keys:
         worker.start()
-        view.started(source.name, str(recording.path), keys.available)
+        capture_rate = source.capture_rate if isinstance(source, MicrophoneSource) else None
+        view.started(source.name, str(recording.path), keys.available, capture_rate)
         result = _wait(worker, keys)
     view.finished(result)
     if result.captured_s == 0:

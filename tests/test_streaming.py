@@ -11,6 +11,7 @@ from transcribe.streaming import (
     StreamingOptions,
     StreamingRecognizer,
     TimedWord,
+    agreed_length,
     normalise_word,
 )
 
@@ -174,3 +175,97 @@ def test_a_forced_cut_commits_the_provisional_words_before_it() -> None:
     assert recognizer.offset == 5.0 and len(recognizer.audio) / SAMPLE_RATE == 5.0
     assert texts(result.provisional) == ["later"]
     assert texts(recognizer.committed) == ["eerst", "woord"]
+
+
+def test_a_request_carries_the_committed_words_of_the_buffer_as_prefix() -> None:
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=5.0, max_buffer_s=20.0))
+    recognizer.insert_audio(seconds(3.0))
+    hypothesis = words((0.2, 0.6, "Goedemorgen."), (0.8, 1.0, "Het"), (1.1, 1.3, "is"), (1.4, 2.9, "dinsdag"))
+    assert recognizer.request().prefix == ""  # nothing committed yet
+    step(recognizer, hypothesis)
+    recognizer.insert_audio(seconds(1.0))
+    step(recognizer, hypothesis)  # the second, agreeing hypothesis commits all four words
+    recognizer.insert_audio(seconds(1.0))
+    request = recognizer.request()
+    assert request.prefix == "Goedemorgen. Het is dinsdag"
+    assert request.prompt == ""  # no committed text lies before the buffer yet
+
+    without = StreamingRecognizer(StreamingOptions(force_committed=False))
+    without.insert_audio(seconds(3.0))
+    step(without, hypothesis)
+    step(without, hypothesis)
+    assert without.request().prefix == ""
+
+
+def test_words_of_a_hypothesis_that_restates_the_prefix_are_not_committed_again() -> None:
+    """The decoder returns the prefix words with fresh times: they must not be committed twice."""
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer.insert_audio(seconds(4.0))
+    first = words((0.2, 0.6, "Ik"), (0.7, 1.0, "ben"), (1.1, 1.8, "Sandra"))
+    step(recognizer, first)
+    committed = texts(step(recognizer, first).committed)
+    assert committed == ["Ik", "ben", "Sandra"]
+    recognizer.insert_audio(seconds(1.0))
+    restated = words((0.25, 0.55, "Ik"), (0.7, 1.05, "ben"), (1.1, 1.75, "Sandra"), (1.9, 2.5, "Jansen,"))
+    assert step(recognizer, restated).committed == ()
+    assert texts(step(recognizer, restated).committed) == ["Jansen,"]
+
+
+def test_a_short_disagreement_is_bridged_when_the_words_after_it_agree() -> None:
+    previous = words((0.0, 0.8, "Vroedenmorgen."), (0.9, 1.0, "Het"), (1.1, 1.2, "is"), (1.3, 1.8, "dinsdag"))
+    new = words(
+        (0.0, 0.8, "Goedenmorgen."), (0.9, 1.0, "Het"), (1.1, 1.2, "is"), (1.3, 1.8, "dinsdag"), (1.9, 2.2, "14")
+    )
+    assert agreed_length(previous, new) == 4  # the newer spelling of the first word is committed with the rest
+    # One agreeing word after the disagreement is not enough to bridge it ...
+    assert (
+        agreed_length(words((0.0, 0.5, "was"), (0.6, 0.9, "dinsdag")), words((0.0, 0.5, "is"), (0.6, 0.9, "dinsdag")))
+        == 0
+    )
+    # ... nor is a disagreement of three words ...
+    three = words((0.0, 0.3, "a"), (0.3, 0.6, "b"), (0.6, 0.9, "c"), (1.0, 1.2, "het"), (1.3, 1.5, "is"))
+    other = words((0.0, 0.3, "x"), (0.3, 0.6, "y"), (0.6, 0.9, "z"), (1.0, 1.2, "het"), (1.3, 1.5, "is"))
+    assert agreed_length(three, other) == 0
+    # ... nor agreeing words heard at different places in the audio.
+    moved = words((0.0, 0.5, "ja"), (3.0, 3.2, "het"), (3.3, 3.5, "is"))
+    assert agreed_length(words((0.0, 0.5, "nee"), (0.6, 0.8, "het"), (0.9, 1.1, "is")), moved) == 0
+    # The common prefix itself needs no anchor.
+    assert agreed_length(words((0.0, 0.5, "ja")), words((0.0, 0.5, "Ja,"), (0.6, 0.9, "zeker"))) == 1
+
+
+def test_a_word_missing_from_one_hypothesis_is_bridged() -> None:
+    previous = words((0.0, 0.3, "ik"), (0.4, 0.6, "lever"), (0.7, 1.0, "de"), (1.1, 1.5, "facturen"), (1.6, 1.9, "aan"))
+    new = words((0.0, 0.3, "ik"), (0.4, 0.6, "lever"), (0.7, 1.0, "alleen"), (1.05, 1.2, "de"), (1.25, 1.5, "facturen"))
+    assert texts(new[: agreed_length(previous, new)]) == ["ik", "lever", "alleen", "de", "facturen"]
+
+
+def test_a_step_without_words_keeps_the_previous_hypothesis() -> None:
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer.insert_audio(seconds(3.0))
+    hypothesis = words((0.2, 0.6, "Dat"), (0.7, 1.0, "kan"), (1.1, 1.4, "ik"), (1.5, 2.2, "verklaren."))
+    assert step(recognizer, hypothesis).committed == ()
+    recognizer.insert_audio(seconds(1.0))
+    failed = step(recognizer, [])  # e.g. a hypothesis dropped because it looped
+    assert failed.committed == () and texts(failed.provisional) == texts(hypothesis)
+    recognizer.insert_audio(seconds(1.0))
+    assert texts(step(recognizer, hypothesis).committed) == texts(hypothesis)
+
+
+def test_the_last_hypothesis_is_committed_at_the_end_even_after_an_empty_step() -> None:
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer.insert_audio(seconds(3.0))
+    step(recognizer, words((0.2, 0.6, "Dank"), (0.7, 1.0, "u"), (1.1, 1.4, "wel.")))
+    final = recognizer.request(final=True)
+    assert texts(recognizer.accept(final, []).committed) == ["Dank", "u", "wel."]
+
+
+def test_a_forced_cut_after_failed_steps_commits_the_words_heard_before_it() -> None:
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=4.0, max_buffer_s=8.0))
+    recognizer.insert_audio(seconds(4.0))
+    step(recognizer, words((0.5, 1.0, "Misschien"), (1.1, 1.4, "zijn"), (1.5, 2.0, "facturen")))
+    forced: list[str] = []
+    for _ in range(6):  # every later step fails; the buffer passes max_buffer_s and is cut
+        recognizer.insert_audio(seconds(1.0))
+        forced += texts(step(recognizer, []).committed)
+    assert forced == ["Misschien", "zijn", "facturen"]
+    assert len(recognizer.audio) / SAMPLE_RATE <= 8.0

@@ -2,8 +2,10 @@
 
 It reads the capture queue, appends every block to the crash-safe ``LiveRecording`` at once, feeds the
 ``StreamingRecognizer`` and groups committed words into live segments. Whisper runs on a helper thread through
-the pure ``transcribe_request`` (CTranslate2 releases the GIL), so writing audio never waits for recognition and
+``transcribe_request`` (CTranslate2 releases the GIL), so writing audio never waits for recognition and
 at most about a second of audio can be lost to a crash. A failing recognizer never stops the recording.
+Given a ``LiveSpeakerLabeler``, the segments a step closes get provisional speaker labels on a helper thread of
+their own before they are recorded and shown (the step's update waits for them; the audio never does).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from transcribe.capture import SAMPLE_RATE, AudioSource, DeviceLostError, SourceEnded, SourceFailed
 from transcribe.errors import NotulistError
 from transcribe.live_recording import LiveRecording
+from transcribe.live_speakers import LiveSpeakerLabeler
 from transcribe.model import Segment
 from transcribe.streaming import (
     InferenceRequest,
@@ -30,6 +33,7 @@ from transcribe.streaming import (
     StreamingOptions,
     StreamingRecognizer,
     TimedWord,
+    WindowRecognizer,
     transcribe_request,
 )
 
@@ -72,21 +76,26 @@ class LiveWorker:
 
     def __init__(
         self,
-        model,
+        decoder: WindowRecognizer,
         source: AudioSource,
         recording: LiveRecording,
         listener: LiveListener | None = None,
         options: StreamingOptions | None = None,
         paced: bool = True,
         stall_s: float = 3.0,
+        speakers: LiveSpeakerLabeler | None = None,
     ) -> None:
-        self.model = model
+        self.decoder = decoder
         self.source = source
         self.recording = recording
         self.listener = listener
         self.options = options or StreamingOptions()
         self.paced = paced
         self.stall_s = stall_s
+        self.speakers = speakers  # provisional speaker labels (None: segments stay unlabeled)
+        self.segments: list[Segment] = []  # the closed segments as recorded and shown
+        self._labeling: ThreadPoolExecutor | None = None
+        self._held: tuple[Future, tuple] | None = None  # a step whose closed segments are being labeled
         self.blocks: queue.Queue = queue.Queue()
         self.recognizer = StreamingRecognizer(self.options)
         self.segmenter = LiveSegmenter()
@@ -95,6 +104,8 @@ class LiveWorker:
         self._crash: BaseException | None = None
 
     def start(self) -> None:
+        if self.speakers is not None:
+            self.speakers.start_warm_up()
         self.source.start(self.blocks)
         self._thread.start()
 
@@ -125,6 +136,8 @@ class LiveWorker:
 
     def _run(self) -> LiveResult:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+        if self.speakers is not None:
+            self._labeling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speakers")
         unfed: deque[np.ndarray] = deque()
         pending: tuple[InferenceRequest, Future] | None = None
         ended = final_done = False
@@ -141,7 +154,8 @@ class LiveWorker:
                     item = None
                 while item is not None:
                     if isinstance(item, np.ndarray):
-                        if not ended:
+                        # (also after a stall: stopping the device delivers the resampler's last milliseconds)
+                        if stop_reason != "disk_full":
                             try:
                                 self.recording.append(item)
                                 unfed.append(item)
@@ -166,9 +180,10 @@ class LiveWorker:
                     )
                     stop_reason, ended = "device_lost", True
                     self.source.stop()
+                self._release_labels(block=False)
 
-                # 2. Apply a finished recognition step.
-                if pending is not None and pending[1].done():
+                # 2. Apply a finished recognition step (once the previous step's segments are labeled and shown).
+                if pending is not None and pending[1].done() and self._held is None:
                     request, future = pending
                     pending = None
                     try:
@@ -202,13 +217,16 @@ class LiveWorker:
                         wait([future])
         finally:
             executor.shutdown(wait=True)
-        for segment in self.segmenter.finish():
-            self._record_segment(segment)
-            self._notify((segment,), ())
+            if self._labeling is not None:
+                self._labeling.shutdown(wait=True)
+        self._release_labels(block=True)
+        last = tuple(self.segmenter.finish())
+        if last:
+            self._deliver(self._label(last), ())
         return LiveResult(
             recording=self.recording.path,
             captured_s=self.recording.duration_s,
-            segments=tuple(self.segmenter.segments),
+            segments=tuple(self.segments),
             stop_reason=stop_reason,
             error=error,
             recognition_error=recognition_error,
@@ -217,40 +235,63 @@ class LiveWorker:
     def _feed(self, unfed: deque[np.ndarray]) -> None:
         if self.paced:
             while unfed:
-                self.recognizer.insert_audio(unfed.popleft())
+                self._insert(unfed.popleft())
             return
         fed = 0
         limit = int(self.options.min_chunk_s * SAMPLE_RATE)
         while unfed and fed < limit:
             block = unfed.popleft()
-            self.recognizer.insert_audio(block)
+            self._insert(block)
             fed += len(block)
+
+    def _insert(self, block: np.ndarray) -> None:
+        self.recognizer.insert_audio(block)
+        if self.speakers is not None:  # the labeler cuts segments from the audio on the recognizer's clock
+            self.speakers.add_audio(block)
 
     def _transcribe(self, request: InferenceRequest) -> list[TimedWord]:
         if len(request.audio) < SAMPLE_RATE // 10:
             return []
-        return transcribe_request(self.model, request, self.options)
+        return transcribe_request(self.decoder, request)
 
     def _apply(self, request: InferenceRequest, words: list[TimedWord]) -> None:
+        self._release_labels(block=True)  # (already released by the loop) the previous step's segments come first
         step = self.recognizer.accept(request, words)
-        closed = self.segmenter.add(step.committed)
-        for segment in closed:
-            self._record_segment(segment)
-        self._notify(tuple(closed), step.committed, step.provisional, step.buffer_s)
+        closed = tuple(self.segmenter.add(step.committed))
+        shown = (closed, step.committed, step.provisional, step.buffer_s)
+        if closed and self._labeling is not None:  # embedding takes up to a few 100 ms: not on this thread
+            self._held = (self._labeling.submit(self._label, closed), shown)
+        else:
+            self._deliver(*shown)
 
-    def _record_segment(self, segment: Segment) -> None:
+    def _label(self, closed: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        """The segments with their provisional speakers (``LiveSpeakerLabeler.label`` never raises)."""
+        if self.speakers is None:
+            return closed
+        return tuple(self.speakers.label(segment) for segment in closed)
+
+    def _release_labels(self, block: bool) -> None:
+        """Record and show the held step once its segments are labeled (at once when ``block``)."""
+        if self._held is None or not (block or self._held[0].done()):
+            return
+        future, (closed, committed, provisional, buffer_s) = self._held
+        self._held = None
         try:
-            self.recording.add_segment(segment)
-        except NotulistError as exc:  # the audio matters more; the live text is re-made offline anyway
-            log.warning("could not save a live segment: %s", exc)
+            closed = future.result()
+        except Exception:  # unlabeled rather than lost
+            log.exception("live speaker labeling failed")
+        self._deliver(closed, committed, provisional, buffer_s)
 
-    def _notify(
+    def _deliver(
         self,
         closed: tuple[Segment, ...],
         committed: tuple[TimedWord, ...],
         provisional: tuple[TimedWord, ...] = (),
         buffer_s: float = 0.0,
     ) -> None:
+        """Record the closed segments, then tell the listener what this step changed."""
+        for segment in closed:
+            self._record_segment(segment)
         if self.listener is None:
             return
         update = LiveUpdate(
@@ -266,3 +307,10 @@ class LiveWorker:
             self.listener(update)
         except Exception:  # the screen must never stop the recording
             log.exception("live listener failed")
+
+    def _record_segment(self, segment: Segment) -> None:
+        self.segments.append(segment)
+        try:
+            self.recording.add_segment(segment)
+        except NotulistError as exc:  # the audio matters more; the live text is re-made offline anyway
+            log.warning("could not save a live segment: %s", exc)

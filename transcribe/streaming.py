@@ -1,27 +1,34 @@
 """Streaming recognition with the LocalAgreement-2 policy (after whisper_streaming, Macháček et al. 2023).
 
-Audio is appended to a rolling buffer. Each step transcribes the whole buffer with faster-whisper (word timestamps,
-the committed text before the buffer as ``initial_prompt``) and commits the longest common prefix of this
-hypothesis and the previous one. The buffer is trimmed at the end of the last committed sentence once it is longer
-than ``trim_after_s`` (and at the last committed word once it is longer than ``max_buffer_s``), so every step costs
-about the same however long the interview runs.
+Audio is appended to a rolling buffer. Each step transcribes the whole buffer with a ``WindowRecognizer``
+(``transcribe.window_decoder.WindowDecoder``: one Whisper pass sized to the buffer, word timestamps, the committed
+text before the buffer as the prompt, the words already committed inside it as the start of the answer) and
+commits what this hypothesis and the previous one agree on from their start (``agreed_length``: the common
+prefix, carried across a one- or two-word disagreement when the words after it agree again). The buffer is trimmed
+at the end of the last committed sentence once it is longer than ``trim_after_s`` (and at the last committed word
+once it is longer than ``max_buffer_s``), so every step costs about the same however long the interview runs.
 
 The state machine is split from the model call so that a caller can run inference on another thread while one
 worker owns every piece of mutable state: ``StreamingRecognizer.request()`` snapshots the buffer into an immutable
-``InferenceRequest``; ``transcribe_request(model, request, options)`` is a pure function; ``accept(request, words)``
+``InferenceRequest``; ``transcribe_request(recognizer, request)`` touches no state; ``accept(request, words)``
 applies the result. Committed words are grouped into live segments ("s0001", ... in commit order) by
 ``LiveSegmenter``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Protocol
 
 import numpy as np
 
 from transcribe.model import Segment, Word, segment_id
+
+log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
@@ -48,16 +55,23 @@ def normalise_word(text: str) -> str:
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    language: str = "nl"
-    beam_size: int = 1
+    """The rolling-buffer policy; how a window is decoded is the ``WindowRecognizer``'s business."""
+
     min_chunk_s: float = 1.0  # least new audio before another step
     trim_after_s: float = 8.0  # trim at the last committed sentence end once the buffer is this long
     max_buffer_s: float = 15.0  # trim at the last committed word once the buffer is this long (Whisper sees 30 s)
-    prompt_chars: int = 200  # committed text before the buffer given as initial_prompt
-    vad_filter: bool = True  # skip silence inside the buffer (fewer phantom phrases on pauses)
-    # No temperature fallback: a failed step is simply retried on the next, longer buffer; a fallback would
-    # decode the same audio up to six times and stall the live view.
-    temperature: float = 0.0
+    prompt_chars: int = 200  # committed text before the buffer given as the prompt
+    # The words already committed inside the buffer are given to the decoder as the start of its answer, so a step
+    # decodes only the new words (and cannot contradict what the screen already shows).
+    force_committed: bool = True
+
+
+class WindowRecognizer(Protocol):
+    """Recognises one window of 16 kHz mono float32 audio; word times in seconds from the window's start."""
+
+    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+        """``prompt``: text said before the window; ``prefix``: the known start of the window's own text."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -68,36 +82,56 @@ class InferenceRequest:
     offset: float
     prompt: str
     final: bool = False
+    prefix: str = ""
 
     @property
     def end(self) -> float:
         return self.offset + len(self.audio) / SAMPLE_RATE
 
 
-def transcribe_request(model, request: InferenceRequest, options: StreamingOptions) -> list[TimedWord]:
-    """Run Whisper on a request; words relative to the start of the request's audio. Pure: touches no state."""
-    segments, _info = model.transcribe(
-        request.audio,
-        language=options.language,
-        beam_size=options.beam_size,
-        temperature=options.temperature,
-        word_timestamps=True,
-        initial_prompt=request.prompt or None,
-        condition_on_previous_text=True,
-        vad_filter=options.vad_filter,
-        vad_parameters={"min_silence_duration_ms": 500} if options.vad_filter else None,
-    )
-    words: list[TimedWord] = []
-    for segment in segments:
-        for word in segment.words or ():
-            text = word.word.strip()
-            if text:
-                words.append(TimedWord(float(word.start), float(word.end), text, float(word.probability)))
-    return words
+def transcribe_request(recognizer: WindowRecognizer, request: InferenceRequest) -> list[TimedWord]:
+    """Run the recogniser on a request; words relative to the start of the request's audio. Touches no state."""
+    return recognizer.decode(request.audio, request.prompt, request.prefix)
+
+
+BRIDGE_WORDS = 2  # a disagreement of at most this many words on either side can be bridged ...
+ANCHOR_WORDS = 2  # ... by at least this many agreeing words after it ...
+ANCHOR_SHIFT_S = 1.0  # ... that start at about the same time in both hypotheses
+
+
+def agreed_length(previous: Sequence[TimedWord], new: Sequence[TimedWord]) -> int:
+    """How many leading words of ``new`` the two hypotheses agree on (LocalAgreement-2, with short bridges).
+
+    Plain LocalAgreement commits only the common prefix, so one word the recogniser keeps spelling differently (a
+    name, the first word after a pause: "Goedenmorgen" / "Goede morgen" / "Proedemorgen") holds back everything
+    behind it until the buffer is cut. Here the words are aligned (difflib, on ``normalise_word`` forms) and the
+    agreement runs on across a disagreement of at most ``BRIDGE_WORDS`` words when at least ``ANCHOR_WORDS``
+    agreeing words follow it at the same place in the audio; the newer spelling of the bridged words is committed.
+    """
+    a = [normalise_word(w.text) for w in previous]
+    b = [normalise_word(w.text) for w in new]
+    agreed = 0
+    done_a = done_b = 0
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        if block.size == 0:
+            break
+        gap_a, gap_b = block.a - done_a, block.b - done_b
+        if gap_a or gap_b:
+            bridged = (
+                gap_a <= BRIDGE_WORDS
+                and gap_b <= BRIDGE_WORDS
+                and block.size >= ANCHOR_WORDS
+                and abs(previous[block.a].start - new[block.b].start) <= ANCHOR_SHIFT_S
+            )
+            if not bridged:
+                break
+        agreed = block.b + block.size
+        done_a, done_b = block.a + block.size, block.b + block.size
+    return agreed
 
 
 class HypothesisBuffer:
-    """LocalAgreement-2: commit the longest common prefix of two consecutive hypotheses (word level)."""
+    """LocalAgreement-2: commit what two consecutive hypotheses agree on from their start (``agreed_length``)."""
 
     def __init__(self) -> None:
         self.committed_in_buffer: list[TimedWord] = []
@@ -121,14 +155,11 @@ class HypothesisBuffer:
 
     def flush(self) -> list[TimedWord]:
         """Commit the agreement of the new hypothesis with the previous one; keep the rest as provisional."""
-        commit: list[TimedWord] = []
-        while self.new and self.buffer and normalise_word(self.new[0].text) == normalise_word(self.buffer[0].text):
-            word = self.new.pop(0)
-            self.buffer.pop(0)
-            commit.append(word)
-            self.last_committed_time = word.end
-        self.buffer = self.new
+        agreed = agreed_length(self.buffer, self.new)
+        commit, self.buffer = self.new[:agreed], self.new[agreed:]
         self.new = []
+        if commit:
+            self.last_committed_time = commit[-1].end
         self.committed_in_buffer.extend(commit)
         return commit
 
@@ -195,7 +226,10 @@ class StreamingRecognizer:
 
     def request(self, final: bool = False) -> InferenceRequest:
         self._requested_until = self.audio_end
-        return InferenceRequest(self.audio.copy(), self.offset, self.prompt(), final)
+        prefix = ""
+        if self.options.force_committed:
+            prefix = " ".join(w.text for w in self.hypothesis.committed_in_buffer if w.start >= self.offset)
+        return InferenceRequest(self.audio.copy(), self.offset, self.prompt(), final, prefix)
 
     def prompt(self) -> str:
         """The committed text that lies before the buffer (its last ``prompt_chars`` characters)."""
@@ -211,9 +245,16 @@ class StreamingRecognizer:
         return " ".join(reversed(parts))
 
     def accept(self, request: InferenceRequest, words: Sequence[TimedWord]) -> StepResult:
-        """Apply a hypothesis for ``request``; returns what was committed and the provisional tail."""
-        self.hypothesis.insert(words, request.offset)
-        committed = self.hypothesis.flush()
+        """Apply a hypothesis for ``request``; returns what was committed and the provisional tail.
+
+        A step that produced no words at all (the recogniser dropped a looping hypothesis, or heard no speech) leaves
+        the previous hypothesis in place: the next step is compared with it, and a forced cut or the end of the stream
+        commits its words rather than losing them.
+        """
+        committed: list[TimedWord] = []
+        if words:
+            self.hypothesis.insert(words, request.offset)
+            committed = self.hypothesis.flush()
         if request.final:
             committed += self.hypothesis.take_all()
         self.committed.extend(committed)
@@ -235,7 +276,14 @@ class StreamingRecognizer:
         if len(self.audio) / SAMPLE_RATE > self.options.max_buffer_s:
             # Nothing agreed for a long time (noise, a slow machine falling behind): keep latency flat by keeping
             # only the newest part; provisional words before the cut are committed as they stand.
-            self._cut(self.audio_end - self.options.trim_after_s, force=True)
+            cut = self.audio_end - self.options.trim_after_s
+            log.info(
+                "nothing agreed in %.1f s of buffer: cutting at %.1f s, %d provisional words kept",
+                len(self.audio) / SAMPLE_RATE,
+                cut,
+                sum(1 for w in self.hypothesis.buffer if w.end <= cut),
+            )
+            self._cut(cut, force=True)
 
     def _cut(self, time: float, force: bool = False) -> list[TimedWord]:
         if time <= self.offset:
