@@ -30,9 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from transcribe.capture import SAMPLE_RATE, FileSource  # noqa: E402
 from transcribe.live_recording import LiveRecording  # noqa: E402
+from transcribe.live_speakers import LiveSpeakerLabeler  # noqa: E402
 from transcribe.live_worker import LiveUpdate, LiveWorker  # noqa: E402
 from transcribe.streaming import StreamingOptions  # noqa: E402
 from transcribe.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
+from transcribe.window_decoder import WindowDecoder, WindowSettings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for Whisper (default 2)")
     parser.add_argument("--device", default="cpu", choices=("cpu", "auto", "cuda"))
     parser.add_argument("--no-offline", action="store_true", help="skip the offline pass (no WER comparison)")
+    parser.add_argument("--no-speakers", action="store_true", help="no provisional speaker labels (as --no-diarize)")
     parser.add_argument("--json", type=Path, help="write every word's latency here")
     args = parser.parse_args(argv)
     if not args.file.is_file():
@@ -89,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     choice = choose_device(args.device)
     model = load_whisper(spec, choice, cpu_threads=args.threads)
     options = StreamingOptions()
-    print(f"model {spec.name} on {choice.device}/{choice.compute_type}, {args.threads} threads; {options}", flush=True)
+    settings = WindowSettings()
+    decoder = WindowDecoder(model, settings)
+    print(
+        f"model {spec.name} on {choice.device}/{choice.compute_type}, {args.threads} threads; {options}; {settings}",
+        flush=True,
+    )
 
     updates: list[LiveUpdate] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         soundfile.write(wav, audio, SAMPLE_RATE, subtype="PCM_16")
         source = FileSource(wav, realtime=True)
         recording = LiveRecording.create(Path(tmp) / "sessions", "bench", SAMPLE_RATE)
-        worker = LiveWorker(model, source, recording, updates.append, options, paced=True)
+        speakers = None if args.no_speakers else LiveSpeakerLabeler()
+        worker = LiveWorker(decoder, source, recording, updates.append, options, paced=True, speakers=speakers)
         began = time.monotonic()
         worker.start()
         result = worker.join()
@@ -131,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nWER live {live_wer:.3f}", end="", flush=True)
         if not args.no_offline:
             started = time.monotonic()
-            offline = offline_words(model, audio, options.language)
+            offline = offline_words(model, audio, settings.language)
             offline_s = time.monotonic() - started
             offline_wer = jiwer.wer(normal(reference), normal(offline))
             print(
