@@ -211,7 +211,7 @@ class LiveWorker:
                         request = self.recognizer.request()
                     else:
                         continue
-                    future = executor.submit(self._transcribe, request)
+                    future = executor.submit(transcribe_request, self.decoder, request)
                     pending = (request, future)
                     if not self.paced:
                         wait([future])
@@ -249,13 +249,7 @@ class LiveWorker:
         if self.speakers is not None:  # the labeler cuts segments from the audio on the recognizer's clock
             self.speakers.add_audio(block)
 
-    def _transcribe(self, request: InferenceRequest) -> list[TimedWord]:
-        if len(request.audio) < SAMPLE_RATE // 10:
-            return []
-        return transcribe_request(self.decoder, request)
-
     def _apply(self, request: InferenceRequest, words: list[TimedWord]) -> None:
-        self._release_labels(block=True)  # (already released by the loop) the previous step's segments come first
         step = self.recognizer.accept(request, words)
         closed = tuple(self.segmenter.add(step.committed))
         shown = (closed, step.committed, step.provisional, step.buffer_s)
