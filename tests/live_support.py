@@ -63,3 +63,24 @@ def normal(text: str) -> str:
 
 def wer(text: str) -> float:
     return jiwer.wer(normal(REFERENCE), normal(text))
+
+
+def feed_fifo_and_hang(fifo: Path, raw: Path) -> subprocess.Popen:
+    """A "microphone" behind an ALSA file device: writes ``raw`` into ``fifo`` once, then stays silent without
+    closing it (as an unplugged USB device does). Returns once everything is written; kill it when done."""
+    feeder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            # O_RDWR: opening never blocks and readers coming and going (device enumeration) cannot break it
+            "import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\n"
+            "fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)\n"
+            "os.write(fd, open(sys.argv[2], 'rb').read())\nprint('fed', flush=True)\ntime.sleep(600)\n",
+            str(fifo),
+            str(raw),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert feeder.stdout is not None and feeder.stdout.readline().strip() == "fed"
+    return feeder

@@ -25,6 +25,7 @@ from live_support import (
     ROOT,
     clip_int16,
     environment,
+    feed_fifo_and_hang,
     normal,
     run_notulist,
     session_samples,
@@ -85,21 +86,7 @@ def test_device_that_stops_delivering_keeps_what_was_captured(tmp_path: Path) ->
     samples = clip_int16()[: int(captured_s * 16_000)]
     samples.astype("<i2").tofile(tmp_path / "speech.raw")
     # The "microphone": delivers 4 s, then goes silent without closing (as an unplugged USB device does).
-    feeder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            # O_RDWR: opening never blocks and readers coming and going (device enumeration) cannot break it
-            "import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\n"
-            "fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)\n"
-            "os.write(fd, open(sys.argv[2], 'rb').read())\nprint('fed', flush=True)\ntime.sleep(600)\n",
-            str(fifo),
-            str(tmp_path / "speech.raw"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert feeder.stdout is not None and feeder.stdout.readline().strip() == "fed"
+    feeder = feed_fifo_and_hang(fifo, tmp_path / "speech.raw")
     try:
         sessions = tmp_path / "sessions"
         started = time.monotonic()

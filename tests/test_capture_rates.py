@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soxr
-from live_support import FAST, ROOT, clip_int16, environment, run_notulist, session_samples
+from live_support import FAST, ROOT, clip_int16, environment, feed_fifo_and_hang, run_notulist, session_samples
 
 from cli.live_view import LiveView
 from transcribe.capture import FALLBACK_RATES, SAMPLE_RATE, InputDevice, candidate_rates
@@ -237,20 +237,7 @@ def test_device_that_goes_quiet_keeps_the_resampled_tail(tmp_path: Path) -> None
     played = recording_at(48_000)[: 3 * 48_000]
     played.tofile(tmp_path / "speech.raw")
     home = make_home(tmp_path, ("fifo48", fifo, 48_000))
-    feeder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\n"
-            "fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)\n"
-            "os.write(fd, open(sys.argv[2], 'rb').read())\nprint('fed', flush=True)\ntime.sleep(600)\n",
-            str(fifo),
-            str(tmp_path / "speech.raw"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert feeder.stdout is not None and feeder.stdout.readline().strip() == "fed"
+    feeder = feed_fifo_and_hang(fifo, tmp_path / "speech.raw")
     try:
         started = time.monotonic()
         got = record(home, "fifo48", tmp_path / "rec", mode="silent")

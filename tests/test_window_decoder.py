@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from live_support import CLIP, REFERENCE, normal, wer
 
-from tests.live_support import CLIP, REFERENCE, normal, wer
 from transcribe.audio import load_for_recognition
 from transcribe.streaming import SAMPLE_RATE, InferenceRequest, transcribe_request
 from transcribe.whisper_model import choose_device, load_whisper, resolve_model
