@@ -13,7 +13,6 @@ process on the same steps. Step time sets the live latency: a word is committed 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
 from transcribe.streaming import (  # noqa: E402
     SAMPLE_RATE,
     StreamingOptions,
@@ -71,10 +71,6 @@ def variants(model) -> dict[str, tuple[WindowRecognizer, StreamingOptions]]:
         "current": (WindowDecoder(model, WindowSettings()), StreamingOptions()),  # beam 3, committed words as prefix
         "current-trim12": (WindowDecoder(model, WindowSettings()), StreamingOptions(trim_after_s=12, max_buffer_s=20)),
     }
-
-
-def normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.lower()).split())
 
 
 def run(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.ndarray) -> tuple[str, list[float], float]:
