@@ -2,8 +2,9 @@
 
 Committed segments are printed once, with their time, id and provisional speaker label (``S1``, ``S2``... from
 ``transcribe.live_speakers``; the final session's labels come from the offline diarizer), abbreviations underlined
-and explained below the line when a glossary is available. On a terminal the provisional tail (the open segment's
-committed words, then the uncommitted hypothesis in grey) lives on one status line that is redrawn at every step.
+and explained below the line when a glossary is available. On a terminal the provisional tail (segments still waiting
+for their speaker label, the open segment's committed words, then the uncommitted hypothesis in grey) lives on one
+status line that is redrawn at every step.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class LiveView:
         return line
 
     def _draw_status(self, update: LiveUpdate) -> None:
-        committed = [w.text for w in update.open_words]
+        committed = [word for segment in update.unlabeled for word in segment.text.split()]  # printed once labeled
+        committed += [w.text for w in update.open_words]
         provisional = [w.text for w in update.provisional]
         width = shutil.get_terminal_size((100, 20)).columns
         head = f"{clock(update.captured_s)} > "

@@ -117,6 +117,10 @@ def test_a_live_run_over_two_speakers_labels_its_segments(clip, tmp_path: Path) 
     assert max(second_turn, key=lambda s: s.end - s.start).speaker == "S2"
     shown = [s for update in updates for s in update.closed]
     assert shown == list(segments)  # the screen got the labeled segments, in order
+    # ... and each segment's words before that, while its label was being computed
+    waiting = {s.id: i for i, update in reversed(list(enumerate(updates))) for s in update.unlabeled}
+    printed = {s.id: i for i, update in enumerate(updates) for s in update.closed}
+    assert waiting and all(waiting[id_] < printed[id_] for id_ in waiting)
     saved = read_captured(recording.path).segments  # and so did the recording
     assert [(s.id, s.speaker) for s in saved] == [(s.id, s.speaker) for s in segments]
 

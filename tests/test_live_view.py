@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,19 @@ def test_terminal_output_redraws_the_provisional_tail_on_one_line() -> None:
     assert "s0001" in second and "Het is dinsdag." in second
     view.finished(LiveResult(recording=Path("x"), captured_s=75.0, segments=(), stop_reason="ended"))
     assert "recording stopped after 00:01:15" in out.getvalue()
+
+
+def test_segments_waiting_for_a_speaker_label_stay_on_the_status_line() -> None:
+    out = io.StringIO()
+    view = LiveView(out, tty=True)
+    waiting = Segment("s0001", 0.0, 3.0, "Het is dinsdag.")
+    view.update(
+        LiveUpdate((), (), (TimedWord(3.2, 3.5, "Tien"),), (TimedWord(3.5, 3.8, "uur"),), 4.0, 4.0, 0.0, (waiting,))
+    )
+    first = out.getvalue()
+    assert "Het is dinsdag. Tien" in first and "uur" in first and "s0001" not in first and "\n" not in first
+    view.update(update(closed=[replace(waiting, speaker="S1")], open_words=[TimedWord(3.2, 3.5, "Tien")]))
+    assert "s0001 S1" in out.getvalue()[len(first) :]
 
 
 def test_abbreviations_are_marked_and_explained_with_the_bundled_glossary() -> None:

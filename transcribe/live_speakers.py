@@ -41,6 +41,9 @@ class LiveSpeakerSettings:
     min_speech_s: float = 1.0  # shorter segments neither open nor move a speaker
     hop_frames: int = 100  # 10 ms frames between the 1.6 s windows (offline: 50; as accurate here at 60 % of the cost)
     history_s: float = 120.0  # seconds of audio kept to cut segments from
+    # torch's threads while live: the recognizer needs the cores, and idle torch threads spin against it (two
+    # threads here cost the recognizer 0.6 s of median latency on 2 cores; BENCHMARKS.md, "Live")
+    torch_threads: int = 1
 
 
 class AudioHistory:
@@ -104,9 +107,18 @@ class LiveSpeakerLabeler:
         self._sums: list[np.ndarray] = []  # per speaker: length-weighted sum of its segments' vectors
         self._previous: str | None = None
         self._failed = False
+        self._torch_threads: int | None = None  # torch's thread count before ``start``
 
-    def start_warm_up(self) -> threading.Thread:
-        """Load the speaker encoder on a background thread (a few seconds), so the first label does not wait long."""
+    def start(self) -> threading.Thread:
+        """Limit torch to ``settings.torch_threads`` and load the speaker encoder on a background thread (a few
+        seconds), so the first label does not wait long. ``stop`` gives torch its threads back."""
+        try:
+            import torch
+
+            self._torch_threads = torch.get_num_threads()
+            torch.set_num_threads(self.settings.torch_threads)
+        except ImportError:  # reported by the first label
+            pass
         from transcribe.diarize_resemblyzer import warm_up
 
         def run() -> None:
@@ -118,6 +130,14 @@ class LiveSpeakerLabeler:
         thread = threading.Thread(target=run, name="speaker-warm-up", daemon=True)
         thread.start()
         return thread
+
+    def stop(self) -> None:
+        """Give torch the thread count it had before ``start`` (the offline pass diarizes with every core)."""
+        if self._torch_threads is not None:
+            import torch
+
+            torch.set_num_threads(self._torch_threads)
+            self._torch_threads = None
 
     def add_audio(self, samples: np.ndarray) -> None:
         """Audio as fed to the recognizer (int16 or float32, 16 kHz mono), in order."""

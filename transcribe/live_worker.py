@@ -5,7 +5,9 @@ It reads the capture queue, appends every block to the crash-safe ``LiveRecordin
 ``transcribe_request`` (CTranslate2 releases the GIL), so writing audio never waits for recognition and
 at most about a second of audio can be lost to a crash. A failing recognizer never stops the recording.
 Given a ``LiveSpeakerLabeler``, the segments a step closes get provisional speaker labels on a helper thread of
-their own before they are recorded and shown (the step's update waits for them; the audio never does).
+their own. The step's committed words are shown at once (the closed segments wait in ``LiveUpdate.unlabeled``);
+each segment is recorded and printed once it is labeled, in order. Neither the audio nor the next recognition step
+waits for a label: labeling used to hold back a step's words by 0.8 s at the median (BENCHMARKS.md, "Live").
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class LiveUpdate:
     captured_s: float
     buffer_s: float
     at: float  # time.monotonic() when the step was applied
+    unlabeled: tuple[Segment, ...] = ()  # closed segments still waiting for their speaker label (not in ``closed``)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,8 @@ class LiveWorker:
         self.speakers = speakers  # provisional speaker labels (None: segments stay unlabeled)
         self.segments: list[Segment] = []  # the closed segments as recorded and shown
         self._labeling: ThreadPoolExecutor | None = None
-        self._held: tuple[Future, tuple] | None = None  # a step whose closed segments are being labeled
+        self._labels: deque[tuple[Future, tuple[Segment, ...]]] = deque()  # closed segments being labeled, in order
+        self._tail: tuple[tuple[TimedWord, ...], float] = ((), 0.0)  # the latest step's provisional words and buffer
         self.blocks: queue.Queue = queue.Queue()
         self.recognizer = StreamingRecognizer(self.options)
         self.segmenter = LiveSegmenter()
@@ -105,7 +109,7 @@ class LiveWorker:
 
     def start(self) -> None:
         if self.speakers is not None:
-            self.speakers.start_warm_up()
+            self.speakers.start()
         self.source.start(self.blocks)
         self._thread.start()
 
@@ -133,6 +137,8 @@ class LiveWorker:
             self._crash = exc
         finally:
             self.recording.close()
+            if self.speakers is not None:
+                self.speakers.stop()
 
     def _run(self) -> LiveResult:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
@@ -182,8 +188,8 @@ class LiveWorker:
                     self.source.stop()
                 self._release_labels(block=False)
 
-                # 2. Apply a finished recognition step (once the previous step's segments are labeled and shown).
-                if pending is not None and pending[1].done() and self._held is None:
+                # 2. Apply a finished recognition step.
+                if pending is not None and pending[1].done():
                     request, future = pending
                     pending = None
                     try:
@@ -252,11 +258,11 @@ class LiveWorker:
     def _apply(self, request: InferenceRequest, words: list[TimedWord]) -> None:
         step = self.recognizer.accept(request, words)
         closed = tuple(self.segmenter.add(step.committed))
-        shown = (closed, step.committed, step.provisional, step.buffer_s)
+        self._tail = (step.provisional, step.buffer_s)
         if closed and self._labeling is not None:  # embedding takes up to a few 100 ms: not on this thread
-            self._held = (self._labeling.submit(self._label, closed), shown)
-        else:
-            self._deliver(*shown)
+            self._labels.append((self._labeling.submit(self._label, closed), closed))
+            closed = ()
+        self._deliver(closed, step.committed)
 
     def _label(self, closed: tuple[Segment, ...]) -> tuple[Segment, ...]:
         """The segments with their provisional speakers (``LiveSpeakerLabeler.label`` never raises)."""
@@ -265,29 +271,22 @@ class LiveWorker:
         return tuple(self.speakers.label(segment) for segment in closed)
 
     def _release_labels(self, block: bool) -> None:
-        """Record and show the held step once its segments are labeled (at once when ``block``)."""
-        if self._held is None or not (block or self._held[0].done()):
-            return
-        future, (closed, committed, provisional, buffer_s) = self._held
-        self._held = None
-        try:
-            closed = future.result()
-        except Exception:  # unlabeled rather than lost
-            log.exception("live speaker labeling failed")
-        self._deliver(closed, committed, provisional, buffer_s)
+        """Record and show the closed segments whose labels are done, in order (all of them when ``block``)."""
+        while self._labels and (block or self._labels[0][0].done()):
+            future, closed = self._labels.popleft()
+            try:
+                closed = future.result()
+            except Exception:  # unlabeled rather than lost
+                log.exception("live speaker labeling failed")
+            self._deliver(closed, ())
 
-    def _deliver(
-        self,
-        closed: tuple[Segment, ...],
-        committed: tuple[TimedWord, ...],
-        provisional: tuple[TimedWord, ...] = (),
-        buffer_s: float = 0.0,
-    ) -> None:
-        """Record the closed segments, then tell the listener what this step changed."""
+    def _deliver(self, closed: tuple[Segment, ...], committed: tuple[TimedWord, ...]) -> None:
+        """Record the closed segments, then tell the listener what changed."""
         for segment in closed:
             self._record_segment(segment)
         if self.listener is None:
             return
+        provisional, buffer_s = self._tail
         update = LiveUpdate(
             closed=closed,
             committed=committed,
@@ -296,6 +295,7 @@ class LiveWorker:
             captured_s=self.recording.duration_s,
             buffer_s=buffer_s,
             at=time.monotonic(),
+            unlabeled=tuple(segment for _, segments in self._labels for segment in segments),
         )
         try:
             self.listener(update)
