@@ -15,11 +15,11 @@ from pathlib import Path
 from cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
 from transcribe.capture import FileSource, MicrophoneSource, list_input_devices, resolve_device
 from transcribe.errors import NotulistError
+from transcribe.live_presets import PRESETS
 from transcribe.live_recording import LiveRecording, find_interrupted, read_captured, remove
 from transcribe.live_speakers import LiveSpeakerLabeler
 from transcribe.live_worker import LiveResult, LiveWorker
-from transcribe.streaming import StreamingOptions
-from transcribe.window_decoder import WindowDecoder, WindowSettings
+from transcribe.window_decoder import WindowDecoder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +48,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     source.add_argument("--realtime", action="store_true", help="with --input: replay at real-time pace")
     source.add_argument("--duration", type=float, metavar="SECONDS", help="stop by itself after this much audio")
+    parser.add_argument(
+        "--live-latency",
+        choices=sorted(PRESETS),
+        default="balanced",
+        help="how the live text trades delay for accuracy: 'low' shows words about half a second sooner, with "
+        "clearly more errors; the final session is made at full quality either way (default: balanced)",
+    )
     parser.add_argument(
         "--sessions-dir",
         type=Path,
@@ -103,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
     name = args.input.stem if args.input is not None else "live"
     recording = LiveRecording.create(args.sessions_dir, name, source.sample_rate)
     view = LiveView(marker=AbbreviationMarker.create(options.glossary))
-    decoder = WindowDecoder(model, WindowSettings(language=options.language))
+    preset = PRESETS[args.live_latency].for_language(options.language)
+    decoder = WindowDecoder(model, preset.window)
     speakers = LiveSpeakerLabeler() if options.diarizer is not None else None  # none with --no-diarize
-    worker = LiveWorker(decoder, source, recording, view.update, StreamingOptions(), paced=paced, speakers=speakers)
+    worker = LiveWorker(decoder, source, recording, view.update, preset.streaming, paced=paced, speakers=speakers)
     with KeyWatcher() as keys:
         worker.start()
         capture_rate = source.capture_rate if isinstance(source, MicrophoneSource) else None

@@ -79,7 +79,9 @@ def test_replayed_interview_becomes_a_session_that_keeps_live_ids(tmp_path: Path
 def test_kill_9_in_the_middle_loses_at_most_the_last_second(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     child = subprocess.Popen(
-        notulist_command("live", "--input", str(CLIP), "--realtime", "--sessions-dir", str(sessions), *FAST),
+        notulist_command(
+            "live", "--input", str(CLIP), "--realtime", "--live-latency", "low", "--sessions-dir", str(sessions), *FAST
+        ),
         cwd=ROOT,
         env=environment(),
         stdout=subprocess.PIPE,
@@ -122,5 +124,7 @@ def test_kill_9_in_the_middle_loses_at_most_the_last_second(tmp_path: Path) -> N
 def test_clear_errors_for_bad_arguments(tmp_path: Path) -> None:
     done = run_notulist("live", "--realtime", "--sessions-dir", str(tmp_path))
     assert done.returncode == 2 and "--input FILE" in done.stderr
+    done = run_notulist("live", "--live-latency", "instant", "--sessions-dir", str(tmp_path))
+    assert done.returncode == 2 and "invalid choice" in done.stderr and "balanced" in done.stderr
     done = run_notulist("recover", str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "does not exist" in done.stderr

@@ -72,6 +72,20 @@ def test_a_too_short_segment_opens_no_speaker(clip) -> None:
     assert longer.speaker == "S2"
 
 
+@needs_encoder
+def test_torch_keeps_one_thread_while_live_and_gets_its_threads_back() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    labeler = LiveSpeakerLabeler()
+    labeler.start().join(timeout=120)
+    try:
+        assert torch.get_num_threads() == 1
+    finally:
+        labeler.stop()
+    assert torch.get_num_threads() == before
+
+
 def test_audio_history_cuts_on_the_stream_clock_and_forgets_old_audio() -> None:
     history = AudioHistory(keep_s=2.0)
     ramp = np.arange(5 * 16_000, dtype=np.float32) / 1e6

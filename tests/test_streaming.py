@@ -96,7 +96,7 @@ def test_buffer_is_trimmed_at_the_last_committed_sentence_end() -> None:
 
 
 def test_buffer_without_sentence_end_is_trimmed_at_the_max_length() -> None:
-    options = StreamingOptions(trim_after_s=5.0, max_buffer_s=8.0)
+    options = StreamingOptions(trim_after_s=5.0, max_buffer_s=8.0, pause_s=0.0)  # no trimming in pauses
     recognizer = StreamingRecognizer(options)
     recognizer.insert_audio(seconds(7.0))
     hypothesis = words((0.5, 1.0, "en"), (1.5, 2.0, "dan"), (2.5, 6.5, "nog"), (6.6, 6.9, "iets"), (7.5, 8.5, "meer"))
@@ -112,6 +112,30 @@ def test_buffer_without_sentence_end_is_trimmed_at_the_max_length() -> None:
     step(recognizer, words((1.0, 2.0, "ruis")))
     step(recognizer, words((1.0, 2.0, "geruis")))
     assert len(recognizer.audio) / SAMPLE_RATE <= options.trim_after_s + 1e-6
+
+
+def test_without_a_sentence_end_the_buffer_is_trimmed_in_the_last_pause_between_committed_words() -> None:
+    options = StreamingOptions(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.2)
+    recognizer = StreamingRecognizer(options)
+    recognizer.insert_audio(seconds(5.0))
+    hypothesis = words(
+        (0.2, 0.6, "en"),
+        (0.7, 1.0, "dan"),
+        (1.4, 1.9, "zeggen"),
+        (2.0, 2.3, "we"),
+        (2.9, 3.5, "iets"),
+        (3.6, 4.4, "over"),
+    )
+    step(recognizer, hypothesis[:4])
+    step(recognizer, hypothesis)  # "en dan zeggen we" committed; pauses after "dan" (0.4 s) and "we" (0.6 s)
+    assert recognizer.offset == 2.6  # the middle of the pause after "we": no word is cut in two
+    assert recognizer.prompt() == "en dan zeggen we"
+    # a gap shorter than pause_s is no place to cut
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.7))
+    recognizer.insert_audio(seconds(5.0))
+    step(recognizer, hypothesis[:4])
+    step(recognizer, hypothesis)
+    assert recognizer.offset == 0.0
 
 
 def test_buffer_length_stays_flat_over_a_long_stream() -> None:

@@ -5,8 +5,9 @@ Audio is appended to a rolling buffer. Each step transcribes the whole buffer wi
 text before the buffer as the prompt, the words already committed inside it as the start of the answer) and
 commits what this hypothesis and the previous one agree on from their start (``agreed_length``: the common
 prefix, carried across a one- or two-word disagreement when the words after it agree again). The buffer is trimmed
-at the end of the last committed sentence once it is longer than ``trim_after_s`` (and at the last committed word
-once it is longer than ``max_buffer_s``), so every step costs about the same however long the interview runs.
+at the end of the last committed sentence once it is longer than ``trim_after_s`` (optionally in a pause between
+committed words when no sentence has ended; at the last committed word once it is longer than ``max_buffer_s``), so
+every step costs about the same however long the interview runs.
 
 The state machine is split from the model call so that a caller can run inference on another thread while one
 worker owns every piece of mutable state: ``StreamingRecognizer.request()`` snapshots the buffer into an immutable
@@ -58,11 +59,17 @@ class StreamingOptions:
     """The rolling-buffer policy; how a window is decoded is the ``WindowRecognizer``'s business."""
 
     min_chunk_s: float = 1.0  # least new audio before another step
-    trim_after_s: float = 8.0  # trim at the last committed sentence end once the buffer is this long
+    # Once the buffer is longer than trim_after_s it is trimmed at the last committed sentence end or, when there is
+    # none and pause_s > 0, in the middle of the last pause of at least pause_s between committed words. A step
+    # decodes every word in the buffer, so its cost follows the buffer's length; a shorter buffer only shortens the
+    # delay when steps are not already waiting for min_chunk_s of new audio (BENCHMARKS.md, "Live").
+    trim_after_s: float = 8.0
+    pause_s: float = 0.0
     max_buffer_s: float = 15.0  # trim at the last committed word once the buffer is this long (Whisper sees 30 s)
     prompt_chars: int = 200  # committed text before the buffer given as the prompt
     # The words already committed inside the buffer are given to the decoder as the start of its answer, so a step
-    # decodes only the new words (and cannot contradict what the screen already shows).
+    # cannot contradict what the screen already shows. (It saves no time: CTranslate2 feeds those words to the
+    # decoder one token at a time, as if it were generating them.)
     force_committed: bool = True
 
 
@@ -268,6 +275,10 @@ class StreamingRecognizer:
         in_buffer = [w for w in self.hypothesis.committed_in_buffer if w.end > self.offset]
         if length > self.options.trim_after_s:
             ends = [w.end for w in in_buffer if SENTENCE_END.search(w.text)]
+            if not ends and self.options.pause_s > 0:
+                following = in_buffer[1:] + self.hypothesis.buffer[:1]
+                pauses = zip(in_buffer, following, strict=False)  # no provisional word: one pair fewer
+                ends = [(a.end + b.start) / 2 for a, b in pauses if b.start - a.end >= self.options.pause_s]
             if ends:
                 self._cut(ends[-1])
                 return
