@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from transcribe.capture import SAMPLE_RATE, FileSource  # noqa: E402
+from transcribe.live_presets import PRESETS  # noqa: E402
 from transcribe.live_recording import LiveRecording  # noqa: E402
 from transcribe.live_speakers import LiveSpeakerLabeler  # noqa: E402
 from transcribe.live_worker import LiveUpdate, LiveWorker  # noqa: E402
-from transcribe.streaming import StreamingOptions  # noqa: E402
 from transcribe.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
-from transcribe.window_decoder import WindowDecoder, WindowSettings  # noqa: E402
+from transcribe.window_decoder import WindowDecoder  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-offline", action="store_true", help="skip the offline pass (no WER comparison)")
     parser.add_argument("--no-speakers", action="store_true", help="no provisional speaker labels (as --no-diarize)")
     parser.add_argument("--json", type=Path, help="write every word's latency here")
+    parser.add_argument("--live-latency", choices=sorted(PRESETS), default="balanced", help="as `notulist live`")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"{args.file} not found (../shared missing?)", file=sys.stderr)
@@ -91,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     spec = resolve_model(None)
     choice = choose_device(args.device)
     model = load_whisper(spec, choice, cpu_threads=args.threads)
-    options = StreamingOptions()
-    settings = WindowSettings()
+    options = PRESETS[args.live_latency].streaming
+    settings = PRESETS[args.live_latency].window
     decoder = WindowDecoder(model, settings)
     print(
         f"model {spec.name} on {choice.device}/{choice.compute_type}, {args.threads} threads; {options}; {settings}",

@@ -1,13 +1,19 @@
-"""How the live recogniser's settings trade accuracy for step time, independent of the machine's pace.
+"""How the live recogniser's settings trade accuracy for latency, on a virtual real-time clock.
 
-Feeds a recording to ``StreamingRecognizer`` in fixed 1 s steps as fast as possible (every step is awaited, so the
-text does not depend on the machine's speed) and prints, per variant: the WER of the committed text against the
-reference, the mean and p95 time of one recognition step and the mean rolling-buffer length. The baseline is the
-earlier live path: ``WhisperModel.transcribe`` over the buffer (padded to 30 s, greedy, no prefix), run in the same
-process on the same steps. Step time sets the live latency: a word is committed after two steps that both heard it.
+Each variant replays a recording through ``StreamingRecognizer`` as a microphone would deliver it: audio "arrives" on
+a virtual clock that runs in real time, a step starts as soon as ``min_chunk_s`` of new audio has arrived (or at
+once, when the previous step took longer) and transcribes everything that arrived until then, and the clock moves on
+by the step's measured compute time. Every committed word gets the delay between the end of its audio and the end of
+the step that committed it, as in ``live_latency.py`` but without capture, the recording, speaker labels or the
+machine's other load, and in the same process for every variant. Prints per variant: the WER of the committed text
+against the reference, latency p50/p95, the mean and p95 compute time of one step (and its ratio to the first
+variant's) and the mean rolling-buffer length.
 
-    python benchmarks/live_settings.py                       # interview_fiod, all variants (about 15 minutes)
-    python benchmarks/live_settings.py --variants current    # one variant
+    python benchmarks/live_settings.py                                # interview_fiod, every variant
+    python benchmarks/live_settings.py --variants balanced,low        # some of them
+
+The first variant, ``padded-30s``, is the earliest live path: faster-whisper's own ``transcribe`` over the buffer
+(padded to 30 s, greedy, no prefix).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
+from transcribe.live_presets import PRESETS  # noqa: E402
 from transcribe.streaming import (  # noqa: E402
     SAMPLE_RATE,
     StreamingOptions,
@@ -32,7 +40,7 @@ from transcribe.streaming import (  # noqa: E402
     transcribe_request,
 )
 from transcribe.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
-from transcribe.window_decoder import WindowDecoder, WindowSettings  # noqa: E402
+from transcribe.window_decoder import WindowDecoder  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -64,37 +72,61 @@ class PaddedTranscribe:
 
 
 def variants(model) -> dict[str, tuple[WindowRecognizer, StreamingOptions]]:
+    balanced, low = PRESETS["balanced"], PRESETS["low"]
+    pause_trim = replace(balanced.streaming, trim_after_s=3.0, pause_s=0.2)  # the buffer of ``low``
     return {
-        "padded-30s": (PaddedTranscribe(model), StreamingOptions(force_committed=False)),
-        "window-greedy": (WindowDecoder(model, WindowSettings(beam_size=1)), StreamingOptions(force_committed=False)),
-        "window-beam3": (WindowDecoder(model, WindowSettings(beam_size=3)), StreamingOptions(force_committed=False)),
-        "current": (WindowDecoder(model, WindowSettings()), StreamingOptions()),  # beam 3, committed words as prefix
-        "current-trim12": (WindowDecoder(model, WindowSettings()), StreamingOptions(trim_after_s=12, max_buffer_s=20)),
+        "padded-30s": (PaddedTranscribe(model), replace(balanced.streaming, force_committed=False)),
+        "window-greedy": (WindowDecoder(model, replace(balanced.window, beam_size=1)), balanced.streaming),
+        "balanced": (WindowDecoder(model, balanced.window), balanced.streaming),
+        "pause-trim": (WindowDecoder(model, balanced.window), pause_trim),
+        "pause-trim-0.5s": (WindowDecoder(model, balanced.window), replace(pause_trim, min_chunk_s=0.5)),
+        "low": (WindowDecoder(model, low.window), low.streaming),
     }
 
 
-def run(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.ndarray) -> tuple[str, list[float], float]:
+@dataclass(frozen=True)
+class Replay:
+    text: str  # the committed words
+    latencies: list[float]  # per committed word: end of the committing step - end of the word's audio
+    steps: list[float]  # compute time of each step
+    buffers: list[float]  # rolling-buffer length at each step
+
+
+def replay(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.ndarray) -> Replay:
+    """Stream ``audio`` on a virtual real-time clock that each step advances by its compute time."""
     streaming = StreamingRecognizer(options)
-    step = SAMPLE_RATE  # 1 s of new audio per step
-    committed: list[TimedWord] = []
-    times: list[float] = []
-    buffers: list[float] = []
-    for first in range(0, len(audio), step):
-        streaming.insert_audio(audio[first : first + step])
-        request = streaming.request(final=first + step >= len(audio))
+    duration = len(audio) / SAMPLE_RATE
+    clock = fed = 0.0
+    result = Replay("", [], [], [])
+    words: list[str] = []
+    while True:
+        arrived = min(duration, clock)
+        if arrived > fed:
+            streaming.insert_audio(audio[round(fed * SAMPLE_RATE) : round(arrived * SAMPLE_RATE)])
+            fed = arrived
+        final = fed >= duration
+        if not final and not streaming.ready():
+            clock = max(clock, fed + options.min_chunk_s - streaming.unprocessed_s() + 1e-3)  # wait for audio
+            continue
+        request = streaming.request(final=final)
         started = time.perf_counter()
-        words = transcribe_request(recognizer, request)
-        times.append(time.perf_counter() - started)
-        buffers.append(len(request.audio) / SAMPLE_RATE)
-        committed.extend(streaming.accept(request, words).committed)
-    return " ".join(w.text for w in committed), times, float(np.mean(buffers))
+        hypothesis = transcribe_request(recognizer, request)
+        spent = time.perf_counter() - started
+        clock += spent
+        result.steps.append(spent)
+        result.buffers.append(len(request.audio) / SAMPLE_RATE)
+        for word in streaming.accept(request, hypothesis).committed:
+            result.latencies.append(clock - word.end)
+            words.append(word.text)
+        if final:
+            return replace(result, text=" ".join(words))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--file", type=Path, default=SHARED / "interview_fiod.wav")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--variants", default="padded-30s,window-greedy,window-beam3,current,current-trim12")
+    parser.add_argument("--variants", default="padded-30s,window-greedy,balanced,pause-trim,pause-trim-0.5s,low")
     args = parser.parse_args(argv)
     reference_file = args.file.with_suffix("").with_suffix(".ref.txt")
     if not args.file.is_file() or not reference_file.is_file():
@@ -108,17 +140,21 @@ def main(argv: list[str] | None = None) -> int:
     reference = normal(reference_file.read_text(encoding="utf-8"))
     model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=args.threads)
     table = variants(model)
-    print(f"{args.file.name}: {len(audio) / SAMPLE_RATE:.0f} s in 1 s steps, Whisper base int8, {args.threads} threads")
+    print(
+        f"{args.file.name}: {len(audio) / SAMPLE_RATE:.0f} s on a virtual real-time clock, Whisper base int8, "
+        f"{args.threads} threads"
+    )
     baseline: float | None = None
     for name in args.variants.split(","):
         recognizer, options = table[name]
-        text, times, buffer_s = run(recognizer, options, audio)
-        mean = float(np.mean(times))
+        result = replay(recognizer, options, audio)
+        mean = float(np.mean(result.steps))
         baseline = mean if baseline is None else baseline
         print(
-            f"{name:15s} WER {jiwer.wer(reference, normal(text)):.3f}  step mean {mean:.2f} s "
-            f"(x{mean / baseline:.2f} of {args.variants.split(',')[0]}), p95 {np.percentile(times, 95):.2f} s; "
-            f"mean buffer {buffer_s:.1f} s",
+            f"{name:16s} WER {jiwer.wer(reference, normal(result.text)):.3f}  latency p50 "
+            f"{np.percentile(result.latencies, 50):.2f} s, p95 {np.percentile(result.latencies, 95):.2f} s;  step mean "
+            f"{mean:.2f} s (x{mean / baseline:.2f}), p95 {np.percentile(result.steps, 95):.2f} s;  "
+            f"mean buffer {np.mean(result.buffers):.1f} s",
             flush=True,
         )
     return 0
