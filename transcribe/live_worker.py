@@ -7,7 +7,7 @@ at most about a second of audio can be lost to a crash. A failing recognizer nev
 Given a ``LiveSpeakerLabeler``, the segments a step closes get provisional speaker labels on a helper thread of
 their own. The step's committed words are shown at once (the closed segments wait in ``LiveUpdate.unlabeled``);
 each segment is recorded and printed once it is labeled, in order. Neither the audio nor the next recognition step
-waits for a label: labeling used to hold back a step's words by 0.8 s at the median (BENCHMARKS.md, "Live").
+waits for a label (holding the words back for it cost about 0.6 s of median delay; BENCHMARKS.md, "Live").
 """
 
 from __future__ import annotations
