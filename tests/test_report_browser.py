@@ -112,8 +112,11 @@ def report_page(browser: Any, tmp_path: Path) -> Iterator[Page]:
     page.close()
 
 
-def _playing_line(page: Page) -> str | None:
-    return page.js("(() => { const l = document.querySelector('.line.playing'); return l ? l.id : null; })()")
+def _wait_until_playing(page: Page, line_id: str) -> None:
+    """The highlight follows the player's events, a moment after the seek: wait (10 s at most) for ``line_id``."""
+    page.page.wait_for_function(
+        "(id) => document.querySelector('.line.playing')?.id === id", arg=line_id, timeout=10_000
+    )
 
 
 def test_click_a_line_plays_it_and_the_highlight_follows_the_audio(report_page: Page, tmp_path: Path) -> None:
@@ -124,12 +127,12 @@ def test_click_a_line_plays_it_and_the_highlight_follows_the_audio(report_page: 
     # the audio runs from there and the line is highlighted
     page.page.wait_for_function("() => document.getElementById('player').currentTime > 17.8", timeout=10_000)
     assert page.js("document.getElementById('player').paused") is False
-    assert _playing_line(page) == "seg-s0004"
+    _wait_until_playing(page, "seg-s0004")
     # clicking the timestamp of another line jumps there
     seeks = page.js("window.__seeks.length")
     page.page.click("#seg-s0002 .ts")
     assert page.last_seek(seeks) == pytest.approx(10.386, abs=0.05)
-    assert _playing_line(page) == "seg-s0002"
+    _wait_until_playing(page, "seg-s0002")
     # playing across a line boundary moves the highlight: s0001 ends at 9.896, s0002 starts at 10.386
     page.js("(() => { const a = document.getElementById('player'); a.currentTime = 9.5; a.play(); })()")
     page.page.wait_for_function("() => document.querySelector('.line.playing')?.id === 'seg-s0001'", timeout=10_000)
@@ -178,11 +181,11 @@ def test_summary_citations_and_flagged_lines_play(report_page: Page) -> None:
     assert "67%" in page.page.locator("#source-transparency").inner_text()
     point.locator("button.cite").click()
     assert page.last_seek() == pytest.approx(24.770, abs=0.05)
-    assert _playing_line(page) == "seg-s0005"
+    _wait_until_playing(page, "seg-s0005")
     seeks = page.js("window.__seeks.length")
     page.page.click("#flagged-s0003 button.play")
     assert page.last_seek(seeks) == pytest.approx(16.330, abs=0.05)
-    assert _playing_line(page) == "seg-s0003"
+    _wait_until_playing(page, "seg-s0003")
     flagged_line = page.page.locator("#seg-s0003")
     assert "bekende spookzin" in flagged_line.inner_text()
     assert "phantom phrase" in page.page.locator("#flagged-s0003").inner_text()  # the evidence
