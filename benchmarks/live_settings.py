@@ -97,8 +97,10 @@ def replay(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.nd
     streaming = StreamingRecognizer(options)
     duration = len(audio) / SAMPLE_RATE
     clock = fed = 0.0
-    result = Replay("", [], [], [])
     words: list[str] = []
+    latencies: list[float] = []
+    steps: list[float] = []
+    buffers: list[float] = []
     while True:
         arrived = min(duration, clock)
         if arrived > fed:
@@ -113,13 +115,13 @@ def replay(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.nd
         hypothesis = transcribe_request(recognizer, request)
         spent = time.perf_counter() - started
         clock += spent
-        result.steps.append(spent)
-        result.buffers.append(len(request.audio) / SAMPLE_RATE)
+        steps.append(spent)
+        buffers.append(len(request.audio) / SAMPLE_RATE)
         for word in streaming.accept(request, hypothesis).committed:
-            result.latencies.append(clock - word.end)
+            latencies.append(clock - word.end)
             words.append(word.text)
         if final:
-            return replace(result, text=" ".join(words))
+            return Replay(" ".join(words), latencies, steps, buffers)
 
 
 def main(argv: list[str] | None = None) -> int:
