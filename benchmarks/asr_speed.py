@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 from benchmarks.textnorm import wer
-from cli.pipeline import add_pipeline_arguments, options_from_args, run_pipeline
-from transcribe.progress import no_progress
-from transcribe.recognizer import shared_model
-from transcribe.whisper_model import choose_device, resolve_model
+from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
+from notulist.core.progress import no_progress
+from notulist.pipeline.run import run_pipeline
+from notulist.recognition.recognizer import shared_model
+from notulist.recognition.whisper_model import choose_device, resolve_model
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@
     python benchmarks/diarization_der.py --no-asr       # DER only
     python benchmarks/diarization_der.py --vad coarse   # faster-whisper's default VAD regions (2 s silence, 0.4 s pad)
 
-Speech regions come from transcribe.vad (what `notulist transcribe` passes) unless --vad names another setting.
+Speech regions come from notulist.audio.vad (what `notulist transcribe` passes) unless --vad names another setting.
 
 DER is pyannote.metrics' DiarizationErrorRate with a 0.25 s collar, overlap scored. Speaker counts are found
 automatically (no --speakers). The cost figure is diarization wall time over the wall time of a Whisper base
@@ -46,7 +46,7 @@ def speech_regions(audio, vad: str) -> list[tuple[float, float]]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if vad == "pipeline":
-        from transcribe.vad import speech_regions as pipeline_regions
+        from notulist.audio.vad import speech_regions as pipeline_regions
 
         return pipeline_regions(audio)
     silence_ms, pad_ms = VAD[vad]
@@ -70,7 +70,7 @@ def main() -> int:
         "--vad",
         choices=["pipeline", *sorted(VAD)],
         default="pipeline",
-        help="speech regions (default: transcribe.vad's)",
+        help="speech regions (default: notulist.audio.vad's)",
     )
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for Whisper and the diarizer")
     parser.add_argument("--hop-s", type=float, default=None, help="seconds between embedding windows (tuning)")
@@ -84,7 +84,7 @@ def main() -> int:
     from faster_whisper.audio import decode_audio
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from transcribe.diarize import make_diarizer, turns_from_rttm, warm_up
+    from notulist.diarization.diarize import make_diarizer, turns_from_rttm, warm_up
 
     warnings.filterwarnings("ignore", message="'uem' was approximated")
     torch.set_num_threads(args.threads)
@@ -97,7 +97,7 @@ def main() -> int:
     if not args.no_asr:
         from faster_whisper import BatchedInferencePipeline
 
-        from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+        from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
 
         model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=args.threads)
         pipeline = BatchedInferencePipeline(model)

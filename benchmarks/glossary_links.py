@@ -34,10 +34,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import glossary.hints as hints  # noqa: E402
-from glossary import load_glossary  # noqa: E402
-from glossary.hints import decoding_hints  # noqa: E402
-from glossary.linker import link_texts  # noqa: E402
+import notulist.glossary.hints as hints  # noqa: E402
+from notulist.glossary import load_glossary  # noqa: E402
+from notulist.glossary.hints import decoding_hints  # noqa: E402
+from notulist.glossary.linker import link_texts  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "glossary_labelled.yaml"
 SPOKEN = ROOT / "tests" / "data" / "glossary_spoken_abbreviations.yaml"
@@ -148,10 +148,10 @@ def hint_for(glossary, mode: str, name: str) -> str | None:
 
 
 def transcribe_all(modes: list[str], cache: Path | None) -> dict[str, dict[str, list[dict]]]:
-    from transcribe.audio import load_for_recognition
-    from transcribe.progress import no_progress
-    from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
-    from transcribe.whisper_model import choose_device, resolve_model
+    from notulist.audio.decode import load_for_recognition
+    from notulist.core.progress import no_progress
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
+    from notulist.recognition.whisper_model import choose_device, resolve_model
 
     glossary = load_glossary()
     results: dict[str, dict[str, list[dict]]] = {}

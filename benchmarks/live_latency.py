@@ -28,13 +28,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from transcribe.capture import SAMPLE_RATE, FileSource  # noqa: E402
-from transcribe.live_presets import PRESETS  # noqa: E402
-from transcribe.live_recording import LiveRecording  # noqa: E402
-from transcribe.live_speakers import LiveSpeakerLabeler  # noqa: E402
-from transcribe.live_worker import LiveUpdate, LiveWorker  # noqa: E402
-from transcribe.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
-from transcribe.window_decoder import WindowDecoder  # noqa: E402
+from notulist.audio.capture import SAMPLE_RATE, FileSource  # noqa: E402
+from notulist.live.presets import PRESETS  # noqa: E402
+from notulist.live.recording import LiveRecording  # noqa: E402
+from notulist.live.speakers import LiveSpeakerLabeler  # noqa: E402
+from notulist.live.worker import LiveUpdate, LiveWorker  # noqa: E402
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
+from notulist.recognition.window_decoder import WindowDecoder  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -54,8 +54,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def offline_words(model, audio: np.ndarray, language: str) -> str:
     """The offline pass's recognition (VAD windows + batched faster-whisper), as `notulist transcribe` runs it."""
-    from transcribe.progress import no_progress
-    from transcribe.recognizer import FasterWhisperRecognizer, RecognizerSettings
+    from notulist.core.progress import no_progress
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
 
     segments = FasterWhisperRecognizer(model, RecognizerSettings(language=language)).recognize(audio, no_progress)
     return " ".join(s.text for s in segments)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     import jiwer
     import soundfile
 
-    from transcribe.audio import load_for_recognition
+    from notulist.audio.decode import load_for_recognition
 
     one = load_for_recognition(args.file)
     copies = max(1, round(args.minutes * 60 / (len(one) / SAMPLE_RATE)))

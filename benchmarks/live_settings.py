@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
-from transcribe.live_presets import PRESETS  # noqa: E402
-from transcribe.streaming import (  # noqa: E402
+from notulist.live.presets import PRESETS  # noqa: E402
+from notulist.live.streaming import (  # noqa: E402
     SAMPLE_RATE,
     StreamingOptions,
     StreamingRecognizer,
@@ -39,8 +39,8 @@ from transcribe.streaming import (  # noqa: E402
     WindowRecognizer,
     transcribe_request,
 )
-from transcribe.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
-from transcribe.window_decoder import WindowDecoder  # noqa: E402
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
+from notulist.recognition.window_decoder import WindowDecoder  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     import jiwer
 
-    from transcribe.audio import load_for_recognition
+    from notulist.audio.decode import load_for_recognition
 
     audio = load_for_recognition(args.file)
     reference = normal(reference_file.read_text(encoding="utf-8"))

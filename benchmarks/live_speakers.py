@@ -4,7 +4,7 @@
     python benchmarks/live_speakers.py --thresholds 0.65,0.7,0.75,0.8  # sweep the similarity threshold
     python benchmarks/live_speakers.py --hop-s 1.6                     # fewer embedding windows per segment
 
-Segments are fed to ``transcribe.live_speakers.LiveSpeakerLabeler`` one by one in time order, as the live worker
+Segments are fed to ``notulist.live.speakers.LiveSpeakerLabeler`` one by one in time order, as the live worker
 does. Two kinds of segments are measured on each shared recording:
 
 - ``sentences``: the segments of an offline Whisper transcript of the file (tests/data/*.asr.transcript.json, about
@@ -107,9 +107,9 @@ def main() -> int:
     import numpy as np
     import torch
 
-    from transcribe.audio import load_for_recognition
-    from transcribe.diarize_resemblyzer import warm_up
-    from transcribe.live_speakers import LiveSpeakerLabeler, LiveSpeakerSettings, voiced_vector
+    from notulist.audio.decode import load_for_recognition
+    from notulist.diarization.resemblyzer_backend import warm_up
+    from notulist.live.speakers import LiveSpeakerLabeler, LiveSpeakerSettings, voiced_vector
 
     torch.set_num_threads(args.threads)
     warm_up()

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarize.model import Summary, SummaryPoint, summary_from_dict  # noqa: E402
-from summarize.report_data import ReportInput  # noqa: E402
-from summarize.report_docx import render_docx  # noqa: E402
-from summarize.report_html import render_html  # noqa: E402
-from transcribe.model import Link, Segment, segment_id, transcript_from_dict, transcript_to_dict  # noqa: E402
+from notulist.core.model import Link, Segment, segment_id, transcript_from_dict, transcript_to_dict  # noqa: E402
+from notulist.reports.data import ReportInput  # noqa: E402
+from notulist.reports.docx import render_docx  # noqa: E402
+from notulist.reports.html import render_html  # noqa: E402
+from notulist.summary.model import Summary, SummaryPoint, summary_from_dict  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 

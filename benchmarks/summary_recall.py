@@ -34,8 +34,8 @@ DATA = ROOT / "tests" / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from summarize.model import Summary  # noqa: E402
-from transcribe.model import Segment, Transcript, segment_id, transcript_from_dict  # noqa: E402
+from notulist.core.model import Segment, Transcript, segment_id, transcript_from_dict  # noqa: E402
+from notulist.summary.model import Summary  # noqa: E402
 
 # heldout_teamoverleg: a text written after the rules were developed (no audio, so reference text only).
 RECORDINGS = ("overleg_dpia", "interview_fiod", "heldout_teamoverleg")
@@ -155,8 +155,8 @@ def cases(name: str) -> list[tuple[str, Transcript]]:
 
 
 def main() -> int:
-    from summarize.extractive import ExtractiveSummarizer
-    from transcribe.progress import no_progress
+    from notulist.core.progress import no_progress
+    from notulist.summary.extractive import ExtractiveSummarizer
 
     summarizer = ExtractiveSummarizer()
     header = (

@@ -12,8 +12,8 @@ from pathlib import Path
 import jiwer
 import numpy as np
 
-from transcribe.audio import load_for_recognition
-from transcribe.whisper_model import cache_dir
+from notulist.audio.decode import load_for_recognition
+from notulist.recognition.whisper_model import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "tests" / "data" / "live_fiod_10s.wav"
@@ -23,7 +23,7 @@ GUARD = (
     "import socket, sys\n"
     "def refuse(*a, **k): raise OSError('network access attempted in a test')\n"
     "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
-    "from cli.main import main\n"
+    "from notulist.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 

@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 from conftest import DATA
 
-from transcribe.audio import archive_flac, load_for_recognition
-from transcribe.errors import AudioError
+from notulist.audio.decode import archive_flac, load_for_recognition
+from notulist.core.errors import AudioError
 
 
 def tone(seconds: float, rate: int, channels: int = 1) -> np.ndarray:

@@ -25,8 +25,8 @@ import pytest
 import soxr
 from live_support import FAST, ROOT, clip_int16, environment, feed_fifo_and_hang, run_notulist, session_samples
 
-from cli.live_view import LiveView
-from transcribe.capture import FALLBACK_RATES, SAMPLE_RATE, InputDevice, candidate_rates
+from notulist.audio.capture import FALLBACK_RATES, SAMPLE_RATE, InputDevice, candidate_rates
+from notulist.cli.live_view import LiveView
 
 try:
     import sounddevice  # noqa: F401
@@ -40,7 +40,7 @@ needs_portaudio = pytest.mark.skipif(not HAVE_PORTAUDIO, reason="PortAudio (libp
 RECORDER = """
 import json, queue, sys, time
 import numpy as np
-from transcribe.capture import CaptureError, MicrophoneSource, resolve_device
+from notulist.audio.capture import CaptureError, MicrophoneSource, resolve_device
 
 device, max_s, rates, mode, out = sys.argv[1:6]
 source = MicrophoneSource(

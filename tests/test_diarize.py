@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from transcribe.diarize import (
+from notulist.core.errors import ModelError, NotulistError
+from notulist.core.model import Flag, Segment, Transcript, Word, transcript_from_dict, transcript_to_dict
+from notulist.diarization.diarize import (
     Turn,
     assign_speakers,
     exclusive_turns,
@@ -18,8 +20,6 @@ from transcribe.diarize import (
     turns_from_rttm,
     turns_from_transcript,
 )
-from transcribe.errors import ModelError, NotulistError
-from transcribe.model import Flag, Segment, Transcript, Word, transcript_from_dict, transcript_to_dict
 
 
 def words(*items: tuple[float, float, str]) -> tuple[Word, ...]:
@@ -172,8 +172,8 @@ def test_pyannote_without_the_extra_says_how_to_install_it(tmp_path, no_network)
 def test_command_line_options_make_the_diarizer():
     import argparse
 
-    from cli.diarize_args import add_diarization_arguments, diarizer_from_args
-    from transcribe.diarize_resemblyzer import ResemblyzerDiarizer
+    from notulist.cli.diarize_args import add_diarization_arguments, diarizer_from_args
+    from notulist.diarization.resemblyzer_backend import ResemblyzerDiarizer
 
     parser = argparse.ArgumentParser()
     add_diarization_arguments(parser)

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from transcribe.diarize import Turn, make_diarizer, turns_from_rttm, warm_up
-from transcribe.diarize_resemblyzer import HOP_SAMPLES, N_FFT, encoder
-from transcribe.progress import Progress
+from notulist.core.progress import Progress
+from notulist.diarization.diarize import Turn, make_diarizer, turns_from_rttm, warm_up
+from notulist.diarization.resemblyzer_backend import HOP_SAMPLES, N_FFT, encoder
 
 DATA = Path(__file__).resolve().parent / "data"
 SR = 16_000

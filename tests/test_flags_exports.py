@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from transcribe.exports import render_srt, render_txt, render_vtt
-from transcribe.flags import flag_segments, segment_flags
-from transcribe.model import Segment, Transcript, Word
-from transcribe.recognizer import split_sentences
+from notulist.core.model import Segment, Transcript, Word
+from notulist.recognition.flags import flag_segments, segment_flags
+from notulist.recognition.recognizer import split_sentences
+from notulist.reports.exports import render_srt, render_txt, render_vtt
 
 SPEECH = [(0.0, 10.0)]
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from glossary import GlossaryError, entries_snapshot, load_glossary
-from glossary.hints import MAX_CHARS, MAX_TERMS, decoding_hints
-from glossary.linker import link_texts, link_transcript
-from glossary.normalise import normalise_key, spelled_key
-from transcribe.errors import NotulistError
-from transcribe.model import Segment, Transcript, segment_id, transcript_from_dict, transcript_to_dict
+from notulist.core.errors import NotulistError
+from notulist.core.model import Segment, Transcript, segment_id, transcript_from_dict, transcript_to_dict
+from notulist.glossary import GlossaryError, entries_snapshot, load_glossary
+from notulist.glossary.hints import MAX_CHARS, MAX_TERMS, decoding_hints
+from notulist.glossary.linker import link_texts, link_transcript
+from notulist.glossary.normalise import normalise_key, spelled_key
 
 DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "glossary_labelled.yaml"
@@ -80,11 +80,11 @@ def test_bundled_file_is_what_the_build_script_makes(tmp_path):
     sources = Path(__file__).resolve().parents[2] / "shared" / "glossary-sources"
     if not sources.is_dir():
         pytest.skip("../shared/glossary-sources is absent")
-    from glossary.build_bundled import main
+    from notulist.glossary.build_bundled import main
 
     out = tmp_path / "rebuilt.yaml"
     main(["--sources", str(sources), "--out", str(out)])
-    bundled = Path(__file__).resolve().parents[1] / "glossary" / "data" / "civil_service.yaml"
+    bundled = Path(__file__).resolve().parents[1] / "notulist" / "glossary" / "data" / "civil_service.yaml"
     assert out.read_text(encoding="utf-8") == bundled.read_text(encoding="utf-8")
 
 
@@ -317,7 +317,7 @@ def test_domain_hints_can_be_asked_for(glossary):
 
 # --- CLI ---
 def run_cli(argv: list[str]) -> int:
-    from cli import cmd_glossary
+    from notulist.cli import cmd_glossary
 
     parser = argparse.ArgumentParser(prog="notulist")
     cmd_glossary.register(parser.add_subparsers(dest="command", required=True))
@@ -347,7 +347,7 @@ def test_cli_check(tmp_path, capsys):
 
 
 def test_transcribe_flags():
-    from cli.glossary_args import add_glossary_arguments, glossary_from_args
+    from notulist.cli.glossary_args import add_glossary_arguments, glossary_from_args
 
     parser = argparse.ArgumentParser()
     add_glossary_arguments(parser)

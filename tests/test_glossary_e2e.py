@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from glossary import load_glossary
-from glossary.hints import HINT_PARAMETER, decoding_hints
-from glossary.linker import link_texts
+from notulist.glossary import load_glossary
+from notulist.glossary.hints import HINT_PARAMETER, decoding_hints
+from notulist.glossary.linker import link_texts
 
 CLIP = Path(__file__).parent / "data" / "glossary_overleg_excerpt.flac"
 SAID = {"dpia": 2, "fg": 2}
@@ -23,14 +23,14 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def pipeline():
     faster_whisper = pytest.importorskip("faster_whisper")
-    from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+    from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
 
     model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=2)
     return faster_whisper.BatchedInferencePipeline(model)
 
 
 def transcribe(pipeline, **options) -> list:
-    from transcribe.audio import load_for_recognition
+    from notulist.audio.decode import load_for_recognition
 
     audio = load_for_recognition(CLIP)
     segments, _ = pipeline.transcribe(audio, language="nl", vad_filter=True, beam_size=5, batch_size=8, **options)

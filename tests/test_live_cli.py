@@ -29,7 +29,7 @@ from live_support import (
 )
 from rapidfuzz import fuzz
 
-from transcribe.live_recording import LiveRecording, find_interrupted, read_captured
+from notulist.live.recording import LiveRecording, find_interrupted, read_captured
 
 
 def test_replayed_interview_becomes_a_session_that_keeps_live_ids(tmp_path: Path) -> None:

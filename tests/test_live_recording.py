@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from transcribe.errors import AudioError
-from transcribe.live_recording import (
+from notulist.core.errors import AudioError
+from notulist.core.model import Link, Segment, Transcript
+from notulist.live.recording import (
     RAW,
     SEGMENTS,
     DiskFullError,
@@ -24,7 +25,6 @@ from transcribe.live_recording import (
     read_captured,
     seal,
 )
-from transcribe.model import Link, Segment, Transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +87,7 @@ def test_a_killed_writer_loses_nothing_it_was_given(tmp_path: Path) -> None:
     script = (
         "import sys, numpy as np\n"
         "from pathlib import Path\n"
-        "from transcribe.live_recording import LiveRecording\n"
+        "from notulist.live.recording import LiveRecording\n"
         "r = LiveRecording.create(Path(sys.argv[1]), 'kill', 16000)\n"
         "i = 0\n"
         "while True:\n"

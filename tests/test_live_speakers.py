@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from transcribe.live_speakers import AudioHistory, LiveSpeakerLabeler
-from transcribe.model import Segment
+from notulist.core.model import Segment
+from notulist.live.speakers import AudioHistory, LiveSpeakerLabeler
 
 DATA = Path(__file__).resolve().parent / "data"
 CLIP = DATA / "diarize_interview_40s.flac"
@@ -101,14 +101,14 @@ def test_audio_history_cuts_on_the_stream_clock_and_forgets_old_audio() -> None:
 
 @needs_encoder
 def test_a_live_run_over_two_speakers_labels_its_segments(clip, tmp_path: Path) -> None:
-    from transcribe.capture import FileSource
-    from transcribe.live_recording import LiveRecording, read_captured
-    from transcribe.live_worker import LiveWorker
-    from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+    from notulist.audio.capture import FileSource
+    from notulist.live.recording import LiveRecording, read_captured
+    from notulist.live.worker import LiveWorker
+    from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
 
     model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=2)
-    if importlib.util.find_spec("transcribe.window_decoder") is not None:  # the worker takes a window decoder
-        from transcribe.window_decoder import WindowDecoder
+    if importlib.util.find_spec("notulist.recognition.window_decoder") is not None:  # the worker takes a window decoder
+        from notulist.recognition.window_decoder import WindowDecoder
 
         model = WindowDecoder(model)
     source = FileSource(CLIP, realtime=False, max_s=17.0)  # "Goedemorgen. ... FIOD." then "Goedemorgen. Ik ben ..."
@@ -142,8 +142,8 @@ def test_a_live_run_over_two_speakers_labels_its_segments(clip, tmp_path: Path) 
 def test_the_live_view_shows_the_provisional_speaker() -> None:
     import io
 
-    from cli.live_view import LiveView
-    from transcribe.live_worker import LiveUpdate
+    from notulist.cli.live_view import LiveView
+    from notulist.live.worker import LiveUpdate
 
     out = io.StringIO()
     view = LiveView(out, tty=False)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cli.live_view import CLEAR_LINE, AbbreviationMarker, LiveView, clock
-from transcribe.live_worker import LiveResult, LiveUpdate
-from transcribe.model import Segment
-from transcribe.streaming import TimedWord
+from notulist.cli.live_view import CLEAR_LINE, AbbreviationMarker, LiveView, clock
+from notulist.core.model import Segment
+from notulist.live.streaming import TimedWord
+from notulist.live.worker import LiveResult, LiveUpdate
 
 FIOD = Segment("s0004", 6.1, 9.4, "Mijn naam is Pieter de Vries en ik ben rechercheur bij de FIOD.")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from summarize.llm_gguf import GgufChatBackend
-from summarize.summarizer import make_summarizer
-from transcribe.errors import ModelError, NotulistError
+from notulist.core.errors import ModelError, NotulistError
+from notulist.summary.llm_gguf import GgufChatBackend
+from notulist.summary.summarizer import make_summarizer
 
 HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
 

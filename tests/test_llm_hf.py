@@ -14,12 +14,12 @@ import pytest
 pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
 
-from summarize.llm import SYSTEM_PROMPT, LLMError, LLMSummarizer, LLMTimeout  # noqa: E402
-from summarize.llm_hf import HfChatBackend  # noqa: E402
-from summarize.summarizer import make_summarizer  # noqa: E402
-from transcribe.errors import ModelError  # noqa: E402
-from transcribe.model import Segment, Transcript, segment_id  # noqa: E402
-from transcribe.progress import no_progress  # noqa: E402
+from notulist.core.errors import ModelError  # noqa: E402
+from notulist.core.model import Segment, Transcript, segment_id  # noqa: E402
+from notulist.core.progress import no_progress  # noqa: E402
+from notulist.summary.llm import SYSTEM_PROMPT, LLMError, LLMSummarizer, LLMTimeout  # noqa: E402
+from notulist.summary.llm_hf import HfChatBackend  # noqa: E402
+from notulist.summary.summarizer import make_summarizer  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 CHAT_TEMPLATE = (

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from summarize.llm import LLMSummarizer, LLMTimeout, LLMUnavailable
-from summarize.llm_http import HttpChatBackend, completions_url
-from summarize.summarizer import make_summarizer
-from transcribe.errors import NotulistError
-from transcribe.model import Segment, Transcript, segment_id
-from transcribe.progress import Progress, no_progress
+from notulist.core.errors import NotulistError
+from notulist.core.model import Segment, Transcript, segment_id
+from notulist.core.progress import Progress, no_progress
+from notulist.summary.llm import LLMSummarizer, LLMTimeout, LLMUnavailable
+from notulist.summary.llm_http import HttpChatBackend, completions_url
+from notulist.summary.summarizer import make_summarizer
 
 DATA = Path(__file__).parent / "data"
 Reply = str | Callable[[dict], str] | tuple[str, float] | tuple[int, str]

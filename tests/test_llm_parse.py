@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.llm import build_messages, chunk_segments, extract_json, merge_points, parse_points
-from summarize.model import SummaryPoint
-from transcribe.model import Segment, Transcript, segment_id
+from notulist.core.model import Segment, Transcript, segment_id
+from notulist.summary.llm import build_messages, chunk_segments, extract_json, merge_points, parse_points
+from notulist.summary.model import SummaryPoint
 
 TRANSCRIPT = Transcript(
     "nl",

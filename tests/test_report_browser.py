@@ -20,7 +20,7 @@ import pytest
 from test_report_data import DATA, fixture_input
 from test_report_html import PAYLOAD_TEXT, hostile_input
 
-from summarize.report_html import render_html
+from notulist.reports.html import render_html
 
 pytestmark = pytest.mark.browser
 

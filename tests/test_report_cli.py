@@ -13,9 +13,9 @@ import pytest
 from docx import Document
 from test_report_data import DATA
 
-import cli.main
-from cli.cmd_report import parse_formats
-from transcribe.session import SPEAKERS_NAMED, NewSession, Session, sha256_file
+import notulist.cli.main
+from notulist.archive.session import SPEAKERS_NAMED, NewSession, Session, sha256_file
+from notulist.cli.cmd_report import parse_formats
 
 
 def _session(tmp_path: Path) -> Session:
@@ -36,11 +36,11 @@ def _session(tmp_path: Path) -> Session:
 @pytest.fixture(autouse=True)
 def only_the_report_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``notulist`` with just this sub-command, so the test does not depend on the others' imports."""
-    monkeypatch.setattr(cli.main, "COMMANDS", ("cli.cmd_report",))
+    monkeypatch.setattr(notulist.cli.main, "COMMANDS", ("notulist.cli.cmd_report",))
 
 
 def main(argv: list[str]) -> int:
-    return cli.main.main(argv)
+    return notulist.cli.main.main(argv)
 
 
 def test_parse_formats() -> None:

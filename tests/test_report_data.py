@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.model import Summary, SummaryPoint, summary_from_dict
-from summarize.report_data import (
+from notulist.core.model import Link, Segment, Transcript, transcript_from_dict
+from notulist.reports.data import (
     AUTO_EMBED_MAX_BYTES,
     Piece,
     ReportInput,
@@ -19,7 +19,7 @@ from summarize.report_data import (
     resolve_audio_mode,
     safe_url,
 )
-from transcribe.model import Link, Segment, Transcript, transcript_from_dict
+from notulist.summary.model import Summary, SummaryPoint, summary_from_dict
 
 DATA = Path(__file__).parent / "data"
 

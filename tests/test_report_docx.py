@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from test_report_data import DATA, fixture_input
 from test_report_html import PAYLOAD_SPEAKER, PAYLOAD_TEXT, hostile_input
 
-from summarize.report_docx import render_docx
+from notulist.reports.docx import render_docx
 
 TRANSCRIPT_LINES = [
     "[00:00] Pieter de Vries: Goedemorgen. Het is dinsdag veertien oktober, tien uur.",

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from test_report_data import DATA, fixture_input
 
-from summarize.model import Summary, SummaryPoint
-from summarize.report_data import ReportInput
-from summarize.report_html import render_html
-from transcribe.model import Flag, Link, Segment, Transcript
+from notulist.core.model import Flag, Link, Segment, Transcript
+from notulist.reports.data import ReportInput
+from notulist.reports.html import render_html
+from notulist.summary.model import Summary, SummaryPoint
 
 PAYLOAD_TEXT = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 PAYLOAD_SPEAKER = "</script><script>window.__pwned = 3</script>"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from transcribe import audit
-from transcribe.errors import SessionError
-from transcribe.session import AUDIO, NewSession, Session, session_name, slugify
+from notulist.archive import audit
+from notulist.archive.session import AUDIO, NewSession, Session, session_name, slugify
+from notulist.core.errors import SessionError
 
 CREATED = datetime(2026, 11, 22, 10, 5, tzinfo=UTC)
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import cli.main
-from cli.cmd_speakers import parse_names
-from transcribe.diarize import Turn, assign_speakers, rttm_text, turns_from_transcript
-from transcribe.errors import NotulistError
-from transcribe.model import transcript_from_dict, transcript_to_dict
-from transcribe.session import SPEAKERS_NAMED, NewSession, Session, sha256_file
+import notulist.cli.main
+from notulist.archive.session import SPEAKERS_NAMED, NewSession, Session, sha256_file
+from notulist.cli.cmd_speakers import parse_names
+from notulist.core.errors import NotulistError
+from notulist.core.model import transcript_from_dict, transcript_to_dict
+from notulist.diarization.diarize import Turn, assign_speakers, rttm_text, turns_from_transcript
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -42,7 +42,7 @@ def _session(tmp_path: Path, with_speakers: bool = True) -> Session:
 
 @pytest.fixture(autouse=True)
 def only_the_speakers_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli.main, "COMMANDS", ("cli.cmd_speakers",))
+    monkeypatch.setattr(notulist.cli.main, "COMMANDS", ("notulist.cli.cmd_speakers",))
 
 
 def test_parse_names() -> None:
@@ -65,7 +65,7 @@ def test_parse_names() -> None:
 
 def test_list_speakers_with_talk_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     session = _session(tmp_path)
-    assert cli.main.main(["speakers", str(session.path)]) == 0
+    assert notulist.cli.main.main(["speakers", str(session.path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["id", "name", "talk", "time"]
     # from speakers.rttm: S1 9.896 + 6.811 + 8.174 s, S2 5.933 + 1.040 + 4.229 s (the words alone add up to less)
@@ -73,7 +73,7 @@ def test_list_speakers_with_talk_time(tmp_path: Path, capsys: pytest.CaptureFixt
     s1, s2 = (line.split()[-1] for line in lines[1:])
     assert (s1, s2) == ("0:25", "0:11")
     (session.path / "speakers.rttm").unlink()  # without it, the words' own times
-    assert cli.main.main(["speakers", str(session.path)]) == 0
+    assert notulist.cli.main.main(["speakers", str(session.path)]) == 0
     assert [line.split()[-1] for line in capsys.readouterr().out.splitlines()[1:]] == ["0:22", "0:10"]
 
 
@@ -82,7 +82,9 @@ def test_naming_speakers_is_audited_and_rerenders_the_outputs(
 ) -> None:
     session = _session(tmp_path)
     machine_sha = sha256_file(session.path / "transcript.json")
-    code = cli.main.main(["speakers", str(session.path), "--name", "S1=Interviewer", "--name", "S2=Geïnterviewde"])
+    code = notulist.cli.main.main(
+        ["speakers", str(session.path), "--name", "S1=Interviewer", "--name", "S2=Geïnterviewde"]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "Interviewer" in out and "Geïnterviewde" in out
@@ -100,7 +102,7 @@ def test_naming_speakers_is_audited_and_rerenders_the_outputs(
     assert session.problems() == []
 
     # renaming one speaker later keeps the other name
-    assert cli.main.main(["speakers", str(session.path), "--name", "S2=Mevrouw Jansen"]) == 0
+    assert notulist.cli.main.main(["speakers", str(session.path), "--name", "S2=Mevrouw Jansen"]) == 0
     assert session.transcript().speakers == {"S1": "Interviewer", "S2": "Mevrouw Jansen"}
     assert "Mevrouw Jansen" in (session.path / "transcript.txt").read_text(encoding="utf-8")
 
@@ -111,7 +113,7 @@ def test_bad_names_are_refused_and_nothing_is_logged(
 ) -> None:
     session = _session(tmp_path)
     before = (session.path / "audit.jsonl").read_bytes()
-    assert cli.main.main(["speakers", str(session.path), "--name", name]) == 2
+    assert notulist.cli.main.main(["speakers", str(session.path), "--name", name]) == 2
     err = capsys.readouterr().err
     assert err.startswith("notulist: error: --name") and len(err.strip().splitlines()) == 1
     assert (session.path / "audit.jsonl").read_bytes() == before
@@ -119,12 +121,12 @@ def test_bad_names_are_refused_and_nothing_is_logged(
 
 def test_session_without_speakers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     session = _session(tmp_path, with_speakers=False)
-    assert cli.main.main(["speakers", str(session.path)]) == 0
+    assert notulist.cli.main.main(["speakers", str(session.path)]) == 0
     assert "no speakers" in capsys.readouterr().out
-    assert cli.main.main(["speakers", str(session.path), "--name", "S1=Iemand"]) == 2
+    assert notulist.cli.main.main(["speakers", str(session.path), "--name", "S1=Iemand"]) == 2
     assert "no speaker 'S1'" in capsys.readouterr().err
 
 
 def test_not_a_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main.main(["speakers", str(tmp_path)]) == 2
+    assert notulist.cli.main.main(["speakers", str(tmp_path)]) == 2
     assert "is not a notulist session" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from transcribe.streaming import (
+from notulist.live.streaming import (
     SAMPLE_RATE,
     HypothesisBuffer,
     LiveSegmenter,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summarize.citations import check_citations, content_words, normalise_segment_id
-from summarize.model import Summary, SummaryPoint
-from transcribe.model import Segment, Transcript
+from notulist.core.model import Segment, Transcript
+from notulist.summary.citations import check_citations, content_words, normalise_segment_id
+from notulist.summary.model import Summary, SummaryPoint
 
 TRANSCRIPT = Transcript(
     "nl",

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from cli import cmd_summarize
-from cli.summary_args import add_summary_arguments, summarizer_from_args
-from summarize.extractive import ExtractiveSummarizer
-from summarize.llm import LLMSummarizer
-from transcribe.errors import NotulistError
-from transcribe.model import Segment, Transcript, segment_id, transcript_to_dict
-from transcribe.session import NewSession, Session, sha256_file
+from notulist.archive.session import NewSession, Session, sha256_file
+from notulist.cli import cmd_summarize
+from notulist.cli.summary_args import add_summary_arguments, summarizer_from_args
+from notulist.core.errors import NotulistError
+from notulist.core.model import Segment, Transcript, segment_id, transcript_to_dict
+from notulist.summary.extractive import ExtractiveSummarizer
+from notulist.summary.llm import LLMSummarizer
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from summarize.extractive import ExtractiveSummarizer, find_due, split_sentences
-from summarize.model import summary_from_dict, summary_to_dict
-from summarize.summarizer import make_summarizer
-from transcribe.model import Flag, Segment, Transcript, segment_id, transcript_from_dict
-from transcribe.progress import Progress, no_progress
+from notulist.core.model import Flag, Segment, Transcript, segment_id, transcript_from_dict
+from notulist.core.progress import Progress, no_progress
+from notulist.summary.extractive import ExtractiveSummarizer, find_due, split_sentences
+from notulist.summary.model import summary_from_dict, summary_to_dict
+from notulist.summary.summarizer import make_summarizer
 
 DATA = Path(__file__).parent / "data"
 

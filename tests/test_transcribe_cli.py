@@ -12,7 +12,7 @@ import soundfile as sf
 from conftest import DATA, SAMPLES
 
 from benchmarks.textnorm import wer
-from cli.main import main
+from notulist.cli.main import main
 
 pytestmark = pytest.mark.slow
 

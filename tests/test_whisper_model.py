@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from transcribe.errors import ModelError
-from transcribe.session import sha256_file
-from transcribe.whisper_model import (
+from notulist.archive.session import sha256_file
+from notulist.core.errors import ModelError
+from notulist.recognition.whisper_model import (
     BUNDLED_MODEL_SHA256,
     assemble_bundled,
     choose_device,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from live_support import CLIP, REFERENCE, normal, wer
 
-from transcribe.audio import load_for_recognition
-from transcribe.streaming import SAMPLE_RATE, InferenceRequest, transcribe_request
-from transcribe.whisper_model import choose_device, load_whisper, resolve_model
-from transcribe.window_decoder import WindowDecoder
+from notulist.audio.decode import load_for_recognition
+from notulist.live.streaming import SAMPLE_RATE, InferenceRequest, transcribe_request
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
+from notulist.recognition.window_decoder import WindowDecoder
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from transcribe.model import Segment, Transcript, Word, segment_id, transcript_to_dict
-from transcribe.whisper_model import choose_device, load_whisper, resolve_model
+from notulist.core.model import Segment, Transcript, Word, segment_id, transcript_to_dict
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNTHETIC = ROOT.parent / "shared" / "audio" / "synthetic"

@@ -1,0 +1,75 @@
+"""``notulist report SESSION``: render a session's report.html and report.docx again.
+
+For example after naming speakers: the reports then show the names. The old files are replaced atomically and the
+re-render is logged in the session's audit log (event ``report_rendered``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from notulist.reports.data import AUDIO_MODES, AUTO_EMBED_MAX_BYTES
+
+REPORT_FORMATS: tuple[str, ...] = ("html", "docx")
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``"html,docx"`` -> ``("html", "docx")``; unknown or no formats are an argparse error."""
+    formats: list[str] = []
+    for part in value.split(","):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name not in REPORT_FORMATS:
+            raise argparse.ArgumentTypeError(f"unknown report format {name!r}: choose from {', '.join(REPORT_FORMATS)}")
+        if name not in formats:
+            formats.append(name)
+    if not formats:
+        raise argparse.ArgumentTypeError(f"give at least one report format: {', '.join(REPORT_FORMATS)}")
+    return tuple(formats)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="render a session's report.html / report.docx again (e.g. after naming speakers)",
+        description="Render report.html and report.docx of a session again from its transcript, speaker names, "
+        "summary and glossary. The change is recorded in the session's audit log.",
+    )
+    parser.add_argument("session", type=Path, help="the session folder")
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        type=parse_formats,
+        default=REPORT_FORMATS,
+        metavar="html,docx",
+        help="which reports to render, comma-separated (default: html,docx)",
+    )
+    parser.add_argument(
+        "--audio",
+        dest="audio_mode",
+        choices=AUDIO_MODES,
+        default="auto",
+        help="embed the audio in report.html, or link to audio.flac beside it (keep the two together); "
+        f"auto embeds recordings up to {AUTO_EMBED_MAX_BYTES // (1024 * 1024)} MiB (default: auto)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from notulist.archive.session import Session
+    from notulist.reports.session_files import rerender
+
+    session = Session(args.session)
+    formats: tuple[str, ...] = tuple(args.formats)
+    rerender(
+        session,
+        event="report_rendered",
+        data={"formats": list(formats), "audio_mode": args.audio_mode},
+        formats=formats,
+        audio_mode=args.audio_mode,
+    )
+    for name in formats:
+        print(session.path / f"report.{name}")
+    return 0

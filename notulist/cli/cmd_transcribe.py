@@ -1,0 +1,38 @@
+"""``notulist transcribe FILE``: a recording in, an archived, auditable session out."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
+from notulist.cli.progress_bar import ProgressBar
+from notulist.pipeline.run import run_pipeline
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "transcribe",
+        help="transcribe a recording into a new session folder",
+        description="Transcribe a recording (any audio or video file FFmpeg can read) into a new session folder "
+        "SESSIONS_DIR/<yyyy-mm-ddThhmm>_<name>/ holding the original audio (audio.flac), the transcript "
+        "(json, txt, srt, vtt), speakers, abbreviation links, a summary, reports and a tamper-evident audit log. "
+        "Prints the session folder as the last line. Runs offline.",
+    )
+    parser.add_argument("input", type=Path, help="the recording (wav, flac, mp3, m4a, ogg, mp4, ...)")
+    parser.add_argument(
+        "--sessions-dir",
+        type=Path,
+        default=Path("sessions"),
+        help="where session folders are created (default: ./sessions)",
+    )
+    add_pipeline_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    with ProgressBar("transcribe") as bar:
+        session = run_pipeline(args.input, args.sessions_dir, options, bar)
+    print(session.path)
+    return 0

@@ -1,0 +1,61 @@
+"""One progress bar (tqdm, on stderr) for a whole run, fed by the library's single progress hook.
+
+Each stage gets a share of the bar; the bar appears only when the work takes longer than a couple of seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+
+from tqdm import tqdm
+
+from notulist.core.progress import Progress
+
+# Shares of the bar per stage (recognition dominates on a CPU); unknown stages take no share but show their name.
+STAGE_WEIGHTS = {
+    "archive": 2.0,
+    "detect speech": 3.0,
+    "recognize": 70.0,
+    "diarize": 12.0,
+    "link abbreviations": 1.0,
+    "summarize": 6.0,
+    "write reports": 6.0,
+}
+
+
+class ProgressBar:
+    """A ``ProgressHook`` that draws a single bar; use as a context manager."""
+
+    def __init__(self, description: str = "notulist", delay_s: float = 2.0, disable: bool | None = None) -> None:
+        total = sum(STAGE_WEIGHTS.values())
+        self._bar = tqdm(
+            total=total,
+            desc=description,
+            unit="%",
+            delay=delay_s,
+            file=sys.stderr,
+            disable=disable,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+        )
+        self._scale = 100.0 / total
+        self._done: dict[str, float] = {}
+
+    def __call__(self, event: Progress) -> None:
+        weight = STAGE_WEIGHTS.get(event.stage, 0.0)
+        fraction = min(1.0, event.done / event.total) if event.total > 0 else 1.0
+        self._done[event.stage] = weight * fraction
+        self._bar.set_description_str(event.stage, refresh=False)
+        self._bar.n = min(sum(self._done.values()), self._bar.total)
+        self._bar.refresh()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is None:
+            self._bar.n = self._bar.total
+            self._bar.refresh()
+        self._bar.close()

@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: the data model, errors, progress reporting, hashing."""

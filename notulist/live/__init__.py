@@ -1,0 +1,1 @@
+"""Live mode: streaming recognition (LocalAgreement-2), the crash-safe recording, provisional speaker labels."""

@@ -1,0 +1,310 @@
+"""The live worker: the one thread that owns every piece of mutable live state.
+
+It reads the capture queue, appends every block to the crash-safe ``LiveRecording`` at once, feeds the
+``StreamingRecognizer`` and groups committed words into live segments. Whisper runs on a helper thread through
+``transcribe_request`` (CTranslate2 releases the GIL), so writing audio never waits for recognition and
+at most about a second of audio can be lost to a crash. A failing recognizer never stops the recording.
+Given a ``LiveSpeakerLabeler``, the segments a step closes get provisional speaker labels on a helper thread of
+their own. The step's committed words are shown at once (the closed segments wait in ``LiveUpdate.unlabeled``);
+each segment is recorded and printed once it is labeled, in order. Neither the audio nor the next recognition step
+waits for a label (holding the words back for it cost about 0.6 s of median delay; BENCHMARKS.md, "Live").
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from notulist.audio.capture import SAMPLE_RATE, AudioSource, DeviceLostError, SourceEnded, SourceFailed
+from notulist.core.errors import NotulistError
+from notulist.core.model import Segment
+from notulist.live.recording import LiveRecording
+from notulist.live.speakers import LiveSpeakerLabeler
+from notulist.live.streaming import (
+    InferenceRequest,
+    LiveSegmenter,
+    StreamingOptions,
+    StreamingRecognizer,
+    TimedWord,
+    WindowRecognizer,
+    transcribe_request,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What one recognition step changed, for the screen (and for latency measurement)."""
+
+    closed: tuple[Segment, ...]  # segments completed in this step (ids final)
+    committed: tuple[TimedWord, ...]  # words committed in this step
+    open_words: tuple[TimedWord, ...]  # committed words of the segment still open
+    provisional: tuple[TimedWord, ...]  # the uncommitted tail of the latest hypothesis
+    captured_s: float
+    buffer_s: float
+    at: float  # time.monotonic() when the step was applied
+    unlabeled: tuple[Segment, ...] = ()  # closed segments still waiting for their speaker label (not in ``closed``)
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    recording: Path
+    captured_s: float
+    segments: tuple[Segment, ...]
+    stop_reason: str  # "ended" (end of input or stop asked) | "device_lost" | "disk_full"
+    error: NotulistError | None = None
+    recognition_error: str | None = None
+
+
+LiveListener = Callable[[LiveUpdate], None]
+
+
+class LiveWorker:
+    """Run with ``start()``; ``stop()`` asks the source to stop; ``join()`` returns the ``LiveResult``.
+
+    ``paced=True`` (a microphone, a real-time replay): each step transcribes whatever arrived meanwhile.
+    ``paced=False`` (a replay as fast as possible): the recognizer gets ``min_chunk_s`` of new audio per step and
+    each step is awaited, so the result does not depend on the machine's speed.
+    """
+
+    def __init__(
+        self,
+        decoder: WindowRecognizer,
+        source: AudioSource,
+        recording: LiveRecording,
+        listener: LiveListener | None = None,
+        options: StreamingOptions | None = None,
+        paced: bool = True,
+        stall_s: float = 3.0,
+        speakers: LiveSpeakerLabeler | None = None,
+    ) -> None:
+        self.decoder = decoder
+        self.source = source
+        self.recording = recording
+        self.listener = listener
+        self.options = options or StreamingOptions()
+        self.paced = paced
+        self.stall_s = stall_s
+        self.speakers = speakers  # provisional speaker labels (None: segments stay unlabeled)
+        self.segments: list[Segment] = []  # the closed segments as recorded and shown
+        self._labeling: ThreadPoolExecutor | None = None
+        self._labels: deque[tuple[Future, tuple[Segment, ...]]] = deque()  # closed segments being labeled, in order
+        self._tail: tuple[tuple[TimedWord, ...], float] = ((), 0.0)  # the latest step's provisional words and buffer
+        self.blocks: queue.Queue = queue.Queue()
+        self.recognizer = StreamingRecognizer(self.options)
+        self.segmenter = LiveSegmenter()
+        self._thread = threading.Thread(target=self._run_safely, name="live-worker", daemon=True)
+        self._result: LiveResult | None = None
+        self._crash: BaseException | None = None
+
+    def start(self) -> None:
+        if self.speakers is not None:
+            self.speakers.start()
+        self.source.start(self.blocks)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.source.stop()
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> LiveResult | None:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            return None
+        if self._crash is not None:
+            raise self._crash
+        return self._result
+
+    # ------------------------------------------------------------------------------------------ the worker thread
+
+    def _run_safely(self) -> None:
+        try:
+            self._result = self._run()
+        except BaseException as exc:  # surfaced by join(); the recording on disk stays recoverable
+            log.exception("live worker failed")
+            self._crash = exc
+        finally:
+            self.recording.close()
+            if self.speakers is not None:
+                self.speakers.stop()
+
+    def _run(self) -> LiveResult:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+        if self.speakers is not None:
+            self._labeling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speakers")
+        unfed: deque[np.ndarray] = deque()
+        pending: tuple[InferenceRequest, Future] | None = None
+        ended = final_done = False
+        stop_reason = "ended"
+        error: NotulistError | None = None
+        recognition_error: str | None = None
+        last_block = time.monotonic()
+        try:
+            while not final_done:
+                # 1. Take everything captured and write it at once.
+                try:
+                    item = self.blocks.get(timeout=0.05 if pending else 0.1)
+                except queue.Empty:
+                    item = None
+                while item is not None:
+                    if isinstance(item, np.ndarray):
+                        # (also after a stall: stopping the device delivers the resampler's last milliseconds)
+                        if stop_reason != "disk_full":
+                            try:
+                                self.recording.append(item)
+                                unfed.append(item)
+                                last_block = time.monotonic()
+                            except NotulistError as exc:
+                                error, stop_reason, ended = exc, "disk_full", True
+                                self.source.stop()
+                    elif isinstance(item, SourceFailed):
+                        if not ended:
+                            error, stop_reason = item.error, "device_lost"
+                        ended = True
+                    elif isinstance(item, SourceEnded):
+                        ended = True
+                    try:
+                        item = self.blocks.get_nowait()
+                    except queue.Empty:
+                        item = None
+                if self.source.live and not ended and time.monotonic() - last_block > self.stall_s:
+                    error = DeviceLostError(
+                        f"the input device {self.source.name!r} delivered no audio for {self.stall_s:.0f} s "
+                        "(unplugged or taken by another program): what was captured is kept"
+                    )
+                    stop_reason, ended = "device_lost", True
+                    self.source.stop()
+                self._release_labels(block=False)
+
+                # 2. Apply a finished recognition step.
+                if pending is not None and pending[1].done():
+                    request, future = pending
+                    pending = None
+                    try:
+                        words = future.result()
+                    except Exception as exc:  # keep recording without live text
+                        log.exception("live recognition failed")
+                        recognition_error = f"{exc.__class__.__name__}: {exc}"
+                        words = []
+                    self._apply(request, words)
+                    if request.final:
+                        final_done = True
+                        continue
+
+                # 3. Start the next recognition step.
+                if pending is None:
+                    self._feed(unfed)
+                    if recognition_error is not None:
+                        self.recognizer.audio = self.recognizer.audio[-SAMPLE_RATE:]  # keep memory flat
+                        if ended and not unfed:
+                            final_done = True
+                        continue
+                    if ended and not unfed:
+                        request = self.recognizer.request(final=True)
+                    elif self.recognizer.ready():
+                        request = self.recognizer.request()
+                    else:
+                        continue
+                    future = executor.submit(transcribe_request, self.decoder, request)
+                    pending = (request, future)
+                    if not self.paced:
+                        wait([future])
+        finally:
+            executor.shutdown(wait=True)
+            if self._labeling is not None:
+                self._labeling.shutdown(wait=True)
+        self._release_labels(block=True)
+        last = tuple(self.segmenter.finish())
+        if last:
+            self._deliver(self._label(last), ())
+        return LiveResult(
+            recording=self.recording.path,
+            captured_s=self.recording.duration_s,
+            segments=tuple(self.segments),
+            stop_reason=stop_reason,
+            error=error,
+            recognition_error=recognition_error,
+        )
+
+    def _feed(self, unfed: deque[np.ndarray]) -> None:
+        if self.paced:
+            while unfed:
+                self._insert(unfed.popleft())
+            return
+        fed = 0
+        limit = int(self.options.min_chunk_s * SAMPLE_RATE)
+        while unfed and fed < limit:
+            block = unfed.popleft()
+            self._insert(block)
+            fed += len(block)
+
+    def _insert(self, block: np.ndarray) -> None:
+        self.recognizer.insert_audio(block)
+        if self.speakers is not None:  # the labeler cuts segments from the audio on the recognizer's clock
+            self.speakers.add_audio(block)
+
+    def _apply(self, request: InferenceRequest, words: list[TimedWord]) -> None:
+        step = self.recognizer.accept(request, words)
+        closed = tuple(self.segmenter.add(step.committed))
+        self._tail = (step.provisional, step.buffer_s)
+        if closed and self._labeling is not None:  # embedding takes up to a few 100 ms: not on this thread
+            self._labels.append((self._labeling.submit(self._label, closed), closed))
+            closed = ()
+        self._deliver(closed, step.committed)
+
+    def _label(self, closed: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        """The segments with their provisional speakers (``LiveSpeakerLabeler.label`` never raises)."""
+        if self.speakers is None:
+            return closed
+        return tuple(self.speakers.label(segment) for segment in closed)
+
+    def _release_labels(self, block: bool) -> None:
+        """Record and show the closed segments whose labels are done, in order (all of them when ``block``)."""
+        while self._labels and (block or self._labels[0][0].done()):
+            future, closed = self._labels.popleft()
+            try:
+                closed = future.result()
+            except Exception:  # unlabeled rather than lost
+                log.exception("live speaker labeling failed")
+            self._deliver(closed, ())
+
+    def _deliver(self, closed: tuple[Segment, ...], committed: tuple[TimedWord, ...]) -> None:
+        """Record the closed segments, then tell the listener what changed."""
+        for segment in closed:
+            self._record_segment(segment)
+        if self.listener is None:
+            return
+        provisional, buffer_s = self._tail
+        update = LiveUpdate(
+            closed=closed,
+            committed=committed,
+            open_words=tuple(self.segmenter.open_words),
+            provisional=provisional,
+            captured_s=self.recording.duration_s,
+            buffer_s=buffer_s,
+            at=time.monotonic(),
+            unlabeled=tuple(segment for _, segments in self._labels for segment in segments),
+        )
+        try:
+            self.listener(update)
+        except Exception:  # the screen must never stop the recording
+            log.exception("live listener failed")
+
+    def _record_segment(self, segment: Segment) -> None:
+        self.segments.append(segment)
+        try:
+            self.recording.add_segment(segment)
+        except NotulistError as exc:  # the audio matters more; the live text is re-made offline anyway
+            log.warning("could not save a live segment: %s", exc)

@@ -1,0 +1,1 @@
+"""The pipeline as a library: a recording in, a committed session out."""

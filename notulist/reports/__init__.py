@@ -1,0 +1,1 @@
+"""Reports of a session: HTML and DOCX, and the plain exports (txt, srt, vtt)."""

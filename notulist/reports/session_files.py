@@ -1,0 +1,102 @@
+"""The derived files of a session: plain-text and subtitle exports and the HTML/DOCX reports.
+
+``derived_files`` renders them for a new session; ``rerender`` renders them again for a committed one (after
+speakers were named, a summary rewritten or a report asked for) and records the change in the audit log. The
+machine's ``transcript.json`` and ``audio.flac`` are never rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from notulist.archive.session import AUDIO, Session
+from notulist.core.model import Transcript
+from notulist.core.progress import Progress, ProgressHook, no_progress
+from notulist.reports.exports import render_srt, render_txt, render_vtt
+from notulist.summary.model import Summary, summary_from_dict
+
+REPORT_FILES = {"html": "report.html", "docx": "report.docx"}
+
+
+def derived_files(
+    transcript: Transcript,
+    manifest: Mapping[str, Any],
+    summary: Summary | None,
+    glossary_entries: Mapping[str, Mapping[str, Any]],
+    audio_path: Path,
+    formats: Sequence[str] = ("html", "docx"),
+    audio_mode: str = "auto",
+    progress: ProgressHook = no_progress,
+) -> dict[str, bytes]:
+    """Every derived file of a session, by file name."""
+    files = {
+        "transcript.txt": render_txt(transcript).encode("utf-8"),
+        "transcript.srt": render_srt(transcript).encode("utf-8"),
+        "transcript.vtt": render_vtt(transcript).encode("utf-8"),
+    }
+    if formats:
+        from notulist.reports.data import ReportInput
+
+        report = ReportInput(transcript, manifest, summary, glossary_entries, audio_path, audio_mode)
+        for done, fmt in enumerate(formats):
+            progress(Progress("write reports", done, len(formats), "file"))
+            if fmt == "html":
+                from notulist.reports.html import render_html
+
+                files[REPORT_FILES[fmt]] = render_html(report)
+            elif fmt == "docx":
+                from notulist.reports.docx import render_docx
+
+                files[REPORT_FILES[fmt]] = render_docx(report)
+        progress(Progress("write reports", len(formats), len(formats), "file"))
+    return files
+
+
+def session_summary(session: Session) -> Summary | None:
+    if not (session.path / "summary.json").is_file():
+        return None
+    return summary_from_dict(session.read_json("summary.json"))
+
+
+def session_glossary_entries(session: Session) -> dict[str, Any]:
+    if not (session.path / "glossary.json").is_file():
+        return {}
+    return dict(session.read_json("glossary.json").get("entries", {}))
+
+
+def rerender(
+    session: Session,
+    event: str,
+    data: Mapping[str, Any],
+    formats: Sequence[str] | None = None,
+    audio_mode: str = "auto",
+    extra_files: Mapping[str, bytes] | None = None,
+) -> list[str]:
+    """Render the session's exports and reports again from its current state and record ``event``.
+
+    ``formats`` defaults to the reports the session already has. ``extra_files`` (for example a new summary.json)
+    are written in the same audited update. Returns the names of the files written.
+    """
+    if formats is None:
+        formats = [fmt for fmt, name in REPORT_FILES.items() if (session.path / name).is_file()]
+    files = dict(extra_files or {})
+    # A new summary.json must be rendered, not the one on disk.
+    summary = (
+        summary_from_dict(json.loads(files["summary.json"])) if "summary.json" in files else session_summary(session)
+    )
+    files.update(
+        derived_files(
+            session.transcript(),
+            session.manifest,
+            summary,
+            session_glossary_entries(session),
+            session.path / AUDIO,
+            formats,
+            audio_mode,
+        )
+    )
+    session.update(files, event, data)
+    return sorted(files)

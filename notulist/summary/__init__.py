@@ -1,0 +1,1 @@
+"""Minutes: summarisers (extractive default, local LLM backends) and the citation check."""

@@ -1,0 +1,59 @@
+"""The summariser stage: a transcript in, minutes (a checked ``Summary``) out.
+
+``make_summarizer`` picks the implementation from what the user gave: an OpenAI-compatible endpoint on their own
+network (``llm_url`` + ``llm_model``), a GGUF file (llama-cpp-python), a local Hugging Face directory
+(transformers), or, when none is given, the embedded extractive summariser, which needs no model and cannot invent.
+Every summariser returns points that cite segment ids, already scored by ``check_citations``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from notulist.core.errors import NotulistError
+from notulist.core.model import Transcript
+from notulist.core.progress import ProgressHook
+from notulist.summary.model import Summary
+
+
+class Summarizer(Protocol):
+    def summarize(self, transcript: Transcript, progress: ProgressHook) -> Summary: ...
+
+
+def make_summarizer(
+    llm_url: str | None = None,
+    llm_model: str | None = None,
+    llm_gguf: Path | None = None,
+    llm_hf: Path | None = None,
+    timeout_s: float = 120.0,
+) -> Summarizer:
+    """The summariser for these options (extractive when no model is given). Backends load lazily and raise a
+    ``NotulistError`` saying what to do when their optional extra or model file is missing."""
+    chosen = [name for name, value in (("--llm-url", llm_url), ("--llm-gguf", llm_gguf), ("--llm-hf", llm_hf)) if value]
+    if len(chosen) > 1:
+        raise NotulistError(f"give only one language model, not {' and '.join(chosen)}")
+    if llm_model and not llm_url:
+        raise NotulistError("--llm-model names the model of an --llm-url server: give --llm-url too")
+    if llm_url:
+        from notulist.summary.llm import LLMSummarizer
+        from notulist.summary.llm_http import HttpChatBackend
+
+        if not llm_model:
+            raise NotulistError("--llm-url needs --llm-model NAME (the model name the server knows)")
+        return LLMSummarizer(HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s))
+    if llm_gguf:
+        from notulist.summary.llm import LLMSummarizer
+        from notulist.summary.llm_gguf import GgufChatBackend
+
+        backend = GgufChatBackend(Path(llm_gguf))
+        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars)
+    if llm_hf:
+        from notulist.summary.llm import LLMSummarizer
+        from notulist.summary.llm_hf import HfChatBackend
+
+        backend = HfChatBackend(Path(llm_hf), timeout_s=timeout_s)
+        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars)
+    from notulist.summary.extractive import ExtractiveSummarizer
+
+    return ExtractiveSummarizer()
