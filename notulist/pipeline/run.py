@@ -26,11 +26,14 @@ from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook
 from notulist.recognition.flags import flag_segments
 from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
-from notulist.recognition.whisper_model import choose_device, resolve_model
+from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, choose_device, resolve_model
 
 if TYPE_CHECKING:  # imported for annotations only: each stage is loaded when a run uses it
+    import numpy as np
+
     from notulist.diarization.diarize import Diarizer
     from notulist.glossary import Glossary
+    from notulist.summary.model import Summary
     from notulist.summary.summarizer import Summarizer
 
 PostProcess = Callable[[Transcript], Transcript]
@@ -64,6 +67,29 @@ def _sha256_of(path: Path) -> str:
         raise AudioError(f"cannot read {path} ({exc.strerror or exc}): check the file and its permissions") from exc
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one run knows before it starts: the source, the model and device, when it began."""
+
+    source: Path
+    source_sha256: str
+    spec: ModelSpec
+    choice: DeviceChoice
+    created: datetime
+    options: PipelineOptions
+
+
+@dataclass
+class _Outputs:
+    """What the stages after recognition add to the session: files, manifest entries, glossary meanings."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    diarizer: dict[str, Any] = field(default_factory=dict)
+    glossary: dict[str, Any] = field(default_factory=dict)
+    glossary_entries: dict[str, Any] = field(default_factory=dict)
+    summary: Summary | None = None
+
+
 def run_pipeline(
     source: Path,
     sessions_dir: Path,
@@ -75,142 +101,197 @@ def run_pipeline(
     source = Path(source)
     if not source.is_file():
         raise AudioError(f"{source} does not exist or is not a file: check the path of the recording")
-    spec = resolve_model(options.model)
-    choice = choose_device(options.device, options.compute_type)
-    source_sha256 = _sha256_of(source)
-    created = datetime.now().astimezone()
-    with NewSession(sessions_dir, source.name, created) as new:
-        progress(Progress("archive", 0, 1, "step"))
-        archived = archive_flac(source, new.file(AUDIO), accept_truncated=options.accept_truncated)
-        audio_sha256 = sha256_file(new.file(AUDIO))
-        audio_info = {
-            "file": AUDIO,
-            "sha256": audio_sha256,
-            "duration": round(archived.duration, 3),
-            "sample_rate": archived.sample_rate,
-            "channels": archived.channels,
-            "bits_per_sample": archived.bits_per_sample,
-            "source_name": source.name,
-            "source_sha256": source_sha256,
-            "source_sample_format": archived.source_format,
-        }
-        new.log(
-            "session_created",
-            {"audio_sha256": audio_sha256, "source_name": source.name, "source_sha256": source_sha256},
-        )
-        progress(Progress("archive", 1, 1, "step"))
-
+    run = _Run(
+        source=source,
+        source_sha256=_sha256_of(source),
+        spec=resolve_model(options.model),
+        choice=choose_device(options.device, options.compute_type),
+        created=datetime.now().astimezone(),
+        options=options,
+    )
+    with NewSession(sessions_dir, source.name, run.created) as new:
+        audio_info = _archive(run, new, progress)
         audio = load_for_recognition(new.file(AUDIO))
-        duration = len(audio) / SAMPLE_RATE
         if options.diarizer is not None:  # diarize() waits for a warm-up still running
             threading.Thread(target=options.diarizer.warm_up, name="diarizer-warm-up", daemon=True).start()
-        progress(Progress("detect speech", 0, duration))
-        regions = speech_regions(audio)
-        progress(Progress("detect speech", duration, duration))
-        if not regions:
-            raise AudioError(
-                f"{source} holds no speech that can be heard ({duration:.1f} s of silence or noise): check the "
-                "microphone or the file; nothing was saved"
-            )
-
-        model = shared_model(spec, choice, options.cpu_threads)
-        settings = RecognizerSettings(
-            language=options.language,
-            beam_size=options.beam_size,
-            batch_size=options.batch_size,
-            hotwords=options.decoding_hints,
-        )
-        segments = FasterWhisperRecognizer(model, settings).recognize(audio, progress)
-        if not segments:
-            raise AudioError(f"no words were recognised in {source}: check the language (--language) and the audio")
-        segments = flag_segments(segments, regions)
-        transcript = Transcript(
-            language=options.language,
-            duration=duration,
-            segments=segments,
-            provenance={"asr_model": spec.name, "asr_model_sha256": spec.sha256},
-        )
-
-        files: dict[str, bytes] = {}
-        diarizer_info: dict[str, Any] = {}
-        if options.diarizer is not None:
-            from notulist.diarization.diarize import assign_speakers, rttm_text
-
-            turns = options.diarizer.diarize(audio, regions, progress)
-            transcript = assign_speakers(transcript, turns)
-            files["speakers.rttm"] = rttm_text(turns, new.name).encode("utf-8")
-            diarizer_info = options.diarizer.describe()
+        regions = _detect_speech(run, audio, progress)
+        transcript = _recognize(run, audio, regions, progress)
+        outputs = _Outputs()
+        transcript = _diarize(run, new, transcript, audio, regions, outputs, progress)
         if postprocess is not None:
             transcript = postprocess(transcript)
-
-        glossary_info: dict[str, Any] = {}
-        glossary_entries: dict[str, Any] = {}
-        if options.glossary is not None:
-            from notulist.glossary import entries_snapshot
-            from notulist.glossary.linker import link_transcript
-
-            progress(Progress("link abbreviations", 0, 1, "step"))
-            transcript = link_transcript(transcript, options.glossary)
-            snapshot = entries_snapshot(options.glossary, transcript.links)
-            files["glossary.json"] = json_bytes(snapshot)
-            glossary_entries = dict(snapshot.get("entries", {}))
-            glossary_info = {"version": options.glossary.version, "sha256": options.glossary.sha256}
-            progress(Progress("link abbreviations", 1, 1, "step"))
-
-        summary = None
-        if options.summarizer is not None:
-            from notulist.summary.citations import check_citations
-            from notulist.summary.model import summary_to_dict
-
-            summary = check_citations(options.summarizer.summarize(transcript, progress), transcript)
-            files["summary.json"] = json_bytes(summary_to_dict(summary))
-
-        transcript = replace(transcript, provenance={**transcript.provenance, "created": created.isoformat()})
+        transcript = _link(run, transcript, outputs, progress)
+        _summarize(run, transcript, outputs, progress)
+        transcript = replace(transcript, provenance={**transcript.provenance, "created": run.created.isoformat()})
         new.write_json("transcript.json", transcript_to_dict(transcript))
-        manifest = {
-            "tool": "notulist",
-            "tool_version": __version__,
-            "audio": audio_info,
-            "models": {
-                "asr": {
-                    "name": spec.name,
-                    "path": str(spec.path),
-                    "sha256": spec.sha256,
-                    "device": choice.device,
-                    "compute_type": choice.compute_type,
-                },
-                **({"diarizer": diarizer_info} if diarizer_info else {}),
-                **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
-            },
-            "glossary": glossary_info,
-            "options": {**options.recorded, "decoding_hints": options.decoding_hints},
-            "platform": {"python": platform.python_version(), "machine": platform.machine()},
-        }
-        from notulist.reports.session_files import derived_files
-
-        files.update(
-            derived_files(
-                transcript,
-                {**manifest, "name": new.name, "created": created.isoformat()},
-                summary,
-                glossary_entries,
-                new.file(AUDIO),
-                options.report_formats,
-                options.audio_mode,
-                progress,
-            )
-        )
-        for name, content in files.items():
-            new.write_bytes(name, content)
-        new.log(
-            "transcribed",
-            {
-                "asr_model_sha256": spec.sha256,
-                "segments": len(transcript.segments),
-                "flagged_segments": sum(1 for s in transcript.segments if s.flags),
-                "speakers": len(transcript.speakers),
-                "links": len(transcript.links),
-                "summary_points": len(summary.points) if summary else 0,
-            },
-        )
+        manifest = _manifest(run, audio_info, outputs)
+        _write_outputs(run, new, transcript, manifest, outputs, progress)
+        new.log("transcribed", _transcribed_event(run, transcript, outputs.summary))
         return new.commit(manifest)
+
+
+def _archive(run: _Run, new: NewSession, progress: ProgressHook) -> dict[str, Any]:
+    """Archive the original losslessly as ``audio.flac`` and log the session's creation; the manifest's audio entry."""
+    progress(Progress("archive", 0, 1, "step"))
+    archived = archive_flac(run.source, new.file(AUDIO), accept_truncated=run.options.accept_truncated)
+    audio_sha256 = sha256_file(new.file(AUDIO))
+    new.log(
+        "session_created",
+        {"audio_sha256": audio_sha256, "source_name": run.source.name, "source_sha256": run.source_sha256},
+    )
+    progress(Progress("archive", 1, 1, "step"))
+    return {
+        "file": AUDIO,
+        "sha256": audio_sha256,
+        "duration": round(archived.duration, 3),
+        "sample_rate": archived.sample_rate,
+        "channels": archived.channels,
+        "bits_per_sample": archived.bits_per_sample,
+        "source_name": run.source.name,
+        "source_sha256": run.source_sha256,
+        "source_sample_format": archived.source_format,
+    }
+
+
+def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list[tuple[float, float]]:
+    duration = len(audio) / SAMPLE_RATE
+    progress(Progress("detect speech", 0, duration))
+    regions = speech_regions(audio)
+    progress(Progress("detect speech", duration, duration))
+    if not regions:
+        raise AudioError(
+            f"{run.source} holds no speech that can be heard ({duration:.1f} s of silence or noise): check the "
+            "microphone or the file; nothing was saved"
+        )
+    return regions
+
+
+def _recognize(
+    run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook
+) -> Transcript:
+    options = run.options
+    model = shared_model(run.spec, run.choice, options.cpu_threads)
+    settings = RecognizerSettings(
+        language=options.language,
+        beam_size=options.beam_size,
+        batch_size=options.batch_size,
+        hotwords=options.decoding_hints,
+    )
+    segments = FasterWhisperRecognizer(model, settings).recognize(audio, progress)
+    if not segments:
+        raise AudioError(f"no words were recognised in {run.source}: check the language and the audio")
+    return Transcript(
+        language=options.language,
+        duration=len(audio) / SAMPLE_RATE,
+        segments=flag_segments(segments, regions),
+        provenance={"asr_model": run.spec.name, "asr_model_sha256": run.spec.sha256},
+    )
+
+
+def _diarize(
+    run: _Run,
+    new: NewSession,
+    transcript: Transcript,
+    audio: np.ndarray,
+    regions: list[tuple[float, float]],
+    outputs: _Outputs,
+    progress: ProgressHook,
+) -> Transcript:
+    diarizer = run.options.diarizer
+    if diarizer is None:
+        return transcript
+    from notulist.diarization.diarize import assign_speakers, rttm_text
+
+    turns = diarizer.diarize(audio, regions, progress)
+    outputs.files["speakers.rttm"] = rttm_text(turns, new.name).encode("utf-8")
+    outputs.diarizer = diarizer.describe()
+    return assign_speakers(transcript, turns)
+
+
+def _link(run: _Run, transcript: Transcript, outputs: _Outputs, progress: ProgressHook) -> Transcript:
+    glossary = run.options.glossary
+    if glossary is None:
+        return transcript
+    from notulist.glossary import entries_snapshot
+    from notulist.glossary.linker import link_transcript
+
+    progress(Progress("link abbreviations", 0, 1, "step"))
+    transcript = link_transcript(transcript, glossary)
+    snapshot = entries_snapshot(glossary, transcript.links)
+    outputs.files["glossary.json"] = json_bytes(snapshot)
+    outputs.glossary_entries = dict(snapshot.get("entries", {}))
+    outputs.glossary = {"version": glossary.version, "sha256": glossary.sha256}
+    progress(Progress("link abbreviations", 1, 1, "step"))
+    return transcript
+
+
+def _summarize(run: _Run, transcript: Transcript, outputs: _Outputs, progress: ProgressHook) -> None:
+    if run.options.summarizer is None:
+        return
+    from notulist.summary.citations import check_citations
+    from notulist.summary.model import summary_to_dict
+
+    outputs.summary = check_citations(run.options.summarizer.summarize(transcript, progress), transcript)
+    outputs.files["summary.json"] = json_bytes(summary_to_dict(outputs.summary))
+
+
+def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[str, Any]:
+    summary = outputs.summary
+    return {
+        "tool": "notulist",
+        "tool_version": __version__,
+        "audio": audio_info,
+        "models": {
+            "asr": {
+                "name": run.spec.name,
+                "path": str(run.spec.path),
+                "sha256": run.spec.sha256,
+                "device": run.choice.device,
+                "compute_type": run.choice.compute_type,
+            },
+            **({"diarizer": outputs.diarizer} if outputs.diarizer else {}),
+            **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
+        },
+        "glossary": outputs.glossary,
+        "options": {**run.options.recorded, "decoding_hints": run.options.decoding_hints},
+        "platform": {"python": platform.python_version(), "machine": platform.machine()},
+    }
+
+
+def _write_outputs(
+    run: _Run,
+    new: NewSession,
+    transcript: Transcript,
+    manifest: dict[str, Any],
+    outputs: _Outputs,
+    progress: ProgressHook,
+) -> None:
+    """Write the stage files, the exports and the reports into the new session."""
+    from notulist.reports.session_files import derived_files
+
+    files = dict(outputs.files)
+    files.update(
+        derived_files(
+            transcript,
+            {**manifest, "name": new.name, "created": run.created.isoformat()},
+            outputs.summary,
+            outputs.glossary_entries,
+            new.file(AUDIO),
+            run.options.report_formats,
+            run.options.audio_mode,
+            progress,
+        )
+    )
+    for name, content in files.items():
+        new.write_bytes(name, content)
+
+
+def _transcribed_event(run: _Run, transcript: Transcript, summary: Summary | None) -> dict[str, Any]:
+    return {
+        "asr_model_sha256": run.spec.sha256,
+        "segments": len(transcript.segments),
+        "flagged_segments": sum(1 for s in transcript.segments if s.flags),
+        "speakers": len(transcript.speakers),
+        "links": len(transcript.links),
+        "summary_points": len(summary.points) if summary else 0,
+    }
