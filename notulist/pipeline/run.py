@@ -166,9 +166,7 @@ def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list
     return regions
 
 
-def _recognize(
-    run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook
-) -> Transcript:
+def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook) -> Transcript:
     options = run.options
     model = shared_model(run.spec, run.choice, options.cpu_threads)
     settings = RecognizerSettings(
