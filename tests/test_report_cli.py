@@ -50,6 +50,16 @@ def test_parse_formats() -> None:
         parse_formats("html,pdf")
     with pytest.raises(argparse.ArgumentTypeError):
         parse_formats(" , ")
+    assert parse_formats("none") == ()  # as `notulist transcribe --format none`
+
+
+def test_report_format_none_refreshes_only_the_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    session = _session(tmp_path)
+    assert main(["report", str(session.path), "--format", "none"]) == 0
+    assert capsys.readouterr().out.split() == [str(session.path)]
+    assert (session.path / "transcript.txt").is_file() and not (session.path / "report.html").exists()
+    assert session.events()[-1].data["formats"] == []
+    assert session.problems() == []
 
 
 def test_report_command_rerenders_and_logs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

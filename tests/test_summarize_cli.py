@@ -15,7 +15,7 @@ import soundfile
 
 from notulist.archive.session import NewSession, Session, sha256_file
 from notulist.cli import cmd_summarize
-from notulist.cli.summary_args import add_summary_arguments, summarizer_from_args
+from notulist.cli.summary_args import FALLBACK_EXIT_CODE, add_summary_arguments, summarizer_from_args
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript, segment_id, transcript_to_dict
 from notulist.summary.extractive import ExtractiveSummarizer
@@ -67,12 +67,18 @@ def test_summarize_writes_summary_json_with_audit_event_and_refreshes_the_report
     assert json.loads((session.path / "transcript.json").read_text())["segments"][12]["speaker"] == "LID_B"
 
 
-def test_an_unreachable_model_still_gives_minutes_and_says_so(tmp_path, capsys):
-    session = make_session(tmp_path)
+def unreachable_url() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    code = run_cli(["summarize", str(session.path), "--llm-url", f"http://127.0.0.1:{port}/v1", "--llm-model", "m"])
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def test_an_unreachable_model_still_gives_minutes_and_says_so(tmp_path, capsys):
+    session = make_session(tmp_path)
+    url = unreachable_url()
+    accept = ["--llm-fallback", "extractive"]
+    code = run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m", *accept])
     assert code == 0
     _, err = capsys.readouterr()
     assert "notulist: warning:" in err and "cannot reach the model server" in err
@@ -81,6 +87,25 @@ def test_an_unreachable_model_still_gives_minutes_and_says_so(tmp_path, capsys):
     assert any("cannot reach" in p for p in summary["problems"])
     assert summary["points"]
     assert session.problems() == []
+
+
+def test_an_unreachable_model_is_an_error_unless_a_fallback_was_asked_for(tmp_path, capsys):
+    session = make_session(tmp_path)
+    code = run_cli(["summarize", str(session.path), "--llm-url", unreachable_url(), "--llm-model", "m"])
+    assert code == FALLBACK_EXIT_CODE != 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(session.path / "summary.json")  # the session is kept, with extractive points
+    said = [line for line in err.splitlines() if line.startswith("notulist:") and "extractive" in line]
+    assert len(said) == 1 and said[0].startswith("notulist: error:"), err
+    assert "--llm-fallback extractive" in said[0] and f"notulist summarize {session.path}" in said[0]
+    assert json.loads((session.path / "summary.json").read_text(encoding="utf-8"))["points"]
+    assert session.problems() == []
+
+
+def test_counts_in_the_summary_line_agree_in_number():
+    assert cmd_summarize.counted(1, "decision") == "1 decision"
+    assert cmd_summarize.counted(0, "decision") == "0 decisions"
+    assert cmd_summarize.counted(2, "open question") == "2 open questions"
 
 
 def test_summary_options():

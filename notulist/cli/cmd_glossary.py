@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from notulist.glossary import GlossaryError, load_glossary
+from notulist.glossary import Glossary, GlossaryError, load_glossary
 from notulist.glossary.loader import merge, parse_file
 from notulist.glossary.model import Meaning
 
@@ -24,7 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show every meaning of an abbreviation, with its source",
         description="Normalised lookup: 'a.v.g.', 'avg', 'AVG' and 'aa vee gee' all find AVG.",
     )
-    lookup.add_argument("term", nargs="+", help="the abbreviation (several words are joined: aa vee gee)")
+    lookup.add_argument(
+        "term",
+        nargs="+",
+        help="the abbreviation; several words are one spoken term when the glossary knows it (aa vee gee), "
+        "otherwise each is looked up (AVG DPIA)",
+    )
     lookup.add_argument(
         "--glossary", type=Path, action="append", default=[], metavar="FILE", help="your own glossary on top"
     )
@@ -63,19 +68,31 @@ def _format(meaning: Meaning) -> list[str]:
     return lines
 
 
+def lookup_terms(glossary: Glossary, words: list[str]) -> list[tuple[str, list[Meaning]]]:
+    """What to look up for the words given: all of them as one term when that is known ("aa vee gee"), otherwise
+    each word on its own ("AVG DPIA" is two abbreviations), with their meanings (empty when unknown)."""
+    term = " ".join(" ".join(words).split())
+    meanings = glossary.lookup(term)
+    if meanings or len(term.split()) < 2:
+        return [(term, meanings)]
+    return [(word, glossary.lookup(word)) for word in term.split()]
+
+
 def run_lookup(args: argparse.Namespace) -> int:
     glossary = load_glossary(args.glossary)
-    term = " ".join(args.term)
-    meanings = glossary.lookup(term)
-    if not meanings:
-        print(f"'{term}' is not in the glossary ({len(glossary)} abbreviations, version {glossary.version})")
-        return 1
-    entry = glossary.entry(meanings[0].abbreviation)
-    for meaning in meanings:
-        print("\n".join(_format(meaning)))
-    if entry and entry.spoken_variants:
-        print("spoken as: " + ", ".join(entry.spoken_variants + entry.context_variants))
-    return 0
+    found = lookup_terms(glossary, args.term)
+    for number, (term, meanings) in enumerate(found):
+        if number:
+            print()
+        if not meanings:
+            print(f"'{term}' is not in the glossary ({len(glossary)} abbreviations, version {glossary.version})")
+            continue
+        for meaning in meanings:
+            print("\n".join(_format(meaning)))
+        entry = glossary.entry(meanings[0].abbreviation)
+        if entry and entry.spoken_variants:
+            print("spoken as: " + ", ".join(entry.spoken_variants + entry.context_variants))
+    return 0 if all(meanings for _, meanings in found) else 1
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -86,9 +86,11 @@ def run(args: argparse.Namespace) -> int:
         raise NotulistError("--realtime replays a file: give the file with --input FILE")
     from notulist.cli.pipeline_args import options_from_args
     from notulist.cli.progress_bar import ProgressBar
+    from notulist.cli.summary_args import report_summary
     from notulist.live.finalize import finalize_recording
     from notulist.recognition.recognizer import shared_model
     from notulist.recognition.whisper_model import choose_device, resolve_model
+    from notulist.reports.session_files import session_summary
 
     interrupted = find_interrupted(args.sessions_dir)
     for path in interrupted:
@@ -146,8 +148,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"notulist: recovered {path.name} into {recovered.path}", file=sys.stderr)
         except NotulistError as exc:
             print(f"notulist: error: {exc}", file=sys.stderr)
+    status = report_summary(session_summary(session), args, session.path)
     print(session.path)
-    return result.error.exit_code if result.error is not None else 0
+    return result.error.exit_code if result.error is not None else status
 
 
 def _wait(worker: LiveWorker, keys: KeyWatcher) -> LiveResult:

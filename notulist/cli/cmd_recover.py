@@ -64,10 +64,13 @@ def targets(path: Path) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     from notulist.cli.pipeline_args import options_from_args
     from notulist.cli.progress_bar import ProgressBar
+    from notulist.cli.summary_args import report_summary
     from notulist.live.finalize import finalize_recording
+    from notulist.reports.session_files import session_summary
 
     found = targets(args.path)
     options = options_from_args(args)
+    status = 0
     for live_dir in found:
         captured = read_captured(live_dir)
         sessions_dir = args.sessions_dir or live_dir.parent
@@ -77,5 +80,6 @@ def run(args: argparse.Namespace) -> int:
         )
         with ProgressBar("recover") as bar:
             session = finalize_recording(live_dir, sessions_dir, options, bar)
+        status = max(status, report_summary(session_summary(session), args, session.path))
         print(session.path)
-    return 0
+    return status

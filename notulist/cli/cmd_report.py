@@ -9,25 +9,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notulist.core.report_formats import REPORT_FORMATS, parse_report_formats
 from notulist.reports.data import AUDIO_MODES, AUTO_EMBED_MAX_BYTES
-
-REPORT_FORMATS: tuple[str, ...] = ("html", "docx")
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
-    """``"html,docx"`` -> ``("html", "docx")``; unknown or no formats are an argparse error."""
-    formats: list[str] = []
-    for part in value.split(","):
-        name = part.strip().lower()
-        if not name:
-            continue
-        if name not in REPORT_FORMATS:
-            raise argparse.ArgumentTypeError(f"unknown report format {name!r}: choose from {', '.join(REPORT_FORMATS)}")
-        if name not in formats:
-            formats.append(name)
-    if not formats:
-        raise argparse.ArgumentTypeError(f"give at least one report format: {', '.join(REPORT_FORMATS)}")
-    return tuple(formats)
+    """``"html,docx"`` -> ``("html", "docx")``, ``"none"`` -> ``()``; unknown or no formats are an argparse error."""
+    try:
+        return parse_report_formats(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=parse_formats,
         default=REPORT_FORMATS,
         metavar="html,docx",
-        help="which reports to render, comma-separated (default: html,docx)",
+        help="which reports to render, comma-separated, or 'none' to refresh only the transcript exports "
+        "(txt, srt, vtt) (default: html,docx)",
     )
     parser.add_argument(
         "--audio",
@@ -72,4 +64,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for name in formats:
         print(session.path / f"report.{name}")
+    if not formats:
+        print(session.path)
     return 0

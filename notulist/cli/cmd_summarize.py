@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from notulist.cli.summary_args import add_summary_arguments, summarizer_from_args
+from notulist.cli.summary_args import add_summary_arguments, report_summary, summarizer_from_args
 
 EVENT = "summary_written"
 
@@ -56,15 +56,20 @@ def run(args: argparse.Namespace) -> int:
         },
         extra_files={"summary.json": content},
     )
-    for problem in summary.problems:
-        print(f"notulist: warning: {problem}", file=sys.stderr)
+    status = report_summary(summary, args, session.path)
     kinds = {kind: sum(p.kind == kind for p in summary.points) for kind in ("topic", "decision", "action", "question")}
     print(
-        f"{len(summary.points)} points ({kinds['topic']} topics, {kinds['decision']} decisions, "
-        f"{kinds['action']} actions, {kinds['question']} open questions) by {summary.method}"
+        f"{counted(len(summary.points), 'point')} ({counted(kinds['topic'], 'topic')}, "
+        f"{counted(kinds['decision'], 'decision')}, {counted(kinds['action'], 'action')}, "
+        f"{counted(kinds['question'], 'open question')}) by {summary.method}"
         f"{' (' + summary.model + ')' if summary.model else ''}; "
         f"source transparency {summary.source_transparency:.0%}",
         file=sys.stderr,
     )
     print(session.path / "summary.json")
-    return 0
+    return status
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 decision``, ``2 decisions``, ``0 decisions``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

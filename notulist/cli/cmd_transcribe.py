@@ -7,7 +7,9 @@ from pathlib import Path
 
 from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
 from notulist.cli.progress_bar import ProgressBar
+from notulist.cli.summary_args import report_summary
 from notulist.pipeline.run import run_pipeline
+from notulist.reports.session_files import session_summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,5 +36,6 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_args(args)
     with ProgressBar("transcribe") as bar:
         session = run_pipeline(args.input, args.sessions_dir, options, bar)
+    status = report_summary(session_summary(session), args, session.path)
     print(session.path)
-    return 0
+    return status

@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if not args.verbose:  # the commands report the minutes' problems themselves, once (cli/summary_args.py)
+        logging.getLogger("notulist.summary").setLevel(logging.ERROR)
     try:
         return int(args.func(args) or 0)
     except NotulistError as exc:

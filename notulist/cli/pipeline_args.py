@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from notulist.cli.cmd_report import parse_formats
 from notulist.pipeline.run import PipelineOptions
 
 
@@ -46,6 +47,7 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         dest="report_formats",
         default="html,docx",
+        type=_checked_formats,
         help="report formats to write, comma-separated from html,docx, or 'none' (default: html,docx)",
     )
     out.add_argument(
@@ -55,6 +57,12 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="embed the audio in report.html or link to audio.flac beside it (default: auto, by size)",
     )
+
+
+def _checked_formats(value: str) -> str:
+    """The ``--format`` value as given (the manifest records it so), once it names known formats."""
+    parse_formats(value)
+    return value
 
 
 def _argument_adders() -> list[Callable[[argparse.ArgumentParser], None]]:
@@ -70,10 +78,7 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
     from notulist.cli.glossary_args import glossary_from_args
     from notulist.cli.summary_args import summarizer_from_args
 
-    formats = tuple(f.strip() for f in args.report_formats.split(",") if f.strip() and f.strip() != "none")
-    unknown = set(formats) - {"html", "docx"}
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown report format {', '.join(sorted(unknown))}: use html and/or docx")
+    formats = parse_formats(args.report_formats)
     glossary_choice = glossary_from_args(args)
     # The options as given, JSON-safe (paths, and lists of them, as strings), for the manifest.
     given = {

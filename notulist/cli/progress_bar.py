@@ -46,8 +46,16 @@ class ProgressBar:
         fraction = min(1.0, event.done / event.total) if event.total > 0 else 1.0
         self._done[event.stage] = weight * fraction
         self._bar.set_description_str(event.stage, refresh=False)
-        self._bar.n = min(sum(self._done.values()), self._bar.total)
-        self._bar.refresh()
+        self._move_to(min(sum(self._done.values()), self._bar.total))
+
+    def _move_to(self, position: float) -> None:
+        # Through update(), so tqdm knows the bar was drawn and ends its line when it closes (a path printed
+        # after the bar then starts on a line of its own).
+        if position > self._bar.n:
+            self._bar.update(position - self._bar.n)
+        else:
+            self._bar.n = position
+            self._bar.refresh()
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -56,6 +64,5 @@ class ProgressBar:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if exc is None:
-            self._bar.n = self._bar.total
-            self._bar.refresh()
+            self._move_to(self._bar.total)
         self._bar.close()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from notulist.summary.model import Summary
 from notulist.summary.summarizer import Summarizer, make_summarizer
 
 DEFAULT_TIMEOUT_S = 120.0
+FALLBACK_EXIT_CODE = 4  # the session is complete, but its minutes are not the ones asked for
+_FALLBACK_NOTE = "the model gave no usable answer for"  # the Summary problem that says extractive points stand in
 
 
 def add_summary_arguments(parser: argparse.ArgumentParser, allow_disable: bool = True) -> None:
@@ -36,6 +40,14 @@ def add_summary_arguments(parser: argparse.ArgumentParser, allow_disable: bool =
         metavar="SECONDS",
         help=f"how long to wait for one answer of the model (default: {DEFAULT_TIMEOUT_S:g})",
     )
+    group.add_argument(
+        "--llm-fallback",
+        choices=("error", "extractive"),
+        default="error",
+        help="when the model gives no usable answer (server unreachable, timeouts, malformed answers), the "
+        "extractive summariser makes those points instead and the session is kept either way; 'error' then "
+        f"exits with status {FALLBACK_EXIT_CODE}, 'extractive' accepts it and exits 0 (default: error)",
+    )
     if allow_disable:
         group.add_argument("--no-summary", action="store_true", help="write no minutes (no summary.json)")
 
@@ -51,3 +63,30 @@ def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
         llm_hf=getattr(args, "llm_hf", None),
         timeout_s=float(getattr(args, "llm_timeout", DEFAULT_TIMEOUT_S)),
     )
+
+
+def report_summary(summary: Summary | None, args: argparse.Namespace, session_path: Path) -> int:
+    """Tell the user, once, what went wrong with the minutes; the exit status for it.
+
+    Each problem the model had is one warning line. When the extractive summariser had to stand in for the model,
+    one line says so and what to do; that is an error (``FALLBACK_EXIT_CODE``) unless ``--llm-fallback
+    extractive`` accepted it.
+    """
+    if summary is None:
+        return 0
+    notes = [p for p in summary.problems if p.startswith(_FALLBACK_NOTE)]
+    for problem in summary.problems:
+        if problem not in notes:
+            print(f"notulist: warning: {problem}", file=sys.stderr)
+    if not summary.method.endswith("+extractive"):
+        return 0
+    what = notes[0] if notes else "the model gave no usable answer; the extractive summariser made the minutes"
+    if getattr(args, "llm_fallback", "error") == "extractive":
+        print(f"notulist: warning: {what} (--llm-fallback extractive)", file=sys.stderr)
+        return 0
+    print(
+        f"notulist: error: {what}; the session is kept: run `notulist summarize {session_path}` with the model "
+        "again once it answers, or give --llm-fallback extractive to accept extractive points",
+        file=sys.stderr,
+    )
+    return FALLBACK_EXIT_CODE

@@ -24,6 +24,7 @@ from notulist.audio.vad import speech_regions
 from notulist.core.errors import AudioError
 from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook
+from notulist.core.report_formats import REPORT_FORMATS
 from notulist.recognition.flags import flag_segments
 from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
 from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, choose_device, resolve_model
@@ -55,7 +56,7 @@ class PipelineOptions:
     glossary: Glossary | None = None
     decoding_hints: str | None = None
     summarizer: Summarizer | None = None
-    report_formats: tuple[str, ...] = ("html", "docx")
+    report_formats: tuple[str, ...] = REPORT_FORMATS
     audio_mode: str = "auto"
     recorded: dict[str, Any] = field(default_factory=dict)  # the options as given, for the manifest
 
@@ -168,6 +169,7 @@ def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list
 
 def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook) -> Transcript:
     options = run.options
+    progress(Progress("recognize", 0, len(audio) / SAMPLE_RATE))  # loading the model is part of recognition
     model = shared_model(run.spec, run.choice, options.cpu_threads)
     settings = RecognizerSettings(
         language=options.language,

@@ -64,6 +64,7 @@ class FasterWhisperRecognizer:
 
     def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
+        progress(Progress("recognize", 0, duration))  # each batch of windows reports as it finishes (_decode)
         settings = self.settings
         segments = self._decode(audio, None, settings.hotwords, settings.initial_prompt, progress)
         if settings.hotwords or settings.initial_prompt:

@@ -15,6 +15,7 @@ from typing import Any
 from notulist.archive.session import AUDIO, Session
 from notulist.core.model import Transcript
 from notulist.core.progress import Progress, ProgressHook, no_progress
+from notulist.core.report_formats import REPORT_FORMATS
 from notulist.reports.exports import render_srt, render_txt, render_vtt
 from notulist.summary.model import Summary, summary_from_dict
 
@@ -27,7 +28,7 @@ def derived_files(
     summary: Summary | None,
     glossary_entries: Mapping[str, Mapping[str, Any]],
     audio_path: Path,
-    formats: Sequence[str] = ("html", "docx"),
+    formats: Sequence[str] = REPORT_FORMATS,
     audio_mode: str = "auto",
     progress: ProgressHook = no_progress,
 ) -> dict[str, bytes]:

@@ -1,0 +1,84 @@
+"""Command-line slips a new user hit: one-line errors, the README's own commands, the progress bar's last line."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from datetime import datetime
+
+import pytest
+from conftest import DATA, REPO
+
+from notulist.cli import cmd_glossary
+from notulist.cli.main import main
+from notulist.cli.progress_bar import ProgressBar
+from notulist.core.progress import Progress
+from notulist.glossary import load_glossary
+from notulist.live.recording import LiveRecording, read_captured, remove
+
+
+def test_an_unknown_report_format_is_one_line_not_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["transcribe", str(DATA / "interview_25s.flac"), "--sessions-dir", str(tmp_path), "--format", "pdf"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].endswith("unknown report format 'pdf': choose from html, docx, or none")
+    assert not any(tmp_path.iterdir())
+
+
+def test_glossary_lookup_of_several_abbreviations_in_one_argument(capsys):
+    for argv in (["AVG DPIA"], ["AVG", "DPIA"]):
+        assert main(["glossary", "lookup", *argv]) == 0
+        out = capsys.readouterr().out
+        assert "Algemene verordening gegevensbescherming" in out and "Data Protection Impact Assessment" in out
+    assert main(["glossary", "lookup", "aa", "vee", "gee"]) == 0  # spoken letters are still one term
+    assert "DPIA " not in capsys.readouterr().out
+    assert main(["glossary", "lookup", "AVG XYZQWV"]) == 1
+    out = capsys.readouterr().out
+    assert "Algemene verordening" in out and "'XYZQWV' is not in the glossary" in out
+
+
+def test_lookup_terms_tries_the_whole_term_first():
+    glossary = load_glossary([])
+    assert [term for term, _ in cmd_glossary.lookup_terms(glossary, ["aa vee", "gee"])] == ["aa vee gee"]
+    assert [term for term, _ in cmd_glossary.lookup_terms(glossary, ["avg  dpia"])] == ["avg", "dpia"]
+
+
+def test_the_readme_recover_example_names_a_live_folder_as_live_mode_makes_it(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"notulist recover sessions/(\S+)", readme)
+    recording = LiveRecording.create(tmp_path, "live", 16000, created=datetime(2026, 11, 22, 10, 5))
+    try:
+        assert recording.path.name == example
+    finally:
+        recording.close()
+        remove(read_captured(recording.path))
+
+
+def test_the_path_printed_after_the_progress_bar_starts_its_own_line(monkeypatch):
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with ProgressBar("transcribe", delay_s=0.0, disable=False) as bar:
+        bar(Progress("recognize", 10, 20))
+        bar(Progress("recognize", 20, 20))
+    stderr.write("/tmp/sessions/2026-11-22T1005_interview\n")  # stdout and stderr share the terminal
+    lines = stderr.getvalue().replace("\r", "\n").splitlines()
+    assert "/tmp/sessions/2026-11-22T1005_interview" in lines
+    assert "100%" in lines[-2]
+
+
+@pytest.mark.slow
+def test_recognition_reports_progress_from_its_start(tmp_path):
+    from notulist.pipeline.run import PipelineOptions, run_pipeline
+
+    events: list[Progress] = []
+    options = PipelineOptions(device="cpu", report_formats=())
+    run_pipeline(DATA / "interview_25s.flac", tmp_path, options, events.append)
+    stages = [event.stage for event in events]
+    recognize = [event for event in events if event.stage == "recognize"]
+    # the bar leaves "detect speech" as soon as recognition (the model loading included) begins
+    assert stages.index("recognize") == max(i for i, stage in enumerate(stages) if stage == "detect speech") + 1
+    assert recognize[0].done == 0 and recognize[-1].done == recognize[-1].total == pytest.approx(25.0, abs=0.05)
+    assert [event.done for event in recognize] == sorted(event.done for event in recognize)
