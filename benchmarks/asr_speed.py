@@ -5,7 +5,7 @@ faster-whisper. notulist: ``notulist transcribe`` as a library call (archive to 
 with word timestamps, flags, a complete session), first recognition only (no diarization, links, summary or
 reports) and then with everything on. Rounds alternate plain / pipeline so machine noise hits both alike; the
 median wall time of each is reported with the real-time factor (wall / audio duration), the ratio pipeline/plain,
-and the WER of each against the reference transcript (benchmarks.textnorm normalisation, jiwer).
+and the WER of each against the reference transcript (benchmarks.scoring normalisation, jiwer).
 
     .venv/bin/python -m benchmarks.asr_speed [--rounds 2] [--threads 2] [FILE ...]
 
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.textnorm import wer
+from benchmarks.scoring import wer
 from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
 from notulist.core.progress import no_progress
 from notulist.pipeline.run import run_pipeline

@@ -27,6 +27,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from notulist.core.audio import SAMPLE_RATE  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "audio"
 FILES = {  # name: (audio, reference RTTM, language spoken)
     "interview_fiod": (SHARED / "synthetic/interview_fiod.wav", SHARED / "synthetic/interview_fiod.rttm", "nl"),
@@ -51,7 +53,7 @@ def speech_regions(audio, vad: str) -> list[tuple[float, float]]:
         return pipeline_regions(audio)
     silence_ms, pad_ms = VAD[vad]
     options = VadOptions(min_silence_duration_ms=silence_ms, speech_pad_ms=pad_ms)
-    return [(c["start"] / 16000, c["end"] / 16000) for c in get_speech_timestamps(audio, options)]
+    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in get_speech_timestamps(audio, options)]
 
 
 def annotation(turns, uri: str):
@@ -108,7 +110,7 @@ def main() -> int:
     )
     total_diar = total_asr = 0.0
     for name, (wav, rttm, language) in FILES.items():
-        audio = decode_audio(str(wav), sampling_rate=16000)
+        audio = decode_audio(str(wav), sampling_rate=SAMPLE_RATE)
         reference_turns = turns_from_rttm(rttm.read_text())
         speech = speech_regions(audio, args.vad)
         asr_s = float("nan")
@@ -131,7 +133,7 @@ def main() -> int:
         ref_n = len({t.speaker for t in reference_turns})
         hyp_n = len({t.speaker for t in turns})
         print(
-            f"{name:<16} {len(audio) / 16000:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
+            f"{name:<16} {len(audio) / SAMPLE_RATE:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
             f" {der['missed detection'] / total:6.1%} {der['false alarm'] / total:6.1%}"
             f" {der['confusion'] / total:6.1%} {diar_s:7.2f} {asr_s:7.2f} {diar_s / asr_s:6.1%}"
         )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -28,7 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from notulist.audio.capture import SAMPLE_RATE, FileSource  # noqa: E402
+from notulist.audio.capture import FileSource  # noqa: E402
+from notulist.core.audio import SAMPLE_RATE  # noqa: E402
+from notulist.core.text import comparable  # noqa: E402
 from notulist.live.presets import PRESETS  # noqa: E402
 from notulist.live.recording import LiveRecording  # noqa: E402
 from notulist.live.speakers import LiveSpeakerLabeler  # noqa: E402
@@ -39,8 +40,7 @@ from notulist.recognition.window_decoder import WindowDecoder  # noqa: E402
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
 
-def normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.lower()).split())
+normal = comparable  # the live WER's normalisation
 
 
 def load() -> str:

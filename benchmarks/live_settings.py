@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
+from notulist.core.audio import SAMPLE_RATE  # noqa: E402
 from notulist.live.presets import PRESETS  # noqa: E402
 from notulist.live.streaming import (  # noqa: E402
-    SAMPLE_RATE,
     StreamingOptions,
     StreamingRecognizer,
     TimedWord,

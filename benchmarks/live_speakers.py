@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from notulist.core.audio import SAMPLE_RATE  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "audio"
 DATA = ROOT / "tests" / "data"
 FILES = {  # name: (audio, reference RTTM, sentence segments)
@@ -124,7 +126,7 @@ def main() -> int:
         for kind, spans in (("sentences", sentences(sentence_file, turns)), ("turns", turns)):
             vectors = []
             for start, end, _ in spans:
-                stretch = audio[int(start * 16_000) : int(end * 16_000)]
+                stretch = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
                 started = time.perf_counter()
                 vectors.append(voiced_vector(stretch, hop_frames))
                 timings.append(time.perf_counter() - started)

@@ -4,7 +4,6 @@ fails on any network access, and WER against the clip's reference."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import jiwer
 import numpy as np
 
 from notulist.audio.decode import load_for_recognition
+from notulist.core.text import comparable
 from notulist.recognition.whisper_model import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +57,7 @@ def session_samples(session: Path) -> np.ndarray:
     return samples
 
 
-def normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w ]+", " ", text.lower()).split())
+normal = comparable
 
 
 def wer(text: str) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from notulist.core.text import comparable_word
 from notulist.live.streaming import (
     SAMPLE_RATE,
     HypothesisBuffer,
@@ -12,7 +13,6 @@ from notulist.live.streaming import (
     StreamingRecognizer,
     TimedWord,
     agreed_length,
-    normalise_word,
 )
 
 
@@ -181,10 +181,10 @@ def test_segmenter_closes_at_sentence_ends_pauses_and_length() -> None:
     assert segmenter.segments[0].words[0].text == "Goedemorgen."
 
 
-def test_normalise_word() -> None:
-    assert normalise_word("Interview,") == "interview"
-    assert normalise_word("btw-aangifte") == "btwaangifte"
-    assert normalise_word("…") == ""
+def test_comparable_word() -> None:
+    assert comparable_word("Interview,") == "interview"
+    assert comparable_word("btw-aangifte") == "btwaangifte"
+    assert comparable_word("…") == ""
 
 
 def test_a_forced_cut_commits_the_provisional_words_before_it() -> None:

@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 from conftest import DATA, SAMPLES
 
-from benchmarks.textnorm import wer
+from benchmarks.scoring import wer
 from notulist.cli.main import main
 
 pytestmark = pytest.mark.slow

@@ -23,11 +23,11 @@ from typing import Protocol
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 BLOCK_S = 0.1
 FALLBACK_RATES = (48_000, 44_100)  # tried after 16 kHz and the device's default rate
 PORTAUDIO_PACKAGE = "libportaudio2"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError
 
-SAMPLE_RATE = 16_000
 TRUNCATION_TOLERANCE_S = 1.0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from notulist.audio.decode import SAMPLE_RATE
+from notulist.core.audio import SAMPLE_RATE
 
 Region = tuple[float, float]  # (start, end) in seconds
 

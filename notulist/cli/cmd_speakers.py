@@ -16,7 +16,8 @@ from pathlib import Path
 from notulist.archive.session import SPEAKERS_NAMED, Session
 from notulist.core.errors import NotulistError
 from notulist.core.model import Transcript
-from notulist.diarization.diarize import format_duration, turns_from_rttm, turns_from_transcript
+from notulist.core.times import duration
+from notulist.diarization.diarize import turns_from_rttm, turns_from_transcript
 
 RTTM = "speakers.rttm"
 
@@ -108,5 +109,5 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(current.speaker_name(s)) for s in known)
     print(f"{'id':<4} {'name':<{width}}  talk time")
     for speaker in known:
-        print(f"{speaker:<4} {current.speaker_name(speaker):<{width}}  {format_duration(totals.get(speaker, 0.0)):>9}")
+        print(f"{speaker:<4} {current.speaker_name(speaker):<{width}}  {duration(totals.get(speaker, 0.0)):>9}")
     return 0

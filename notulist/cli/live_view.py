@@ -18,9 +18,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Link, Segment
+from notulist.core.times import clock
 from notulist.live.worker import LiveResult, LiveUpdate
-from notulist.reports.exports import clock
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ class LiveView:
     def started(self, source: str, recording: str, keys: bool, capture_rate: int | None = None) -> None:
         """The first line; names the device's rate when it records at another rate than 16 kHz (resampled)."""
         stop = "Ctrl+C or q" if keys else "Ctrl+C"
-        rate = f" (at {capture_rate / 1000:g} kHz, resampled to 16 kHz)" if capture_rate not in (None, 16_000) else ""
+        rate = (
+            f" (at {capture_rate / 1000:g} kHz, resampled to 16 kHz)" if capture_rate not in (None, SAMPLE_RATE) else ""
+        )
         self.write_line(f"recording from {source}{rate} into {recording} ({stop} to finish)")
 
     def update(self, update: LiveUpdate) -> None:

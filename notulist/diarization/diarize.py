@@ -9,7 +9,6 @@ the embedded default (Resemblyzer d-vectors clustered with SciPy, needing nothin
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -290,11 +289,3 @@ def turns_from_transcript(transcript: Transcript) -> tuple[Turn, ...]:
 def rename_turns(turns: Iterable[Turn], names: Mapping[str, str]) -> tuple[Turn, ...]:
     """Turns with speaker ids replaced by display names (for an RTTM with names in it)."""
     return tuple(replace(t, speaker=names.get(t.speaker, t.speaker)) for t in turns)
-
-
-def format_duration(seconds: float) -> str:
-    """ "1:02:03", "2:03" or "0:04" for a talk time."""
-    total = int(math.floor(seconds + 0.5))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import ModelError, NotulistError
 from notulist.core.progress import Progress, ProgressHook, no_progress
 from notulist.diarization.diarize import Turn, check_speaker_counts, exclusive_turns, relabel_turns
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 CONFIG_FILE = "config.yaml"
 INSTALL_HINT = "install the extra with `pip install 'notulist[pyannote]'`, or use the embedded --diarizer resemblyzer"
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import ModelError
 from notulist.core.hashing import sha256_file
 from notulist.core.progress import Progress, ProgressHook, no_progress
@@ -36,7 +37,6 @@ from notulist.diarization.diarize import Turn, check_speaker_counts, relabel_tur
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 HOP_SAMPLES = 160  # 10 ms mel frames
 N_FFT = 400  # 25 ms window
 N_MELS = 40

@@ -33,8 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from notulist.archive.session import session_name
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError, SessionError
 from notulist.core.model import Segment, Transcript, segment_from_dict, segment_id, segment_to_dict
+from notulist.core.text import comparable
 
 try:  # POSIX; on Windows the lock is the presence of the process (not checked)
     import fcntl
@@ -262,7 +264,7 @@ def read_captured(path: Path) -> CapturedRecording:
         meta = LiveMeta(**data)
     except (OSError, json.JSONDecodeError, TypeError) as exc:
         log.warning("live metadata of %s unreadable (%s): assuming 16 kHz mono", path, exc)
-        meta = LiveMeta(16_000, 1, datetime.fromtimestamp((path / RAW).stat().st_mtime).isoformat(), path.name)
+        meta = LiveMeta(SAMPLE_RATE, 1, datetime.fromtimestamp((path / RAW).stat().st_mtime).isoformat(), path.name)
     frames = (path / RAW).stat().st_size // (SAMPLE_WIDTH * meta.channels)
     segments: list[Segment] = []
     if (path / SEGMENTS).exists():
@@ -315,11 +317,6 @@ def source_name(captured: CapturedRecording) -> str:
 
 MATCH_THRESHOLD = 85.0  # rapidfuzz ratio (0-100) of the normalised texts
 _ID = re.compile(r"^s(\d+)$")
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-
-
-def _normalised(text: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
 def _overlaps(a: Segment, b: Segment, slack_s: float = 1.0) -> bool:
@@ -342,9 +339,9 @@ def keep_live_ids(final: Transcript, live_segments: Sequence[Segment]) -> Transc
     renamed: dict[str, str] = {}
     segments: list[Segment] = []
     kept = 0
-    live_texts = [(s, _normalised(s.text)) for s in live_segments]
+    live_texts = [(s, comparable(s.text)) for s in live_segments]
     for segment in sorted(final.segments, key=lambda s: (s.start, s.end)):
-        text = _normalised(segment.text)
+        text = comparable(segment.text)
         best: tuple[float, str] | None = None
         for live, live_text in live_texts:
             if live.id in used or not _overlaps(segment, live):

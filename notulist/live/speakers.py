@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from notulist.audio.capture import SAMPLE_RATE
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment
 
 log = logging.getLogger(__name__)

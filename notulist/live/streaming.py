@@ -27,13 +27,13 @@ from typing import Protocol
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Word, segment_id
+from notulist.core.text import comparable_word
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
-_NORMALISE = re.compile(r"[^\w]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,6 @@ class TimedWord:
 
     def shifted(self, offset: float) -> TimedWord:
         return TimedWord(self.start + offset, self.end + offset, self.text, self.probability)
-
-
-def normalise_word(text: str) -> str:
-    """The comparison form of a word: lower case, punctuation removed ("Interview," -> "interview")."""
-    return _NORMALISE.sub("", text.lower())
 
 
 @dataclass(frozen=True)
@@ -111,12 +106,12 @@ def agreed_length(previous: Sequence[TimedWord], new: Sequence[TimedWord]) -> in
 
     Plain LocalAgreement commits only the common prefix, so one word the recogniser keeps spelling differently (a
     name, the first word after a pause: "Goedenmorgen" / "Goede morgen" / "Proedemorgen") holds back everything
-    behind it until the buffer is cut. Here the words are aligned (difflib, on ``normalise_word`` forms) and the
+    behind it until the buffer is cut. Here the words are aligned (difflib, on ``comparable_word`` forms) and the
     agreement runs on across a disagreement of at most ``BRIDGE_WORDS`` words when at least ``ANCHOR_WORDS``
     agreeing words follow it at the same place in the audio; the newer spelling of the bridged words is committed.
     """
-    a = [normalise_word(w.text) for w in previous]
-    b = [normalise_word(w.text) for w in new]
+    a = [comparable_word(w.text) for w in previous]
+    b = [comparable_word(w.text) for w in new]
     agreed = 0
     done_a = done_b = 0
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
@@ -154,8 +149,8 @@ class HypothesisBuffer:
             # The hypothesis may repeat the last committed words (up to 5): remove that overlap.
             longest = min(len(self.committed_in_buffer), len(self.new), 5)
             for n in range(1, longest + 1):
-                tail = [normalise_word(w.text) for w in self.committed_in_buffer[-n:]]
-                head = [normalise_word(w.text) for w in self.new[:n]]
+                tail = [comparable_word(w.text) for w in self.committed_in_buffer[-n:]]
+                head = [comparable_word(w.text) for w in self.new[:n]]
                 if tail == head:
                     del self.new[:n]
                     break

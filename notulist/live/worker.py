@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from notulist.audio.capture import SAMPLE_RATE, AudioSource, DeviceLostError, SourceEnded, SourceFailed
+from notulist.audio.capture import AudioSource, DeviceLostError, SourceEnded, SourceFailed
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment
 from notulist.live.recording import LiveRecording

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from notulist import __version__
 from notulist.archive.session import AUDIO, NewSession, Session, json_bytes, sha256_file
-from notulist.audio.decode import SAMPLE_RATE, archive_flac, load_for_recognition
+from notulist.audio.decode import archive_flac, load_for_recognition
 from notulist.audio.vad import speech_regions
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError
 from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook

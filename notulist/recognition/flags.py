@@ -8,12 +8,12 @@ activity detector heard no voice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from notulist.audio.vad import Region, voiced_fraction
 from notulist.core.model import Flag, Segment
+from notulist.core.text import comparable
 
 PHANTOM_PHRASES = (
     "ondertitels ingediend door de amara org gemeenschap",
@@ -39,10 +39,6 @@ class FlagThresholds:
     phantom_max_voiced_fraction: float = 0.5
     min_repeats: int = 3  # an n-gram of 2+ words said this many times in a row
     min_word_repeats: int = 5  # a single word said this many times in a row
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
 def repeated_ngram(words: Sequence[str], thresholds: FlagThresholds = FlagThresholds()) -> tuple[str, int] | None:
@@ -80,7 +76,7 @@ def segment_flags(
         flags.append(
             Flag("no_speech", f"no_speech_prob {segment.no_speech_prob:.2f} > {thresholds.max_no_speech_prob:.1f}")
         )
-    words = _normalise(segment.text).split()
+    words = comparable(segment.text).split()
     repeated = repeated_ngram(words, thresholds)
     if segment.compression_ratio > thresholds.max_compression_ratio:
         flags.append(

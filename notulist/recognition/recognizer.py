@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from notulist.audio.decode import SAMPLE_RATE
 from notulist.audio.vad import Region
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook
 from notulist.recognition.flags import FlagThresholds, repeated_ngram

@@ -36,7 +36,8 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_suppressed_tokens
 from faster_whisper.vad import SpeechTimestampsMap, VadOptions, collect_chunks, get_speech_timestamps
 
-from notulist.live.streaming import SAMPLE_RATE, TimedWord
+from notulist.core.audio import SAMPLE_RATE
+from notulist.live.streaming import TimedWord
 
 log = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from notulist.core.model import Link, Segment, Transcript
+from notulist.core.times import short_clock
 from notulist.summary.model import Summary
 
 log = logging.getLogger(__name__)
@@ -67,16 +68,7 @@ def clean_text(value: Any) -> str:
     return _CONTROL_CHARS.sub("", str(value))
 
 
-def format_time(seconds: float, with_hours: bool = False) -> str:
-    """``mm:ss`` (``h:mm:ss`` from one hour on, or always when ``with_hours``); negative and NaN count as 0."""
-    if not math.isfinite(seconds) or seconds < 0:
-        seconds = 0.0
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours or with_hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
+format_time = short_clock  # a moment in a report: ``mm:ss`` (``h:mm:ss`` from one hour on)
 
 
 def format_duration(seconds: float | None) -> str:

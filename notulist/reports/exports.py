@@ -1,24 +1,17 @@
 """Plain-text and subtitle renderings of a transcript: ``transcript.txt``, ``.srt`` and ``.vtt``.
 
-Speaker display names are used where known. Timestamps use faster-whisper's own formatter.
+Speaker display names are used where known; times are written as ``notulist.core.times`` says.
 """
 
 from __future__ import annotations
 
-from faster_whisper.utils import format_timestamp
-
 from notulist.core.model import Segment, Transcript
+from notulist.core.times import clock, srt_timestamp, vtt_timestamp
 
 
 def _label(transcript: Transcript, segment: Segment) -> str:
     name = transcript.speaker_name(segment.speaker)
     return f"{name}: " if name else ""
-
-
-def clock(seconds: float) -> str:
-    """hh:mm:ss of a time on the session clock."""
-    total = max(0, int(seconds))
-    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
 def render_txt(transcript: Transcript) -> str:
@@ -29,8 +22,7 @@ def render_txt(transcript: Transcript) -> str:
 def render_srt(transcript: Transcript) -> str:
     blocks = []
     for number, segment in enumerate(transcript.segments, start=1):
-        start = format_timestamp(segment.start, always_include_hours=True, decimal_marker=",")
-        end = format_timestamp(segment.end, always_include_hours=True, decimal_marker=",")
+        start, end = srt_timestamp(segment.start), srt_timestamp(segment.end)
         blocks.append(f"{number}\n{start} --> {end}\n{_label(transcript, segment)}{segment.text}\n")
     return "\n".join(blocks)
 
@@ -38,8 +30,7 @@ def render_srt(transcript: Transcript) -> str:
 def render_vtt(transcript: Transcript) -> str:
     blocks = ["WEBVTT\n"]
     for segment in transcript.segments:
-        start = format_timestamp(segment.start, always_include_hours=True)
-        end = format_timestamp(segment.end, always_include_hours=True)
+        start, end = vtt_timestamp(segment.start), vtt_timestamp(segment.end)
         name = transcript.speaker_name(segment.speaker)
         voice = f"<v {_vtt_escape(name)}>" if name else ""
         blocks.append(f"{segment.id}\n{start} --> {end}\n{voice}{_vtt_escape(segment.text)}\n")
