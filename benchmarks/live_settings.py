@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
 from notulist.core.audio import SAMPLE_RATE  # noqa: E402
+from notulist.core.model import Word  # noqa: E402
 from notulist.live.presets import PRESETS  # noqa: E402
 from notulist.live.streaming import (  # noqa: E402
     StreamingOptions,
     StreamingRecognizer,
-    TimedWord,
     WindowRecognizer,
     transcribe_request,
 )
@@ -52,7 +52,7 @@ class PaddedTranscribe:
         self.model = model
         self.language = language
 
-    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:
         segments, _ = self.model.transcribe(
             audio,
             language=self.language,
@@ -64,7 +64,7 @@ class PaddedTranscribe:
             vad_parameters={"min_silence_duration_ms": 500},
         )
         return [
-            TimedWord(float(w.start), float(w.end), w.word.strip(), float(w.probability))
+            Word(float(w.start), float(w.end), w.word.strip(), float(w.probability))
             for s in segments
             for w in s.words or ()
             if w.word.strip()

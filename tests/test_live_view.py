@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from notulist.cli.live_view import CLEAR_LINE, AbbreviationMarker, LiveView, clock
-from notulist.core.model import Segment
-from notulist.live.streaming import TimedWord
+from notulist.core.model import Segment, Word
 from notulist.live.worker import LiveResult, LiveUpdate
 
 FIOD = Segment("s0004", 6.1, 9.4, "Mijn naam is Pieter de Vries en ik ben rechercheur bij de FIOD.")
@@ -24,7 +23,7 @@ def test_plain_output_prints_each_committed_segment_once_with_time_and_id() -> N
     out = io.StringIO()
     view = LiveView(out, tty=False)
     view.update(update(closed=[Segment("s0001", 0.0, 0.6, "Goedemorgen.")]))
-    view.update(update(provisional=[TimedWord(1.0, 1.5, "Het")]))  # provisional text: not in a log
+    view.update(update(provisional=[Word(1.0, 1.5, "Het")]))  # provisional text: not in a log
     view.update(update(closed=[Segment("s0002", 3725.0, 3727.0, "Tot ziens.")]))
     assert out.getvalue() == "[00:00:00] s0001  Goedemorgen.\n[01:02:05] s0002  Tot ziens.\n"
     assert "\x1b" not in out.getvalue()
@@ -33,9 +32,7 @@ def test_plain_output_prints_each_committed_segment_once_with_time_and_id() -> N
 def test_terminal_output_redraws_the_provisional_tail_on_one_line() -> None:
     out = io.StringIO()
     view = LiveView(out, tty=True)
-    view.update(
-        update(open_words=[TimedWord(0, 1, "Het")], provisional=[TimedWord(1, 2, "is"), TimedWord(2, 3, "dinsdag")])
-    )
+    view.update(update(open_words=[Word(0, 1, "Het")], provisional=[Word(1, 2, "is"), Word(2, 3, "dinsdag")]))
     first = out.getvalue()
     assert "Het" in first and "dinsdag" in first and not first.endswith("\n")
     view.update(update(closed=[Segment("s0001", 0.0, 3.0, "Het is dinsdag.")]))
@@ -50,12 +47,10 @@ def test_segments_waiting_for_a_speaker_label_stay_on_the_status_line() -> None:
     out = io.StringIO()
     view = LiveView(out, tty=True)
     waiting = Segment("s0001", 0.0, 3.0, "Het is dinsdag.")
-    view.update(
-        LiveUpdate((), (), (TimedWord(3.2, 3.5, "Tien"),), (TimedWord(3.5, 3.8, "uur"),), 4.0, 4.0, 0.0, (waiting,))
-    )
+    view.update(LiveUpdate((), (), (Word(3.2, 3.5, "Tien"),), (Word(3.5, 3.8, "uur"),), 4.0, 4.0, 0.0, (waiting,)))
     first = out.getvalue()
     assert "Het is dinsdag. Tien" in first and "uur" in first and "s0001" not in first and "\n" not in first
-    view.update(update(closed=[replace(waiting, speaker="S1")], open_words=[TimedWord(3.2, 3.5, "Tien")]))
+    view.update(update(closed=[replace(waiting, speaker="S1")], open_words=[Word(3.2, 3.5, "Tien")]))
     assert "s0001 S1" in out.getvalue()[len(first) :]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from notulist.core.model import Word
 from notulist.core.text import comparable_word
 from notulist.live.streaming import (
     SAMPLE_RATE,
@@ -11,13 +12,12 @@ from notulist.live.streaming import (
     LiveSegmenter,
     StreamingOptions,
     StreamingRecognizer,
-    TimedWord,
     agreed_length,
 )
 
 
-def words(*items: tuple[float, float, str]) -> list[TimedWord]:
-    return [TimedWord(start, end, text) for start, end, text in items]
+def words(*items: tuple[float, float, str]) -> list[Word]:
+    return [Word(start, end, text) for start, end, text in items]
 
 
 def texts(items) -> list[str]:
@@ -71,7 +71,7 @@ def seconds(n: float) -> np.ndarray:
     return np.zeros(int(n * SAMPLE_RATE), dtype=np.float32)
 
 
-def step(recognizer: StreamingRecognizer, hypothesis: list[TimedWord]):
+def step(recognizer: StreamingRecognizer, hypothesis: list[Word]):
     """One recognition step with a given hypothesis (times relative to the buffer, like Whisper's)."""
     request = recognizer.request()
     relative = [w.shifted(-request.offset) for w in hypothesis]

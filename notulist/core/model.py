@@ -9,7 +9,7 @@ Segment ids ("s0001", ...) are stable once assigned: citations and links refer t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -17,11 +17,18 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class Word:
+    """A recognised word on the session clock (seconds), as Whisper wrote it without the leading space; the one
+    word type of offline and live recognition."""
+
     start: float
     end: float
     text: str
-    probability: float
+    probability: float = 1.0
     speaker: str | None = None
+
+    def shifted(self, offset: float) -> Word:
+        """The same word ``offset`` seconds later (a window's clock moved onto the session clock)."""
+        return replace(self, start=self.start + offset, end=self.end + offset)
 
 
 @dataclass(frozen=True)

@@ -37,19 +37,6 @@ SENTENCE_END = re.compile(r"[.?!…]['\"”’)]*$")
 
 
 @dataclass(frozen=True)
-class TimedWord:
-    """A recognised word on the session clock (seconds)."""
-
-    start: float
-    end: float
-    text: str  # as Whisper wrote it, without the leading space
-    probability: float = 1.0
-
-    def shifted(self, offset: float) -> TimedWord:
-        return TimedWord(self.start + offset, self.end + offset, self.text, self.probability)
-
-
-@dataclass(frozen=True)
 class StreamingOptions:
     """The rolling-buffer policy; how a window is decoded is the ``WindowRecognizer``'s business."""
 
@@ -71,7 +58,7 @@ class StreamingOptions:
 class WindowRecognizer(Protocol):
     """Recognises one window of 16 kHz mono float32 audio; word times in seconds from the window's start."""
 
-    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:
         """``prompt``: text said before the window; ``prefix``: the known start of the window's own text."""
         ...
 
@@ -91,7 +78,7 @@ class InferenceRequest:
         return self.offset + len(self.audio) / SAMPLE_RATE
 
 
-def transcribe_request(recognizer: WindowRecognizer, request: InferenceRequest) -> list[TimedWord]:
+def transcribe_request(recognizer: WindowRecognizer, request: InferenceRequest) -> list[Word]:
     """Run the recogniser on a request; words relative to the start of the request's audio. Touches no state."""
     return recognizer.decode(request.audio, request.prompt, request.prefix)
 
@@ -101,7 +88,7 @@ ANCHOR_WORDS = 2  # ... by at least this many agreeing words after it ...
 ANCHOR_SHIFT_S = 1.0  # ... that start at about the same time in both hypotheses
 
 
-def agreed_length(previous: Sequence[TimedWord], new: Sequence[TimedWord]) -> int:
+def agreed_length(previous: Sequence[Word], new: Sequence[Word]) -> int:
     """How many leading words of ``new`` the two hypotheses agree on (LocalAgreement-2, with short bridges).
 
     Plain LocalAgreement commits only the common prefix, so one word the recogniser keeps spelling differently (a
@@ -136,12 +123,12 @@ class HypothesisBuffer:
     """LocalAgreement-2: commit what two consecutive hypotheses agree on from their start (``agreed_length``)."""
 
     def __init__(self) -> None:
-        self.committed_in_buffer: list[TimedWord] = []
-        self.buffer: list[TimedWord] = []  # the previous hypothesis, minus what was committed
-        self.new: list[TimedWord] = []
+        self.committed_in_buffer: list[Word] = []
+        self.buffer: list[Word] = []  # the previous hypothesis, minus what was committed
+        self.new: list[Word] = []
         self.last_committed_time = 0.0
 
-    def insert(self, words: Sequence[TimedWord], offset: float) -> None:
+    def insert(self, words: Sequence[Word], offset: float) -> None:
         """Take a new hypothesis (times relative to ``offset``); drop words already committed."""
         shifted = [w.shifted(offset) for w in words]
         self.new = [w for w in shifted if w.start > self.last_committed_time - 0.1]
@@ -155,7 +142,7 @@ class HypothesisBuffer:
                     del self.new[:n]
                     break
 
-    def flush(self) -> list[TimedWord]:
+    def flush(self) -> list[Word]:
         """Commit the agreement of the new hypothesis with the previous one; keep the rest as provisional."""
         agreed = agreed_length(self.buffer, self.new)
         commit, self.buffer = self.new[:agreed], self.new[agreed:]
@@ -169,10 +156,10 @@ class HypothesisBuffer:
         while self.committed_in_buffer and self.committed_in_buffer[0].end <= time:
             self.committed_in_buffer.pop(0)
 
-    def provisional(self) -> list[TimedWord]:
+    def provisional(self) -> list[Word]:
         return list(self.buffer)
 
-    def take_before(self, time: float) -> list[TimedWord]:
+    def take_before(self, time: float) -> list[Word]:
         """Commit the provisional words that end before ``time`` (the buffer is being cut there)."""
         words = [w for w in self.buffer if w.end <= time]
         self.buffer = [w for w in self.buffer if w.end > time]
@@ -182,7 +169,7 @@ class HypothesisBuffer:
         self.committed_in_buffer.extend(words)
         return words
 
-    def take_all(self) -> list[TimedWord]:
+    def take_all(self) -> list[Word]:
         """At the end of the stream: the remaining provisional words become committed."""
         words, self.buffer = self.buffer, []
         if words:
@@ -193,8 +180,8 @@ class HypothesisBuffer:
 
 @dataclass(frozen=True)
 class StepResult:
-    committed: tuple[TimedWord, ...]
-    provisional: tuple[TimedWord, ...]
+    committed: tuple[Word, ...]
+    provisional: tuple[Word, ...]
     buffer_s: float  # length of the rolling buffer after trimming
 
 
@@ -206,9 +193,9 @@ class StreamingRecognizer:
         self.audio = np.zeros(0, dtype=np.float32)
         self.offset = 0.0  # session time of self.audio[0]
         self.hypothesis = HypothesisBuffer()
-        self.committed: list[TimedWord] = []
+        self.committed: list[Word] = []
         self._requested_until = 0.0  # session time up to which audio has been sent to the model
-        self.forced: list[TimedWord] = []  # committed by a forced cut, not yet reported
+        self.forced: list[Word] = []  # committed by a forced cut, not yet reported
 
     @property
     def audio_end(self) -> float:
@@ -246,14 +233,14 @@ class StreamingRecognizer:
             length += len(word.text) + 1
         return " ".join(reversed(parts))
 
-    def accept(self, request: InferenceRequest, words: Sequence[TimedWord]) -> StepResult:
+    def accept(self, request: InferenceRequest, words: Sequence[Word]) -> StepResult:
         """Apply a hypothesis for ``request``; returns what was committed and the provisional tail.
 
         A step that produced no words at all (the recogniser dropped a looping hypothesis, or heard no speech) leaves
         the previous hypothesis in place: the next step is compared with it, and a forced cut or the end of the stream
         commits its words rather than losing them.
         """
-        committed: list[TimedWord] = []
+        committed: list[Word] = []
         if words:
             self.hypothesis.insert(words, request.offset)
             committed = self.hypothesis.flush()
@@ -291,10 +278,10 @@ class StreamingRecognizer:
             )
             self._cut(cut, force=True)
 
-    def _cut(self, time: float, force: bool = False) -> list[TimedWord]:
+    def _cut(self, time: float, force: bool = False) -> list[Word]:
         if time <= self.offset:
             return []
-        forced: list[TimedWord] = []
+        forced: list[Word] = []
         if force:
             forced = self.hypothesis.take_before(time)
             self.committed.extend(forced)
@@ -313,9 +300,9 @@ class LiveSegmenter:
     pause_s: float = 1.2
     max_words: int = 40
     segments: list[Segment] = field(default_factory=list)
-    open_words: list[TimedWord] = field(default_factory=list)
+    open_words: list[Word] = field(default_factory=list)
 
-    def add(self, words: Sequence[TimedWord]) -> list[Segment]:
+    def add(self, words: Sequence[Word]) -> list[Segment]:
         """Add committed words; returns the segments this closed."""
         closed: list[Segment] = []
         for word in words:

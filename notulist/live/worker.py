@@ -27,7 +27,7 @@ import numpy as np
 from notulist.audio.capture import AudioSource, DeviceLostError, SourceEnded, SourceFailed
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import NotulistError
-from notulist.core.model import Segment
+from notulist.core.model import Segment, Word
 from notulist.live.recording import LiveRecording
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.streaming import (
@@ -35,7 +35,6 @@ from notulist.live.streaming import (
     LiveSegmenter,
     StreamingOptions,
     StreamingRecognizer,
-    TimedWord,
     WindowRecognizer,
     transcribe_request,
 )
@@ -48,9 +47,9 @@ class LiveUpdate:
     """What one recognition step changed, for the screen (and for latency measurement)."""
 
     closed: tuple[Segment, ...]  # segments completed in this step (ids final)
-    committed: tuple[TimedWord, ...]  # words committed in this step
-    open_words: tuple[TimedWord, ...]  # committed words of the segment still open
-    provisional: tuple[TimedWord, ...]  # the uncommitted tail of the latest hypothesis
+    committed: tuple[Word, ...]  # words committed in this step
+    open_words: tuple[Word, ...]  # committed words of the segment still open
+    provisional: tuple[Word, ...]  # the uncommitted tail of the latest hypothesis
     captured_s: float
     buffer_s: float
     at: float  # time.monotonic() when the step was applied
@@ -100,7 +99,7 @@ class LiveWorker:
         self.segments: list[Segment] = []  # the closed segments as recorded and shown
         self._labeling: ThreadPoolExecutor | None = None
         self._labels: deque[tuple[Future, tuple[Segment, ...]]] = deque()  # closed segments being labeled, in order
-        self._tail: tuple[tuple[TimedWord, ...], float] = ((), 0.0)  # the latest step's provisional words and buffer
+        self._tail: tuple[tuple[Word, ...], float] = ((), 0.0)  # the latest step's provisional words and buffer
         self.blocks: queue.Queue = queue.Queue()
         self.recognizer = StreamingRecognizer(self.options)
         self.segmenter = LiveSegmenter()
@@ -256,7 +255,7 @@ class LiveWorker:
         if self.speakers is not None:  # the labeler cuts segments from the audio on the recognizer's clock
             self.speakers.add_audio(block)
 
-    def _apply(self, request: InferenceRequest, words: list[TimedWord]) -> None:
+    def _apply(self, request: InferenceRequest, words: list[Word]) -> None:
         step = self.recognizer.accept(request, words)
         closed = tuple(self.segmenter.add(step.committed))
         self._tail = (step.provisional, step.buffer_s)
@@ -281,7 +280,7 @@ class LiveWorker:
                 log.exception("live speaker labeling failed")
             self._deliver(closed, ())
 
-    def _deliver(self, closed: tuple[Segment, ...], committed: tuple[TimedWord, ...]) -> None:
+    def _deliver(self, closed: tuple[Segment, ...], committed: tuple[Word, ...]) -> None:
         """Record the closed segments, then tell the listener what changed."""
         for segment in closed:
             self._record_segment(segment)

@@ -37,7 +37,7 @@ from faster_whisper.transcribe import get_suppressed_tokens
 from faster_whisper.vad import SpeechTimestampsMap, VadOptions, collect_chunks, get_speech_timestamps
 
 from notulist.core.audio import SAMPLE_RATE
-from notulist.live.streaming import TimedWord
+from notulist.core.model import Word
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class WindowDecoder:
         self.suppress_tokens = get_suppressed_tokens(self.tokenizer, [-1])
         self.vad_options = VadOptions(min_silence_duration_ms=self.settings.min_silence_ms)
 
-    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:
         """Words of 16 kHz mono float32 ``audio``. ``prompt``: the text said just before it; ``prefix``: the
         known start of its own text, which the decoder takes as given and continues (both may be empty)."""
         timeline = None
@@ -100,7 +100,7 @@ class WindowDecoder:
         self.model.add_word_timestamps(
             nested, self.tokenizer, encoded, frames, PREPEND_PUNCTUATION, APPEND_PUNCTUATION, 0.0
         )
-        words: list[TimedWord] = []
+        words: list[Word] = []
         for word in segment.get("words", ()):
             text = word["word"].strip()
             if not text:
@@ -110,7 +110,7 @@ class WindowDecoder:
                 chunk = timeline.get_chunk_index((start + end) / 2)
                 start = timeline.get_original_time(start, chunk)
                 end = timeline.get_original_time(end, chunk)
-            words.append(TimedWord(start, end, text, float(word["probability"])))
+            words.append(Word(start, end, text, float(word["probability"])))
         return words
 
     def _generate(self, encoded, prompt: str, prefix: str, duration_s: float) -> list[int]:
