@@ -31,3 +31,23 @@ def test_the_text_normaliser() -> None:
     assert comparable_word("Interview,") == "interview" and comparable_word("…") == ""
     assert spoken("Op 14 Oktober de A.V.G. en btw-aangifte") == "op veertien oktober de avg en btw aangifte"
     assert spoken("zo'n 2 & 3") == "zo'n twee en drie"
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from notulist.core.files import DISK_FULL, write_atomic
+
+    target = tmp_path / "manifest.json"
+    write_atomic(target, b"old")
+    assert target.read_bytes() == b"old"
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError) as exc:
+        write_atomic(target, b"new")
+    assert exc.value.errno in DISK_FULL
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["manifest.json"]

@@ -9,7 +9,6 @@ The machine's transcript (``transcript.json``) is never edited: speaker names ar
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -26,6 +25,7 @@ from typing import Any
 
 from notulist.archive import audit
 from notulist.core.errors import SessionError
+from notulist.core.files import DISK_FULL, NOT_WRITABLE, write_atomic
 from notulist.core.hashing import sha256_file
 from notulist.core.model import Transcript, transcript_from_dict
 
@@ -47,29 +47,15 @@ def session_name(created: datetime, source_name: str) -> str:
     return f"{created.strftime('%Y-%m-%dT%H%M')}_{slugify(Path(source_name).stem)}"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: the old file survives any failure."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
 def json_bytes(data: Any) -> bytes:
     """How every JSON file of a session is written: UTF-8, indented, one trailing newline."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _disk_error(exc: OSError, where: Path) -> SessionError:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in DISK_FULL:
         return SessionError(f"the disk holding {where} is full: free some space and run the command again")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno in NOT_WRITABLE:
         return SessionError(f"cannot write to {where}: choose a writable folder with --sessions-dir")
     return SessionError(f"cannot write to {where}: {exc.strerror or exc}")
 
@@ -110,7 +96,7 @@ class NewSession:
         return self.path / name
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        _write_atomic(self.path / name, data)
+        write_atomic(self.path / name, data)
 
     def write_text(self, name: str, text: str) -> None:
         self.write_bytes(name, text.encode("utf-8"))
@@ -203,13 +189,13 @@ class Session:
             raise SessionError(f"{', '.join(sorted(forbidden))} of a committed session cannot be rewritten")
         try:
             for name, content in files.items():
-                _write_atomic(self.path / name, content)
+                write_atomic(self.path / name, content)
             hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
             head = audit.append_event(self.path / AUDIT_LOG, event, {**data, "files": hashes})
             manifest = self.manifest
             manifest["files"] = {**manifest.get("files", {}), **hashes}
             manifest["audit_head"] = head
-            _write_atomic(self.path / MANIFEST, json_bytes(manifest))
+            write_atomic(self.path / MANIFEST, json_bytes(manifest))
         except OSError as exc:
             raise _disk_error(exc, self.path) from exc
 

@@ -17,7 +17,6 @@ session (``audio.flac``, transcript, report); the ``.live`` folder is removed on
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -32,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from notulist.archive.session import session_name
+from notulist.archive.session import json_bytes, session_name
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError, SessionError
+from notulist.core.files import DISK_FULL, fsync_dir, write_atomic
 from notulist.core.model import Segment, Transcript, segment_from_dict, segment_id, segment_to_dict
 from notulist.core.text import comparable
 
@@ -67,30 +67,8 @@ class LiveMeta:
     sample_format: str = "s16le"
 
 
-def _write_json_atomic(path: Path, data: object) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _disk_error(exc: OSError, where: Path) -> SessionError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in DISK_FULL:
         return DiskFullError(
             f"the disk holding {where} is full: the recording stopped and what was captured is kept; free some "
             f"space and run `notulist recover {where}`"
@@ -145,11 +123,11 @@ class LiveRecording:
         self._lock_fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
         if fcntl is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        _write_json_atomic(self.path / META, self.meta.__dict__)
+        write_atomic(self.path / META, json_bytes(self.meta.__dict__))
         self._raw = os.open(self.path / RAW, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self._segments = open(self.path / SEGMENTS, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        _fsync_dir(self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path)
+        fsync_dir(self.path.parent)
 
     @property
     def duration_s(self) -> float:
