@@ -13,7 +13,7 @@ from conftest import DATA, REPO
 from notulist.cli import cmd_glossary
 from notulist.cli.main import main
 from notulist.cli.progress_bar import ProgressBar
-from notulist.core.progress import Progress
+from notulist.core.progress import Progress, Stage
 from notulist.glossary import load_glossary
 from notulist.live.recording import LiveRecording, read_captured, remove
 
@@ -61,8 +61,8 @@ def test_the_path_printed_after_the_progress_bar_starts_its_own_line(monkeypatch
     stderr = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
     with ProgressBar("transcribe", delay_s=0.0, disable=False) as bar:
-        bar(Progress("recognize", 10, 20))
-        bar(Progress("recognize", 20, 20))
+        bar(Progress(Stage.RECOGNIZE, 10, 20))
+        bar(Progress(Stage.RECOGNIZE, 20, 20))
     stderr.write("/tmp/sessions/2026-11-22T1005_interview\n")  # stdout and stderr share the terminal
     lines = stderr.getvalue().replace("\r", "\n").splitlines()
     assert "/tmp/sessions/2026-11-22T1005_interview" in lines

@@ -10,17 +10,17 @@ from types import TracebackType
 
 from tqdm import tqdm
 
-from notulist.core.progress import Progress
+from notulist.core.progress import Progress, Stage
 
 # Shares of the bar per stage (recognition dominates on a CPU); unknown stages take no share but show their name.
 STAGE_WEIGHTS = {
-    "archive": 2.0,
-    "detect speech": 3.0,
-    "recognize": 70.0,
-    "diarize": 12.0,
-    "link abbreviations": 1.0,
-    "summarize": 6.0,
-    "write reports": 6.0,
+    Stage.ARCHIVE: 2.0,
+    Stage.DETECT_SPEECH: 3.0,
+    Stage.RECOGNIZE: 70.0,
+    Stage.DIARIZE: 12.0,
+    Stage.LINK_ABBREVIATIONS: 1.0,
+    Stage.SUMMARIZE: 6.0,
+    Stage.WRITE_REPORTS: 6.0,
 }
 
 
@@ -45,7 +45,7 @@ class ProgressBar:
         weight = STAGE_WEIGHTS.get(event.stage, 0.0)
         fraction = min(1.0, event.done / event.total) if event.total > 0 else 1.0
         self._done[event.stage] = weight * fraction
-        self._bar.set_description_str(event.stage, refresh=False)
+        self._bar.set_description_str(str(event.stage), refresh=False)
         self._move_to(min(sum(self._done.values()), self._bar.total))
 
     def _move_to(self, position: float) -> None:

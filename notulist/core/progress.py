@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """The stages a run reports progress for, in the order a run goes through them; the value is what a user
+    reads (the CLI's progress bar shows it)."""
+
+    ARCHIVE = "archive"
+    DETECT_SPEECH = "detect speech"
+    RECOGNIZE = "recognize"
+    DIARIZE = "diarize"
+    LINK_ABBREVIATIONS = "link abbreviations"
+    SUMMARIZE = "summarize"
+    WRITE_REPORTS = "write reports"
 
 
 @dataclass(frozen=True)
 class Progress:
     """``done`` of ``total`` units of work in ``stage``; ``unit`` names what is counted ("s" = audio seconds)."""
 
-    stage: str
+    stage: Stage
     done: float
     total: float
     unit: str = "s"

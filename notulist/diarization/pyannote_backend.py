@@ -20,7 +20,7 @@ import numpy as np
 
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import ModelError, NotulistError
-from notulist.core.progress import Progress, ProgressHook, no_progress
+from notulist.core.progress import Progress, ProgressHook, Stage, no_progress
 from notulist.diarization.diarize import Turn, check_speaker_counts, exclusive_turns, relabel_turns
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class PyannoteDiarizer:
 
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         duration = len(audio) / SAMPLE_RATE
-        progress(Progress("diarize", 0.0, duration, "s"))
+        progress(Progress(Stage.DIARIZE, 0.0, duration, "s"))
         if not any(end > start for start, end in speech) or duration == 0:
             return ()
 
@@ -145,7 +145,7 @@ class PyannoteDiarizer:
             step_name: str, artefact: Any, file: Any = None, completed: int | None = None, total: int | None = None
         ):
             if completed is not None and total:
-                progress(Progress("diarize", duration * min(completed / total, 1.0) * 0.99, duration, "s"))
+                progress(Progress(Stage.DIARIZE, duration * min(completed / total, 1.0) * 0.99, duration, "s"))
 
         options = {
             key: value
@@ -168,6 +168,6 @@ class PyannoteDiarizer:
         if annotation is None:
             annotation = getattr(output, "speaker_diarization", output)
         turns = exclusive_turns(_annotation_turns(annotation))
-        progress(Progress("diarize", duration, duration, "s"))
+        progress(Progress(Stage.DIARIZE, duration, duration, "s"))
         log.info("pyannote diarization: %d turns, %d speakers", len(turns), len({t.speaker for t in turns}))
         return relabel_turns(turns)

@@ -32,7 +32,7 @@ import numpy as np
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import ModelError
 from notulist.core.hashing import sha256_file
-from notulist.core.progress import Progress, ProgressHook, no_progress
+from notulist.core.progress import Progress, ProgressHook, Stage, no_progress
 from notulist.diarization.diarize import Turn, check_speaker_counts, relabel_turns
 
 log = logging.getLogger(__name__)
@@ -324,7 +324,7 @@ class ResemblyzerDiarizer:
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         regions = _voiced_regions(speech, len(audio) / SAMPLE_RATE)
         total_s = sum(e - s for s, e in regions) / SAMPLE_RATE
-        progress(Progress("diarize", 0.0, total_s, "s"))
+        progress(Progress(Stage.DIARIZE, 0.0, total_s, "s"))
         if not regions:
             return ()
         model = encoder()
@@ -362,7 +362,7 @@ class ResemblyzerDiarizer:
                         f"C{frame_labels[a]}",
                     )
                 )
-        progress(Progress("diarize", total_s, total_s, "s"))
+        progress(Progress(Stage.DIARIZE, total_s, total_s, "s"))
         log.info("diarization: %d windows, %d speakers, %d turns", len(windows), len(centroids), len(turns))
         return relabel_turns(turns)
 
@@ -381,7 +381,7 @@ class ResemblyzerDiarizer:
                 )
                 out[batch] = model.embed(stack)
                 done += len(batch)
-                progress(Progress("diarize", total_s * done / len(windows) * 0.99, total_s, "s"))
+                progress(Progress(Stage.DIARIZE, total_s * done / len(windows) * 0.99, total_s, "s"))
         return out
 
     @staticmethod

@@ -24,7 +24,7 @@ from notulist.audio.vad import speech_regions
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError
 from notulist.core.model import Transcript, transcript_to_dict
-from notulist.core.progress import Progress, ProgressHook
+from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.core.report_formats import REPORT_FORMATS
 from notulist.recognition.flags import flag_segments
 from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
@@ -134,14 +134,14 @@ def run_pipeline(
 
 def _archive(run: _Run, new: NewSession, progress: ProgressHook) -> dict[str, Any]:
     """Archive the original losslessly as ``audio.flac`` and log the session's creation; the manifest's audio entry."""
-    progress(Progress("archive", 0, 1, "step"))
+    progress(Progress(Stage.ARCHIVE, 0, 1, "step"))
     archived = archive_flac(run.source, new.file(AUDIO), accept_truncated=run.options.accept_truncated)
     audio_sha256 = sha256_file(new.file(AUDIO))
     new.log(
         "session_created",
         {"audio_sha256": audio_sha256, "source_name": run.source.name, "source_sha256": run.source_sha256},
     )
-    progress(Progress("archive", 1, 1, "step"))
+    progress(Progress(Stage.ARCHIVE, 1, 1, "step"))
     return {
         "file": AUDIO,
         "sha256": audio_sha256,
@@ -157,9 +157,9 @@ def _archive(run: _Run, new: NewSession, progress: ProgressHook) -> dict[str, An
 
 def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list[tuple[float, float]]:
     duration = len(audio) / SAMPLE_RATE
-    progress(Progress("detect speech", 0, duration))
+    progress(Progress(Stage.DETECT_SPEECH, 0, duration))
     regions = speech_regions(audio)
-    progress(Progress("detect speech", duration, duration))
+    progress(Progress(Stage.DETECT_SPEECH, duration, duration))
     if not regions:
         raise AudioError(
             f"{run.source} holds no speech that can be heard ({duration:.1f} s of silence or noise): check the "
@@ -170,7 +170,7 @@ def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list
 
 def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook) -> Transcript:
     options = run.options
-    progress(Progress("recognize", 0, len(audio) / SAMPLE_RATE))  # loading the model is part of recognition
+    progress(Progress(Stage.RECOGNIZE, 0, len(audio) / SAMPLE_RATE))  # loading the model is part of recognition
     model = shared_model(run.spec, run.choice, options.cpu_threads)
     settings = RecognizerSettings(
         language=options.language,
@@ -216,13 +216,13 @@ def _link(run: _Run, transcript: Transcript, outputs: _Outputs, progress: Progre
     from notulist.glossary import entries_snapshot
     from notulist.glossary.linker import link_transcript
 
-    progress(Progress("link abbreviations", 0, 1, "step"))
+    progress(Progress(Stage.LINK_ABBREVIATIONS, 0, 1, "step"))
     transcript = link_transcript(transcript, glossary)
     snapshot = entries_snapshot(glossary, transcript.links)
     outputs.files["glossary.json"] = json_bytes(snapshot)
     outputs.glossary_entries = dict(snapshot.get("entries", {}))
     outputs.glossary = {"version": glossary.version, "sha256": glossary.sha256}
-    progress(Progress("link abbreviations", 1, 1, "step"))
+    progress(Progress(Stage.LINK_ABBREVIATIONS, 1, 1, "step"))
     return transcript
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from notulist.audio.vad import Region
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Word, segment_id
-from notulist.core.progress import Progress, ProgressHook
+from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
 from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, load_whisper
 
@@ -64,7 +64,7 @@ class FasterWhisperRecognizer:
 
     def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
-        progress(Progress("recognize", 0, duration))  # each batch of windows reports as it finishes (_decode)
+        progress(Progress(Stage.RECOGNIZE, 0, duration))  # each batch of windows reports as it finishes (_decode)
         settings = self.settings
         segments = self._decode(audio, None, settings.hotwords, settings.initial_prompt, progress)
         if settings.hotwords or settings.initial_prompt:
@@ -74,7 +74,7 @@ class FasterWhisperRecognizer:
                 log.warning("decoding hints caused repetition in %d place(s); decoded again without", len(looping))
                 kept = [s for s in segments if not any(w0 <= s.start < w1 for w0, w1 in looping)]
                 segments = kept + self._decode(audio, looping, None, None, lambda _: None)
-        progress(Progress("recognize", duration, duration))
+        progress(Progress(Stage.RECOGNIZE, duration, duration))
         segments.sort(key=lambda s: (s.start, s.end))
         return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
 
@@ -124,7 +124,7 @@ class FasterWhisperRecognizer:
                         compression_ratio=float(raw.compression_ratio),
                     )
                 )
-            progress(Progress("recognize", min(float(raw.end), duration), duration))
+            progress(Progress(Stage.RECOGNIZE, min(float(raw.end), duration), duration))
         return segments
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from notulist.archive.session import AUDIO, Session
 from notulist.core.model import Transcript
-from notulist.core.progress import Progress, ProgressHook, no_progress
+from notulist.core.progress import Progress, ProgressHook, Stage, no_progress
 from notulist.core.report_formats import REPORT_FORMATS
 from notulist.reports.exports import render_srt, render_txt, render_vtt
 from notulist.summary.model import Summary, summary_from_dict
@@ -43,7 +43,7 @@ def derived_files(
 
         report = ReportInput(transcript, manifest, summary, glossary_entries, audio_path, audio_mode)
         for done, fmt in enumerate(formats):
-            progress(Progress("write reports", done, len(formats), "file"))
+            progress(Progress(Stage.WRITE_REPORTS, done, len(formats), "file"))
             if fmt == "html":
                 from notulist.reports.html import render_html
 
@@ -52,7 +52,7 @@ def derived_files(
                 from notulist.reports.docx import render_docx
 
                 files[REPORT_FILES[fmt]] = render_docx(report)
-        progress(Progress("write reports", len(formats), len(formats), "file"))
+        progress(Progress(Stage.WRITE_REPORTS, len(formats), len(formats), "file"))
     return files
 
 

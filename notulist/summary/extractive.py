@@ -32,7 +32,7 @@ from math import log, sqrt
 from rapidfuzz import fuzz, process
 
 from notulist.core.model import Transcript
-from notulist.core.progress import Progress, ProgressHook
+from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.summary.citations import STOPWORDS, check_citations, content_words
 from notulist.summary.model import Summary, SummaryPoint
 
@@ -601,16 +601,16 @@ class ExtractiveSummarizer:
 
     def summarize(self, transcript: Transcript, progress: ProgressHook) -> Summary:
         total = 4
-        progress(Progress("summarize", 0, total, "steps"))
+        progress(Progress(Stage.SUMMARIZE, 0, total, "steps"))
         minutes = _Minutes(transcript)
         minutes.find_topics()
-        progress(Progress("summarize", 1, total, "steps"))
+        progress(Progress(Stage.SUMMARIZE, 1, total, "steps"))
         minutes.find_decisions()
-        progress(Progress("summarize", 2, total, "steps"))
+        progress(Progress(Stage.SUMMARIZE, 2, total, "steps"))
         minutes.find_actions()
-        progress(Progress("summarize", 3, total, "steps"))
+        progress(Progress(Stage.SUMMARIZE, 3, total, "steps"))
         minutes.find_questions()
         summary = check_citations(Summary(points=minutes.points(), method=METHOD), transcript)
-        progress(Progress("summarize", total, total, "steps"))
+        progress(Progress(Stage.SUMMARIZE, total, total, "steps"))
         logger.info("extractive minutes: %d points from %d segments", len(summary.points), len(transcript.segments))
         return replace(summary, model=None)

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript
-from notulist.core.progress import Progress, ProgressHook
+from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.summary.citations import check_citations, normalise_segment_id
 from notulist.summary.model import POINT_KINDS, Summary, SummaryPoint
 
@@ -288,7 +288,7 @@ class LLMSummarizer:
         problems: list[str] = []
         fallback_chunks: list[int] = []
         unavailable = False
-        progress(Progress("summarize", 0, len(chunks), "chunks"))
+        progress(Progress(Stage.SUMMARIZE, 0, len(chunks), "chunks"))
         for number, chunk in enumerate(chunks, start=1):
             where = f"chunk {number} of {len(chunks)} ({chunk[0].id}-{chunk[-1].id})"
             if unavailable:
@@ -302,7 +302,7 @@ class LLMSummarizer:
                 points.extend(self._fallback(transcript, chunk))
             else:
                 points.extend(result.points)
-            progress(Progress("summarize", number, len(chunks), "chunks"))
+            progress(Progress(Stage.SUMMARIZE, number, len(chunks), "chunks"))
         method = self.backend.method
         if fallback_chunks:
             method = f"{method}+extractive"
