@@ -26,6 +26,7 @@ import soxr
 from live_support import FAST, ROOT, clip_int16, environment, feed_fifo_and_hang, run_notulist, session_samples
 
 from notulist.audio.capture import FALLBACK_RATES, SAMPLE_RATE, InputDevice, candidate_rates
+from notulist.cli.flags import in_flags
 from notulist.cli.live_view import LiveView
 
 try:
@@ -223,7 +224,7 @@ def test_16_khz_device_is_recorded_as_before_bit_exact(tmp_path: Path) -> None:
 def test_no_usable_rate_is_a_clear_error(tmp_path: Path) -> None:
     recording_at(48_000).tofile(tmp_path / "mic48.raw")
     home = make_home(tmp_path, ("cap48", tmp_path / "mic48.raw", 48_000))
-    message = record(home, "cap48", tmp_path / "rec", max_s=1.0, rates=(16_000, 44_100))
+    message = in_flags(record(home, "cap48", tmp_path / "rec", max_s=1.0, rates=(16_000, 44_100)))
     assert isinstance(message, str) and "\n" not in message
     assert "'cap48'" in message and "16000, 44100 Hz" in message
     assert "--input-device" in message and "--list-devices" in message

@@ -82,3 +82,22 @@ def test_recognition_reports_progress_from_its_start(tmp_path):
     assert stages.index("recognize") == max(i for i, stage in enumerate(stages) if stage == "detect speech") + 1
     assert recognize[0].done == 0 and recognize[-1].done == recognize[-1].total == pytest.approx(25.0, abs=0.05)
     assert [event.done for event in recognize] == sorted(event.done for event in recognize)
+
+
+def test_library_parameters_are_said_as_flags_on_the_command_line(tmp_path, capsys):
+    from notulist.cli.flags import in_flags
+
+    assert in_flags("`num_speakers=0` is not a number of speakers") == "--speakers 0 is not a number of speakers"
+    assert in_flags("use `backend=resemblyzer` or leave speakers out (`diarizer=None`)") == (
+        "use --diarizer resemblyzer or leave speakers out (--no-diarize)"
+    )
+    assert in_flags("run `pip install resemblyzer` or `ct2-transformers-converter`") == (
+        "run `pip install resemblyzer` or `ct2-transformers-converter`"
+    )
+    assert in_flags("see `list_input_devices()`") == "see `notulist live --list-devices`"
+    counts = ["--min-speakers", "3", "--max-speakers", "2"]
+    assert main(["transcribe", str(DATA / "interview_25s.flac"), "--sessions-dir", str(tmp_path), *counts]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        "notulist: error: --min-speakers 3 is more than --max-speakers 2: give a minimum that is at most the maximum"
+    )

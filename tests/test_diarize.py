@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from notulist.cli.flags import said_as_flags
 from notulist.core.errors import ModelError, NotulistError
 from notulist.core.model import Flag, Segment, Transcript, Word, transcript_from_dict, transcript_to_dict
 from notulist.diarization.diarize import (
@@ -137,8 +138,17 @@ def test_turns_from_transcript_follow_the_words():
     ],
 )
 def test_make_diarizer_rejects_bad_options(kwargs, message):
-    with pytest.raises(NotulistError, match=message):
+    with pytest.raises(NotulistError, match=message), said_as_flags():  # the CLI's wording of the parameters
         make_diarizer(**kwargs)
+
+
+def test_library_errors_name_the_parameter_not_a_flag():
+    with pytest.raises(NotulistError) as exc:
+        make_diarizer(num_speakers=0)
+    assert exc.value.parameter == "num_speakers" and "`num_speakers=0`" in str(exc.value) and "--" not in str(exc.value)
+    with pytest.raises(NotulistError) as exc:
+        make_diarizer(min_speakers=3, max_speakers=2)
+    assert exc.value.parameters == ("min_speakers", "max_speakers")
 
 
 def test_pyannote_missing_folder_or_config(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from notulist.cli.flags import said_as_flags
 from notulist.core.errors import ModelError, NotulistError
 from notulist.summary.llm_gguf import GgufChatBackend
 from notulist.summary.summarizer import make_summarizer
@@ -18,9 +19,12 @@ HAS_LLAMA_CPP = importlib.util.find_spec("llama_cpp") is not None
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ModelError, match="is not a file: give the path of a .gguf model file with --llm-gguf"):
+    with (
+        pytest.raises(ModelError, match="is not a file: give the path of a .gguf model file with --llm-gguf"),
+        said_as_flags(),
+    ):
         GgufChatBackend(tmp_path / "absent.gguf")
-    with pytest.raises(ModelError, match="--llm-gguf"):
+    with pytest.raises(ModelError, match="--llm-gguf"), said_as_flags():
         make_summarizer(llm_gguf=tmp_path / "absent.gguf")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from notulist.cli.flags import said_as_flags
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript, segment_id
 from notulist.core.progress import Progress, no_progress
@@ -269,7 +270,7 @@ def test_url_forms_and_option_errors():
     assert completions_url("http://h/v1/chat/completions") == "http://h/v1/chat/completions"
     with pytest.raises(NotulistError, match="not an http"):
         completions_url("10.0.0.5:8000")
-    with pytest.raises(NotulistError, match="--llm-model"):
+    with pytest.raises(NotulistError, match="--llm-model"), said_as_flags():
         make_summarizer(llm_url="http://127.0.0.1:8000")
     with pytest.raises(NotulistError, match="only one"):
         make_summarizer(llm_url="http://127.0.0.1:8000", llm_model="m", llm_hf=Path("x"))

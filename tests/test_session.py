@@ -11,6 +11,7 @@ import pytest
 
 from notulist.archive import audit
 from notulist.archive.session import AUDIO, NewSession, Session, session_name, slugify
+from notulist.cli.flags import said_as_flags
 from notulist.core.errors import SessionError
 
 CREATED = datetime(2026, 11, 22, 10, 5, tzinfo=UTC)
@@ -64,7 +65,7 @@ def test_unwritable_sessions_dir_is_a_clear_error(tmp_path):
 def test_read_only_sessions_dir_is_a_clear_error(tmp_path):
     tmp_path.chmod(0o500)
     try:
-        with pytest.raises(SessionError, match="--sessions-dir"):
+        with pytest.raises(SessionError, match="--sessions-dir"), said_as_flags():
             NewSession(tmp_path, "x.wav", CREATED)
     finally:
         tmp_path.chmod(0o700)

@@ -56,7 +56,9 @@ def _disk_error(exc: OSError, where: Path) -> SessionError:
     if exc.errno in DISK_FULL:
         return SessionError(f"the disk holding {where} is full: free some space and run the command again")
     if exc.errno in NOT_WRITABLE:
-        return SessionError(f"cannot write to {where}: choose a writable folder with --sessions-dir")
+        return SessionError(
+            f"cannot write to {where}: choose a writable folder with `sessions_dir`", parameter="sessions_dir"
+        )
     return SessionError(f"cannot write to {where}: {exc.strerror or exc}")
 
 

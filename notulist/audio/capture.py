@@ -125,7 +125,8 @@ def resolve_device(spec: str | int | None) -> InputDevice:
     if not devices:
         raise CaptureError(
             "no audio input device found: connect a microphone (and check it is not muted or used by another "
-            "program), or replay a file with --input FILE"
+            "program), or replay a file (`FileSource`)",
+            parameter="input_device",
         )
     if spec is None or spec == "":
         defaults = [d for d in devices if d.is_default]
@@ -135,7 +136,9 @@ def resolve_device(spec: str | int | None) -> InputDevice:
         for device in devices:
             if device.index == int(text):
                 return device
-        raise CaptureError(f"there is no input device number {text}: run `notulist live --list-devices`")
+        raise CaptureError(
+            f"there is no input device number {text}: see `list_input_devices()`", parameter="input_device"
+        )
     matches = [d for d in devices if text.lower() in d.name.lower()]
     exact = [d for d in matches if d.name.lower() == text.lower()]
     if exact:
@@ -143,9 +146,14 @@ def resolve_device(spec: str | int | None) -> InputDevice:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise CaptureError(f"no input device is called {text!r}: run `notulist live --list-devices` to see them")
+        raise CaptureError(
+            f"no input device is called {text!r}: see them with `list_input_devices()`", parameter="input_device"
+        )
     names = ", ".join(f"{d.index} ({d.name})" for d in matches)
-    raise CaptureError(f"{text!r} matches several input devices: {names}; give the number with --input-device")
+    raise CaptureError(
+        f"{text!r} matches several input devices: {names}; give the number with `input_device`",
+        parameter="input_device",
+    )
 
 
 def candidate_rates(device: InputDevice) -> tuple[int, ...]:
@@ -212,8 +220,9 @@ class MicrophoneSource:
         tried = ", ".join(str(rate) for rate in self.rates)
         raise CaptureError(
             f"cannot record from {self.name!r} in mono at any of {tried} Hz ({refused[-1] if refused else 'no rate'}):"
-            " choose another device with --input-device (see --list-devices), check it is not in use by another "
-            "program, or set its sample rate to 16000 or 48000 Hz in the system's sound settings"
+            " choose another device with `input_device` (see `list_input_devices()`), check it is not in use by "
+            "another program, or set its sample rate to 16000 or 48000 Hz in the system's sound settings",
+            parameter="input_device",
         )
 
     def _open(self, sd, blocks: queue.Queue, rate: int) -> None:

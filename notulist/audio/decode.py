@@ -117,7 +117,8 @@ def archive_flac(source: Path, target: Path, accept_truncated: bool = False) -> 
         what = f"it declares {declared:.1f} s but only" if short else f"decoding stopped ({decode_error}) after"
         raise AudioError(
             f"{source} is truncated or damaged: {what} {duration:.1f} s can be decoded; "
-            "use the complete file, or pass --accept-truncated to transcribe what is there"
+            "use the complete file, or pass `accept_truncated=True` to transcribe what is there",
+            parameter="accept_truncated",
         )
     return ArchivedAudio(rate, channels, duration, bits, source_format, declared)
 

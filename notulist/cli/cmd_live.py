@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from notulist.audio.capture import FileSource, MicrophoneSource, list_input_devices, resolve_device
+from notulist.cli.flags import in_flags
 from notulist.cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
 from notulist.core.errors import NotulistError
 from notulist.live.presets import PRESETS
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         remove(read_captured(recording.path))
         raise result.error or NotulistError("nothing was recorded: check the microphone with --list-devices")
     if result.error is not None:
-        print(f"notulist: error: {result.error}", file=sys.stderr)
+        print(f"notulist: error: {in_flags(str(result.error))}", file=sys.stderr)
     if result.recognition_error is not None:
         print(
             f"notulist: live recognition failed ({result.recognition_error}); the full transcript is made now",
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                 recovered = finalize_recording(path, args.sessions_dir, options, bar)
             print(f"notulist: recovered {path.name} into {recovered.path}", file=sys.stderr)
         except NotulistError as exc:
-            print(f"notulist: error: {exc}", file=sys.stderr)
+            print(f"notulist: error: {in_flags(str(exc))}", file=sys.stderr)
     status = report_summary(session_summary(session), args, session.path)
     print(session.path)
     return result.error.exit_code if result.error is not None else status

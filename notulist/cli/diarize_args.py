@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notulist.cli.flags import said_as_flags
 from notulist.diarization.diarize import BACKENDS, Diarizer, make_diarizer
 
 
@@ -38,6 +39,7 @@ def add_diarization_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@said_as_flags()
 def diarizer_from_args(args: argparse.Namespace) -> Diarizer | None:
     """The diarizer the options ask for; None with --no-diarize. Bad options raise NotulistError."""
     if getattr(args, "no_diarize", False):

@@ -13,6 +13,7 @@ import logging
 import sys
 
 from notulist import __version__
+from notulist.cli.flags import in_flags
 from notulist.core.errors import NotulistError
 
 COMMANDS = (
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except NotulistError as exc:
-        print(f"notulist: error: {exc}", file=sys.stderr)
+        print(f"notulist: error: {in_flags(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("notulist: interrupted; nothing was written", file=sys.stderr)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from notulist.cli.cmd_report import parse_formats
+from notulist.cli.flags import said_as_flags
 from notulist.pipeline.run import PipelineOptions
 
 
@@ -73,6 +74,7 @@ def _argument_adders() -> list[Callable[[argparse.ArgumentParser], None]]:
     return [add_diarization_arguments, add_glossary_arguments, add_summary_arguments]
 
 
+@said_as_flags()
 def options_from_args(args: argparse.Namespace) -> PipelineOptions:
     from notulist.cli.diarize_args import diarizer_from_args
     from notulist.cli.glossary_args import glossary_from_args

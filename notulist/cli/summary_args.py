@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from notulist.cli.flags import in_flags, said_as_flags
 from notulist.summary.model import Summary
 from notulist.summary.summarizer import Summarizer, make_summarizer
 
@@ -52,6 +53,7 @@ def add_summary_arguments(parser: argparse.ArgumentParser, allow_disable: bool =
         group.add_argument("--no-summary", action="store_true", help="write no minutes (no summary.json)")
 
 
+@said_as_flags()
 def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
     """The summariser the options ask for; None with --no-summary."""
     if getattr(args, "no_summary", False):
@@ -77,7 +79,7 @@ def report_summary(summary: Summary | None, args: argparse.Namespace, session_pa
     notes = [p for p in summary.problems if p.startswith(_FALLBACK_NOTE)]
     for problem in summary.problems:
         if problem not in notes:
-            print(f"notulist: warning: {problem}", file=sys.stderr)
+            print(f"notulist: warning: {in_flags(problem)}", file=sys.stderr)
     if not summary.method.endswith("+extractive"):
         return 0
     what = notes[0] if notes else "the model gave no usable answer; the extractive summariser made the minutes"

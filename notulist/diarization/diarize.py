@@ -51,17 +51,14 @@ class Diarizer(Protocol):
 
 def check_speaker_counts(num_speakers: int | None, min_speakers: int | None, max_speakers: int | None) -> None:
     """Reject impossible speaker counts with a message that says what to give instead."""
-    for flag, value in (
-        ("--speakers", num_speakers),
-        ("--min-speakers", min_speakers),
-        ("--max-speakers", max_speakers),
-    ):
+    for name, value in (("num_speakers", num_speakers), ("min_speakers", min_speakers), ("max_speakers", max_speakers)):
         if value is not None and value < 1:
-            raise NotulistError(f"{flag} {value} is not a number of speakers: give 1 or more")
+            raise NotulistError(f"`{name}={value}` is not a number of speakers: give 1 or more", parameter=name)
     if min_speakers is not None and max_speakers is not None and min_speakers > max_speakers:
         raise NotulistError(
-            f"--min-speakers {min_speakers} is more than --max-speakers {max_speakers}: give a minimum that is "
-            "at most the maximum"
+            f"`min_speakers={min_speakers}` is more than `max_speakers={max_speakers}`: give a minimum that is "
+            "at most the maximum",
+            parameter=("min_speakers", "max_speakers"),
         )
 
 
@@ -77,7 +74,8 @@ def make_diarizer(
     if backend == "resemblyzer":
         if model_dir is not None:
             raise NotulistError(
-                "--diarizer-model is only used with --diarizer pyannote: leave it out, or add --diarizer pyannote"
+                "`model_dir` is only used with `backend=pyannote`: leave it out, or add `backend=pyannote`",
+                parameter="model_dir",
             )
         from notulist.diarization.resemblyzer_backend import ResemblyzerDiarizer
 

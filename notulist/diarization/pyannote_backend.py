@@ -26,7 +26,7 @@ from notulist.diarization.diarize import Turn, check_speaker_counts, exclusive_t
 log = logging.getLogger(__name__)
 
 CONFIG_FILE = "config.yaml"
-INSTALL_HINT = "install the extra with `pip install 'notulist[pyannote]'`, or use the embedded --diarizer resemblyzer"
+INSTALL_HINT = "install the extra with `pip install 'notulist[pyannote]'`, or use the embedded `backend=resemblyzer`"
 
 
 def offline_environment() -> None:
@@ -39,16 +39,21 @@ def check_model_dir(model_dir: Path | None) -> Path:
     """The pipeline directory, checked: it exists and holds a ``config.yaml``."""
     if model_dir is None:
         raise NotulistError(
-            "--diarizer pyannote needs the pipeline's folder: add --diarizer-model DIR (a folder with config.yaml)"
+            "`backend=pyannote` needs the pipeline's folder: give `model_dir` (a folder with config.yaml)",
+            parameter="model_dir",
         )
     path = Path(model_dir).expanduser()
     if not path.exists():
-        raise ModelError(f"pyannote pipeline folder {path} does not exist: check the path given to --diarizer-model")
+        raise ModelError(
+            f"pyannote pipeline folder {path} does not exist: check the path given to `model_dir`",
+            parameter="model_dir",
+        )
     if path.is_file() and path.name.endswith((".yaml", ".yml")):
         return path
     if not path.is_dir():
         raise ModelError(
-            f"--diarizer-model {path} is not a folder: give the pyannote pipeline folder (with config.yaml)"
+            f"`model_dir` {path} is not a folder: give the pyannote pipeline folder (with config.yaml)",
+            parameter="model_dir",
         )
     if not (path / CONFIG_FILE).is_file():
         raise ModelError(
@@ -67,7 +72,7 @@ def _import_pipeline_class() -> Any:
     except (ImportError, OSError, RuntimeError) as exc:  # e.g. a torchaudio built for another torch
         raise ModelError(
             f"pyannote.audio is installed but cannot be loaded ({exc.__class__.__name__}: {exc}): install a "
-            f"torchaudio that matches torch, or use the embedded --diarizer resemblyzer"
+            f"torchaudio that matches torch, or use the embedded `backend=resemblyzer`"
         ) from exc
     return Pipeline
 
@@ -162,7 +167,7 @@ class PyannoteDiarizer:
         except Exception as exc:
             raise ModelError(
                 f"the pyannote pipeline in {self.model_dir} failed ({exc.__class__.__name__}: {exc}): check the "
-                "pipeline, or use the embedded --diarizer resemblyzer"
+                "pipeline, or use the embedded `backend=resemblyzer`"
             ) from exc
         annotation = getattr(output, "exclusive_speaker_diarization", None)
         if annotation is None:

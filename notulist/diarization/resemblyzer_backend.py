@@ -120,7 +120,7 @@ def _weights_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
             "Resemblyzer (the embedded speaker model) is not installed: run `pip install resemblyzer`, or leave "
-            "speakers out with --no-diarize"
+            "speakers out (`diarizer=None`)"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "pretrained.pt"
     if not path.is_file():

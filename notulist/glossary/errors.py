@@ -11,8 +11,8 @@ from notulist.core.errors import NotulistError
 class GlossaryError(NotulistError):
     """A glossary file is missing, unreadable or malformed. ``problems`` holds one 'file:line: field: what' each."""
 
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: Sequence[str] = (), *, parameter: str | None = None) -> None:
+        super().__init__(message, parameter=parameter)
         self.problems: tuple[str, ...] = tuple(problems) or (message,)
 
     @classmethod

@@ -383,5 +383,7 @@ def load_glossary(extra_paths: Sequence[Path] = (), include_bundled: bool = True
         files.append(_parse_bundled(bundled_bytes()))
     files.extend(parse_file(Path(p)) for p in extra_paths)
     if not files:
-        raise GlossaryError("no glossary to load: give a file with --glossary or keep the bundled one")
+        raise GlossaryError(
+            "no glossary to load: give a file in `extra_paths` or keep the bundled one", parameter="extra_paths"
+        )
     return merge(files)

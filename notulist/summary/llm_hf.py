@@ -34,7 +34,8 @@ class HfChatBackend:
         directory = Path(directory)
         if not (directory / "config.json").is_file():
             raise ModelError(
-                f"{directory} is not a Hugging Face model directory (no config.json): give one with --llm-hf"
+                f"{directory} is not a Hugging Face model directory (no config.json): give one with `llm_hf`",
+                parameter="llm_hf",
             )
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -44,8 +45,9 @@ class HfChatBackend:
             from transformers.utils import logging as hf_logging
         except ImportError as exc:
             raise ModelError(
-                "--llm-hf needs transformers, which is not installed: run `pip install 'notulist[llm-hf]'`, "
-                "or use --llm-url"
+                "`llm_hf` needs transformers, which is not installed: run `pip install 'notulist[llm-hf]'`, "
+                "or use `llm_url`",
+                parameter="llm_hf",
             ) from exc
         hf_logging.disable_progress_bar()  # library code never prints: no download/loading bars
         try:
@@ -105,7 +107,8 @@ class HfChatBackend:
             raise LLMError(f"transformers failed to generate with {self.model}: {exc}") from exc
         if time.monotonic() - started >= self.timeout_s:
             raise LLMTimeout(
-                f"{self.model} did not finish its answer within {self.timeout_s:g} s: raise --llm-timeout or use "
-                "a smaller model"
+                f"{self.model} did not finish its answer within {self.timeout_s:g} s: raise `timeout_s` or use "
+                "a smaller model",
+                parameter="timeout_s",
             )
         return tokenizer.decode(output[0, prompt_tokens:], skip_special_tokens=True)

@@ -28,7 +28,9 @@ def completions_url(url: str) -> str:
     """``http://host:8000``, ``.../v1`` or the full ``.../v1/chat/completions`` -> the full endpoint."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise NotulistError(f"--llm-url {url!r} is not an http(s) URL: give e.g. http://127.0.0.1:8000/v1")
+        raise NotulistError(
+            f"`llm_url` {url!r} is not an http(s) URL: give e.g. http://127.0.0.1:8000/v1", parameter="llm_url"
+        )
     base = url.strip().rstrip("/")
     if base.endswith("/chat/completions"):
         return base
@@ -69,7 +71,8 @@ class HttpChatBackend:
             if isinstance(exc.reason, TimeoutError):
                 raise self._timeout() from exc
             raise LLMUnavailable(
-                f"cannot reach the model server at {self.url} ({exc.reason}): check --llm-url and that it runs"
+                f"cannot reach the model server at {self.url} ({exc.reason}): check `llm_url` and that it runs",
+                parameter="llm_url",
             ) from exc
         except TimeoutError as exc:
             raise self._timeout() from exc
@@ -92,5 +95,6 @@ class HttpChatBackend:
     def _timeout(self) -> LLMTimeout:
         return LLMTimeout(
             f"the model server at {self.url} did not answer within {self.timeout_s:g} s: "
-            "raise --llm-timeout or use a smaller model"
+            "raise `timeout_s` or use a smaller model",
+            parameter="timeout_s",
         )

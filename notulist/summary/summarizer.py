@@ -30,17 +30,22 @@ def make_summarizer(
 ) -> Summarizer:
     """The summariser for these options (extractive when no model is given). Backends load lazily and raise a
     ``NotulistError`` saying what to do when their optional extra or model file is missing."""
-    chosen = [name for name, value in (("--llm-url", llm_url), ("--llm-gguf", llm_gguf), ("--llm-hf", llm_hf)) if value]
+    chosen = [name for name, value in (("llm_url", llm_url), ("llm_gguf", llm_gguf), ("llm_hf", llm_hf)) if value]
     if len(chosen) > 1:
-        raise NotulistError(f"give only one language model, not {' and '.join(chosen)}")
+        given = " and ".join(f"`{name}`" for name in chosen)
+        raise NotulistError(f"give only one language model, not {given}", parameter=chosen)
     if llm_model and not llm_url:
-        raise NotulistError("--llm-model names the model of an --llm-url server: give --llm-url too")
+        raise NotulistError(
+            "`llm_model` names the model of an `llm_url` server: give `llm_url` too", parameter=("llm_model", "llm_url")
+        )
     if llm_url:
         from notulist.summary.llm import LLMSummarizer
         from notulist.summary.llm_http import HttpChatBackend
 
         if not llm_model:
-            raise NotulistError("--llm-url needs --llm-model NAME (the model name the server knows)")
+            raise NotulistError(
+                "`llm_url` needs `llm_model` (the model name the server knows)", parameter=("llm_model", "llm_url")
+            )
         return LLMSummarizer(HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s))
     if llm_gguf:
         from notulist.summary.llm import LLMSummarizer
