@@ -21,11 +21,13 @@ import time
 from pathlib import Path
 
 from benchmarks.scoring import wer
-from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
 from notulist.core.progress import no_progress
-from notulist.pipeline.run import run_pipeline
-from notulist.recognition.recognizer import shared_model
+from notulist.diarization.diarize import make_diarizer
+from notulist.glossary import load_glossary
+from notulist.pipeline.run import PipelineOptions, run_pipeline
+from notulist.recognition.model_pool import ModelPool
 from notulist.recognition.whisper_model import choose_device, resolve_model
+from notulist.summary.summarizer import make_summarizer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,10 +40,19 @@ def reference_for(path: Path) -> str:
     raise SystemExit(f"no reference transcript beside {path} (expected {candidates[0].name})")
 
 
-def pipeline_options(extra: list[str], threads: int):
-    parser = argparse.ArgumentParser()
-    add_pipeline_arguments(parser)
-    return options_from_args(parser.parse_args(["--device", "cpu", "--threads", str(threads), *extra]))
+def pipeline_options(threads: int, models: ModelPool, everything: bool) -> PipelineOptions:
+    """Recognition only (no diarization, links, summary or reports), or everything on as ``notulist transcribe``
+    does by default; both on the CPU and sharing the plain run's model."""
+    if not everything:
+        return PipelineOptions(device="cpu", cpu_threads=threads, report_formats=(), models=models)
+    return PipelineOptions(
+        device="cpu",
+        cpu_threads=threads,
+        diarizer=make_diarizer(),
+        glossary=load_glossary(),
+        summarizer=make_summarizer(),
+        models=models,
+    )
 
 
 def main() -> None:
@@ -52,9 +63,10 @@ def main() -> None:
     args = parser.parse_args()
 
     spec = resolve_model(None)
-    model = shared_model(spec, choose_device("cpu"), args.threads)
-    asr_only = pipeline_options(["--no-diarize", "--no-links", "--no-summary", "--format", "none"], args.threads)
-    full = pipeline_options([], args.threads)
+    models = ModelPool()
+    model = models.get(spec, choose_device("cpu"), args.threads)
+    asr_only = pipeline_options(args.threads, models, everything=False)
+    full = pipeline_options(args.threads, models, everything=True)
     print(f"model: {spec.name}, int8, {args.threads} threads, beam 5, language nl; {args.rounds} rounds")
     for path in args.files:
         reference = reference_for(path)

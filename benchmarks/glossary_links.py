@@ -150,7 +150,8 @@ def hint_for(glossary, mode: str, name: str) -> str | None:
 def transcribe_all(modes: list[str], cache: Path | None) -> dict[str, dict[str, list[dict]]]:
     from notulist.audio.decode import load_for_recognition
     from notulist.core.progress import no_progress
-    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
+    from notulist.recognition.model_pool import ModelPool
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
     from notulist.recognition.whisper_model import choose_device, resolve_model
 
     glossary = load_glossary()
@@ -162,7 +163,7 @@ def transcribe_all(modes: list[str], cache: Path | None) -> dict[str, dict[str, 
             results[mode] = json.loads(path.read_text(encoding="utf-8"))
             continue
         if model is None:
-            model = shared_model(resolve_model(None), choose_device("cpu"), cpu_threads=2)
+            model = ModelPool().get(resolve_model(None), choose_device("cpu"), cpu_threads=2)
         out: dict[str, list[dict]] = {}
         for name in DOMAINS:
             audio = load_for_recognition(SYNTHETIC / f"{name}.wav")

@@ -89,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
     from notulist.cli.progress_bar import ProgressBar
     from notulist.cli.summary_args import report_summary
     from notulist.live.finalize import finalize_recording
-    from notulist.recognition.recognizer import shared_model
     from notulist.recognition.whisper_model import choose_device, resolve_model
     from notulist.reports.session_files import session_summary
 
@@ -107,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         source = MicrophoneSource(resolve_device(args.input_device), max_s=args.duration)
         paced = True
-    model = shared_model(
+    # the final pass (finalize_recording) reuses this model through the same pool
+    model = options.models.get(
         resolve_model(options.model), choose_device(options.device, options.compute_type), options.cpu_threads
     )
     name = args.input.stem if args.input is not None else "live"

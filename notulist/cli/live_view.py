@@ -36,10 +36,11 @@ class AbbreviationMarker:
     """Finds glossary abbreviations in live segments (the glossary linker, when the glossary package is there)."""
 
     def __init__(self, glossary: Any) -> None:
-        from notulist.glossary.linker import link_texts
+        from notulist.glossary.linker import Linker, link_texts
 
         self.glossary = glossary
         self._link_texts = link_texts
+        self._linker = Linker(glossary)  # built once for the whole recording
         self._previous: Segment | None = None
 
     @classmethod
@@ -59,7 +60,11 @@ class AbbreviationMarker:
         ids = [segment.id] if self._previous is None else [self._previous.id, segment.id]
         self._previous = segment
         try:
-            return [link for link in self._link_texts(texts, self.glossary, ids) if link.segment_id == segment.id]
+            return [
+                link
+                for link in self._link_texts(texts, self.glossary, ids, linker=self._linker)
+                if link.segment_id == segment.id
+            ]
         except Exception as exc:
             log.info("abbreviation linking failed for %s: %s", segment.id, exc)
             return []

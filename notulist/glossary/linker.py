@@ -337,27 +337,17 @@ def _hits(meaning: Meaning, context: str) -> int:
     return count
 
 
-_LINKERS: dict[int, Linker] = {}
-
-
-def linker_for(glossary: Glossary) -> Linker:
-    cached = _LINKERS.get(id(glossary))
-    if cached is None or cached.glossary is not glossary:
-        cached = Linker(glossary)
-        _LINKERS.clear()
-        _LINKERS[id(glossary)] = cached
-    return cached
-
-
 def link_texts(
     texts: Sequence[str],
     glossary: Glossary,
     ids: Sequence[str] | None = None,
     times: Sequence[tuple[float, float]] | None = None,
+    linker: Linker | None = None,
 ) -> list[Link]:
     """Link a sequence of consecutive texts (segments). Context for choosing a meaning: the segments within
-    ``CONTEXT_SECONDS`` when ``times`` are given, else ``CONTEXT_SEGMENTS`` neighbours on each side."""
-    linker = linker_for(glossary)
+    ``CONTEXT_SECONDS`` when ``times`` are given, else ``CONTEXT_SEGMENTS`` neighbours on each side. A caller that
+    links again and again with one glossary (the live view) builds its ``Linker`` once and passes it."""
+    linker = linker if linker is not None else Linker(glossary)
     ids = ids or [str(i) for i in range(len(texts))]
     lowered = [t.lower() for t in texts]
     links: list[Link] = []

@@ -28,7 +28,6 @@ Files given later override earlier ones entry by entry (same normalised abbrevia
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -371,13 +370,15 @@ def bundled_bytes() -> bytes:
     return (resources.files("notulist.glossary") / "data" / BUNDLED_FILE).read_bytes()
 
 
-@functools.lru_cache(maxsize=2)
 def _parse_bundled(data: bytes) -> ParsedFile:
     return parse_file(Path(BUNDLED_FILE), label=f"<bundled>/{BUNDLED_FILE}", data=data)
 
 
 def load_glossary(extra_paths: Sequence[Path] = (), include_bundled: bool = True) -> Glossary:
-    """The bundled civil-service glossary with the user's files layered on top, in the order given."""
+    """The bundled civil-service glossary with the user's files layered on top, in the order given.
+
+    Each call reads and checks the files again (about 0.3 s for the bundled one): a caller that needs the glossary
+    more than once keeps the ``Glossary`` it got."""
     files = []
     if include_bundled:
         files.append(_parse_bundled(bundled_bytes()))

@@ -27,7 +27,8 @@ from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.core.report_formats import REPORT_FORMATS
 from notulist.recognition.flags import flag_segments
-from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
+from notulist.recognition.model_pool import ModelPool
+from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
 from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, choose_device, resolve_model
 
 if TYPE_CHECKING:  # imported for annotations only: each stage is loaded when a run uses it
@@ -60,6 +61,7 @@ class PipelineOptions:
     report_formats: tuple[str, ...] = REPORT_FORMATS
     audio_mode: str = "auto"
     recorded: dict[str, Any] = field(default_factory=dict)  # the options as given, for the manifest
+    models: ModelPool = field(default_factory=ModelPool, compare=False)  # loaded models, shared by its users
 
 
 def _sha256_of(path: Path) -> str:
@@ -171,7 +173,7 @@ def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list
 def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]], progress: ProgressHook) -> Transcript:
     options = run.options
     progress(Progress(Stage.RECOGNIZE, 0, len(audio) / SAMPLE_RATE))  # loading the model is part of recognition
-    model = shared_model(run.spec, run.choice, options.cpu_threads)
+    model = options.models.get(run.spec, run.choice, options.cpu_threads)
     settings = RecognizerSettings(
         language=options.language,
         beam_size=options.beam_size,

@@ -1,6 +1,6 @@
 """Speech recognition with faster-whisper (CTranslate2), batched over voice-activity windows.
 
-One ``WhisperModel`` per process is shared (loading is cheap, but live mode and the final pass reuse it). The
+The caller loads the ``WhisperModel`` (a ``ModelPool`` shares it between live mode and the final pass). The
 recogniser uses faster-whisper's ``BatchedInferencePipeline``: Silero VAD finds the speech, the speech is packed
 into chunks of up to 30 s with the silences between removed, and the chunks are decoded in batches with word
 timestamps. Packing with a 500 ms minimum silence measured best of the variants tried (see BENCHMARKS.md): it
@@ -22,7 +22,6 @@ from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
-from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, load_whisper
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +41,6 @@ class RecognizerSettings:
     hotwords: str | None = None
     max_line_s: float = 12.0  # longer sentences are cut at their longest pause
     min_silence_ms: int = 500  # VAD: a shorter pause does not split speech
-
-
-_MODELS: dict[tuple[str, str, str, int], object] = {}
-
-
-def shared_model(spec: ModelSpec, choice: DeviceChoice, cpu_threads: int = 0):  # -> WhisperModel
-    """Load a model once per process and share it."""
-    key = (str(spec.path), choice.device, choice.compute_type, cpu_threads)
-    if key not in _MODELS:
-        _MODELS[key] = load_whisper(spec, choice, cpu_threads=cpu_threads)
-    return _MODELS[key]
 
 
 class FasterWhisperRecognizer:
