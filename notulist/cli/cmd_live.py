@@ -12,15 +12,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from notulist.archive.session import Session
 from notulist.audio.capture import FileSource, MicrophoneSource, list_input_devices, resolve_device
 from notulist.cli.flags import in_flags
 from notulist.cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
+from notulist.cli.summary_args import report_summary
 from notulist.core.errors import NotulistError
 from notulist.live.presets import PRESETS
 from notulist.live.recording import LiveRecording, find_interrupted, read_captured, remove
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.worker import LiveResult, LiveWorker
+from notulist.pipeline.run import PipelineOptions
 from notulist.recognition.window_decoder import WindowDecoder
+from notulist.reports.session_files import session_summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -81,31 +85,55 @@ def print_devices() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Record (or replay), show the live transcript, then make the full-quality session and print its folder."""
     if args.list_devices:
         return print_devices()
     if args.realtime and args.input is None:
         raise NotulistError("--realtime replays a file: give the file with --input FILE")
     from notulist.cli.pipeline_args import options_from_args
-    from notulist.cli.progress_bar import ProgressBar
-    from notulist.cli.summary_args import report_summary
-    from notulist.live.finalize import finalize_recording
-    from notulist.recognition.whisper_model import choose_device, resolve_model
-    from notulist.reports.session_files import session_summary
 
-    interrupted = find_interrupted(args.sessions_dir)
+    interrupted = _announce_interrupted(args.sessions_dir)
+    options = options_from_args(args)
+    recording, result = _record_live(args, options)
+    _say_how_recording_ended(result, recording)
+    try:
+        session = _finalize(recording.path, args, options, recovered=False)
+    except KeyboardInterrupt:
+        print(
+            f"notulist: interrupted; the recording is kept in {recording.path}: `notulist recover {recording.path}`",
+            file=sys.stderr,
+        )
+        return 130
+    _recover_earlier(interrupted, args, options)
+    status = report_summary(session_summary(session), args, session.path)
+    print(session.path)
+    return result.error.exit_code if result.error is not None else status
+
+
+def _announce_interrupted(sessions_dir: Path) -> list[Path]:
+    """Interrupted live recordings in the sessions folder: said now, made into sessions when this one stops."""
+    interrupted = find_interrupted(sessions_dir)
     for path in interrupted:
         print(
             f"notulist: found an interrupted live recording in {path}: it becomes a session when this recording "
             "stops (or now with `notulist recover`)",
             file=sys.stderr,
         )
-    options = options_from_args(args)
+    return interrupted
+
+
+def _open_source(args: argparse.Namespace) -> tuple[FileSource | MicrophoneSource, bool]:
+    """The audio source the flags ask for, and whether it comes at real-time pace."""
     if args.input is not None:
-        source = FileSource(args.input, realtime=args.realtime, max_s=args.duration)
-        paced = args.realtime
-    else:
-        source = MicrophoneSource(resolve_device(args.input_device), max_s=args.duration)
-        paced = True
+        return FileSource(args.input, realtime=args.realtime, max_s=args.duration), args.realtime
+    return MicrophoneSource(resolve_device(args.input_device), max_s=args.duration), True
+
+
+def _record_live(args: argparse.Namespace, options: PipelineOptions) -> tuple[LiveRecording, LiveResult]:
+    """Record into a new ``.live`` folder while the live view shows the transcript; until Ctrl+C, q or the end."""
+    from notulist.recognition.whisper_model import choose_device, resolve_model
+
+    source, paced = _open_source(args)
     # the final pass (finalize_recording) reuses this model through the same pool
     model = options.models.get(
         resolve_model(options.model), choose_device(options.device, options.compute_type), options.cpu_threads
@@ -123,6 +151,11 @@ def run(args: argparse.Namespace) -> int:
         view.started(source.name, str(recording.path), keys.available, capture_rate)
         result = _wait(worker, keys)
     view.finished(result)
+    return recording, result
+
+
+def _say_how_recording_ended(result: LiveResult, recording: LiveRecording) -> None:
+    """Nothing captured is an error (the empty folder goes); a failure after some audio is said and the audio kept."""
     if result.captured_s == 0:
         remove(read_captured(recording.path))
         raise result.error or NotulistError("nothing was recorded: check the microphone with --list-devices")
@@ -133,25 +166,24 @@ def run(args: argparse.Namespace) -> int:
             f"notulist: live recognition failed ({result.recognition_error}); the full transcript is made now",
             file=sys.stderr,
         )
-    try:
-        with ProgressBar("live") as bar:
-            session = finalize_recording(recording.path, args.sessions_dir, options, bar, recovered=False)
-    except KeyboardInterrupt:
-        print(
-            f"notulist: interrupted; the recording is kept in {recording.path}: `notulist recover {recording.path}`",
-            file=sys.stderr,
-        )
-        return 130
+
+
+def _finalize(live_dir: Path, args: argparse.Namespace, options: PipelineOptions, recovered: bool) -> Session:
+    from notulist.cli.progress_bar import ProgressBar
+    from notulist.live.finalize import finalize_recording
+
+    with ProgressBar("recover" if recovered else "live") as bar:
+        return finalize_recording(live_dir, args.sessions_dir, options, bar, recovered=recovered)
+
+
+def _recover_earlier(interrupted: list[Path], args: argparse.Namespace, options: PipelineOptions) -> None:
+    """The interrupted recordings found at the start, made into sessions; a failure leaves that folder as it is."""
     for path in interrupted:
         try:
-            with ProgressBar("recover") as bar:
-                recovered = finalize_recording(path, args.sessions_dir, options, bar)
+            recovered = _finalize(path, args, options, recovered=True)
             print(f"notulist: recovered {path.name} into {recovered.path}", file=sys.stderr)
         except NotulistError as exc:
             print(f"notulist: error: {in_flags(str(exc))}", file=sys.stderr)
-    status = report_summary(session_summary(session), args, session.path)
-    print(session.path)
-    return result.error.exit_code if result.error is not None else status
 
 
 def _wait(worker: LiveWorker, keys: KeyWatcher) -> LiveResult:
