@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +67,20 @@ class LiveResult:
 
 
 LiveListener = Callable[[LiveUpdate], None]
+
+
+@dataclass
+class _Loop:
+    """What the worker's loop knows between its steps (owned by the worker thread alone)."""
+
+    unfed: deque[np.ndarray] = field(default_factory=deque)  # written to disk, not yet given to recognition
+    pending: tuple[InferenceRequest, Future] | None = None  # the recognition step running now
+    ended: bool = False  # the source ended, failed or was stopped
+    final_done: bool = False  # the last recognition step is applied
+    stop_reason: str = "ended"
+    error: NotulistError | None = None
+    recognition_error: str | None = None
+    last_block: float = field(default_factory=time.monotonic)
 
 
 class LiveWorker:
@@ -144,83 +158,15 @@ class LiveWorker:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         if self.speakers is not None:
             self._labeling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speakers")
-        unfed: deque[np.ndarray] = deque()
-        pending: tuple[InferenceRequest, Future] | None = None
-        ended = final_done = False
-        stop_reason = "ended"
-        error: NotulistError | None = None
-        recognition_error: str | None = None
-        last_block = time.monotonic()
+        loop = _Loop()
         try:
-            while not final_done:
-                # 1. Take everything captured and write it at once.
-                try:
-                    item = self.blocks.get(timeout=0.05 if pending else 0.1)
-                except queue.Empty:
-                    item = None
-                while item is not None:
-                    if isinstance(item, np.ndarray):
-                        # (also after a stall: stopping the device delivers the resampler's last milliseconds)
-                        if stop_reason != "disk_full":
-                            try:
-                                self.recording.append(item)
-                                unfed.append(item)
-                                last_block = time.monotonic()
-                            except NotulistError as exc:
-                                error, stop_reason, ended = exc, "disk_full", True
-                                self.source.stop()
-                    elif isinstance(item, SourceFailed):
-                        if not ended:
-                            error, stop_reason = item.error, "device_lost"
-                        ended = True
-                    elif isinstance(item, SourceEnded):
-                        ended = True
-                    try:
-                        item = self.blocks.get_nowait()
-                    except queue.Empty:
-                        item = None
-                if self.source.live and not ended and time.monotonic() - last_block > self.stall_s:
-                    error = DeviceLostError(
-                        f"the input device {self.source.name!r} delivered no audio for {self.stall_s:.0f} s "
-                        "(unplugged or taken by another program): what was captured is kept"
-                    )
-                    stop_reason, ended = "device_lost", True
-                    self.source.stop()
+            while not loop.final_done:
+                self._take_captured(loop)  # 1. everything captured, written at once
+                self._check_stall(loop)
                 self._release_labels(block=False)
-
-                # 2. Apply a finished recognition step.
-                if pending is not None and pending[1].done():
-                    request, future = pending
-                    pending = None
-                    try:
-                        words = future.result()
-                    except Exception as exc:  # keep recording without live text
-                        log.exception("live recognition failed")
-                        recognition_error = f"{exc.__class__.__name__}: {exc}"
-                        words = []
-                    self._apply(request, words)
-                    if request.final:
-                        final_done = True
-                        continue
-
-                # 3. Start the next recognition step.
-                if pending is None:
-                    self._feed(unfed)
-                    if recognition_error is not None:
-                        self.recognizer.audio = self.recognizer.audio[-SAMPLE_RATE:]  # keep memory flat
-                        if ended and not unfed:
-                            final_done = True
-                        continue
-                    if ended and not unfed:
-                        request = self.recognizer.request(final=True)
-                    elif self.recognizer.ready():
-                        request = self.recognizer.request()
-                    else:
-                        continue
-                    future = executor.submit(transcribe_request, self.decoder, request)
-                    pending = (request, future)
-                    if not self.paced:
-                        wait([future])
+                self._apply_finished(loop)  # 2. a finished recognition step
+                if not loop.final_done:
+                    self._start_next(loop, executor)  # 3. the next recognition step
         finally:
             executor.shutdown(wait=True)
             if self._labeling is not None:
@@ -233,10 +179,86 @@ class LiveWorker:
             recording=self.recording.path,
             captured_s=self.recording.duration_s,
             segments=tuple(self.segments),
-            stop_reason=stop_reason,
-            error=error,
-            recognition_error=recognition_error,
+            stop_reason=loop.stop_reason,
+            error=loop.error,
+            recognition_error=loop.recognition_error,
         )
+
+    def _take_captured(self, loop: _Loop) -> None:
+        """Every block captured so far written to disk and queued for recognition; the source's end noted."""
+        try:
+            item = self.blocks.get(timeout=0.05 if loop.pending else 0.1)
+        except queue.Empty:
+            item = None
+        while item is not None:
+            self._take(item, loop)
+            try:
+                item = self.blocks.get_nowait()
+            except queue.Empty:
+                item = None
+
+    def _take(self, item: np.ndarray | SourceFailed | SourceEnded, loop: _Loop) -> None:
+        if isinstance(item, np.ndarray):
+            # (also after a stall: stopping the device delivers the resampler's last milliseconds)
+            if loop.stop_reason != "disk_full":
+                try:
+                    self.recording.append(item)
+                    loop.unfed.append(item)
+                    loop.last_block = time.monotonic()
+                except NotulistError as exc:
+                    loop.error, loop.stop_reason, loop.ended = exc, "disk_full", True
+                    self.source.stop()
+        elif isinstance(item, SourceFailed):
+            if not loop.ended:
+                loop.error, loop.stop_reason = item.error, "device_lost"
+            loop.ended = True
+        elif isinstance(item, SourceEnded):
+            loop.ended = True
+
+    def _check_stall(self, loop: _Loop) -> None:
+        """A live device that delivers nothing for ``stall_s`` counts as lost; what was captured is kept."""
+        if self.source.live and not loop.ended and time.monotonic() - loop.last_block > self.stall_s:
+            loop.error = DeviceLostError(
+                f"the input device {self.source.name!r} delivered no audio for {self.stall_s:.0f} s "
+                "(unplugged or taken by another program): what was captured is kept"
+            )
+            loop.stop_reason, loop.ended = "device_lost", True
+            self.source.stop()
+
+    def _apply_finished(self, loop: _Loop) -> None:
+        if loop.pending is None or not loop.pending[1].done():
+            return
+        request, future = loop.pending
+        loop.pending = None
+        try:
+            words = future.result()
+        except Exception as exc:  # keep recording without live text
+            log.exception("live recognition failed")
+            loop.recognition_error = f"{exc.__class__.__name__}: {exc}"
+            words = []
+        self._apply(request, words)
+        if request.final:
+            loop.final_done = True
+
+    def _start_next(self, loop: _Loop, executor: ThreadPoolExecutor) -> None:
+        if loop.pending is not None:
+            return
+        self._feed(loop.unfed)
+        if loop.recognition_error is not None:
+            self.recognizer.audio = self.recognizer.audio[-SAMPLE_RATE:]  # keep memory flat
+            if loop.ended and not loop.unfed:
+                loop.final_done = True
+            return
+        if loop.ended and not loop.unfed:
+            request = self.recognizer.request(final=True)
+        elif self.recognizer.ready():
+            request = self.recognizer.request()
+        else:
+            return
+        future = executor.submit(transcribe_request, self.decoder, request)
+        loop.pending = (request, future)
+        if not self.paced:
+            wait([future])
 
     def _feed(self, unfed: deque[np.ndarray]) -> None:
         if self.paced:
