@@ -26,6 +26,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from notulist.glossary.loader import parse_file
+from notulist.glossary.model import Meaning
 from notulist.glossary.normalise import normalise_key
 
 DATA = Path(__file__).parent / "data"
@@ -221,33 +222,51 @@ def read_roo(path: Path) -> list[Sense]:
 
 
 def build(sources: Path, version: str) -> tuple[dict[str, Any], dict[str, int]]:
-    hand = parse_file(DATA / "everyday.yaml")
-    entries: dict[str, dict[str, Any]] = {}
+    """The bundled glossary document (everyday.yaml first, then the registers' meanings not already there) and how
+    many meanings each source gave."""
     counts: dict[str, int] = defaultdict(int)
-    for parsed in hand.entries:
+    entries = _everyday_entries(counts)
+    _add_register_meanings(entries, sources, counts)
+    out_entries = [_entry_body(entries[key]) for key in sorted(entries)]
+    counts["entries"] = len(out_entries)
+    counts["meanings"] = sum(len(entries[k]["meanings"]) for k in entries)
+    counts["ambiguous"] = sum(1 for k in entries if len(entries[k]["meanings"]) > 1)
+    return {"glossary": 1, "version": version, "entries": out_entries}, dict(counts)
+
+
+def _everyday_entries(counts: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """The hand-written entries of everyday.yaml, by key, each meaning as a ``Sense``."""
+    entries: dict[str, dict[str, Any]] = {}
+    for parsed in parse_file(DATA / "everyday.yaml").entries:
         entry = parsed.entry
         item: dict[str, Any] = {"abbreviation": entry.abbreviation}
         if entry.spoken_variants:
             item["spoken"] = list(entry.spoken_variants)
         if entry.context_variants:
             item["spoken_in_context"] = list(entry.context_variants)
-        item["meanings"] = []
-        for meaning in entry.meanings:
-            sense = Sense(
-                expansion=meaning.expansion,
-                source=meaning.source,
-                abbreviation=entry.abbreviation,
-                description=meaning.description,
-                domain=meaning.domain,
-                organisation=meaning.organisation,
-                context=list(meaning.context_words),
-                url=meaning.url,
-                valid_from=meaning.valid_from.isoformat() if meaning.valid_from else "",
-                valid_until=meaning.valid_until.isoformat() if meaning.valid_until else "",
-            )
-            item["meanings"].append(sense)
-            counts["everyday"] += 1
+        item["meanings"] = [_sense_of(entry.abbreviation, meaning) for meaning in entry.meanings]
+        counts["everyday"] += len(item["meanings"])
         entries[entry.key] = item
+    return entries
+
+
+def _sense_of(abbreviation: str, meaning: Meaning) -> Sense:
+    return Sense(
+        expansion=meaning.expansion,
+        source=meaning.source,
+        abbreviation=abbreviation,
+        description=meaning.description,
+        domain=meaning.domain,
+        organisation=meaning.organisation,
+        context=list(meaning.context_words),
+        url=meaning.url,
+        valid_from=meaning.valid_from.isoformat() if meaning.valid_from else "",
+        valid_until=meaning.valid_until.isoformat() if meaning.valid_until else "",
+    )
+
+
+def _add_register_meanings(entries: dict[str, dict[str, Any]], sources: Path, counts: dict[str, int]) -> None:
+    """The meanings of the seed list, the Finance selection lists and the register, where not already known."""
     for label, senses in (
         ("seeds", read_seeds(sources / "seed_abbreviations.csv")),
         ("minfin", read_minfin(sources / "minfin_selectielijst_afkortingen.csv")),
@@ -260,27 +279,24 @@ def build(sources: Path, version: str) -> tuple[dict[str, Any], dict[str, int]]:
                 continue
             item["meanings"].append(sense)
             counts[label] += 1
-    out_entries = []
-    for key in sorted(entries):
-        item = entries[key]
-        meanings = item["meanings"]
-        if len(meanings) > 1:
-            for sense in meanings:  # a meaning that must be told apart from others needs context words
-                if not sense.context:
-                    sense.context = _context_from(sense.expansion, sense.organisation)
-        body: dict[str, Any] = {"abbreviation": item["abbreviation"]}
-        for name in ("spoken", "spoken_in_context"):
-            if item.get(name):
-                body[name] = item[name]
-        if len(meanings) == 1:
-            body.update(meanings[0].to_yaml())
-        else:
-            body["meanings"] = [m.to_yaml() for m in meanings]
-        out_entries.append(body)
-    counts["entries"] = len(out_entries)
-    counts["meanings"] = sum(len(entries[k]["meanings"]) for k in entries)
-    counts["ambiguous"] = sum(1 for k in entries if len(entries[k]["meanings"]) > 1)
-    return {"glossary": 1, "version": version, "entries": out_entries}, dict(counts)
+
+
+def _entry_body(item: dict[str, Any]) -> dict[str, Any]:
+    """One entry as written to the YAML; meanings that must be told apart get context words."""
+    meanings = item["meanings"]
+    if len(meanings) > 1:
+        for sense in meanings:
+            if not sense.context:
+                sense.context = _context_from(sense.expansion, sense.organisation)
+    body: dict[str, Any] = {"abbreviation": item["abbreviation"]}
+    for name in ("spoken", "spoken_in_context"):
+        if item.get(name):
+            body[name] = item[name]
+    if len(meanings) == 1:
+        body.update(meanings[0].to_yaml())
+    else:
+        body["meanings"] = [m.to_yaml() for m in meanings]
+    return body
 
 
 HEADER = """\

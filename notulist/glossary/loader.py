@@ -246,7 +246,24 @@ def parse_file(path: Path, label: str | None = None, data: bytes | None = None) 
             data = Path(path).read_bytes()
         except OSError as exc:
             raise GlossaryError(f"{label}: cannot read the glossary file ({exc.strerror}); check the path") from exc
+    root = _compose(data, label)
     problems = _Problems(label)
+    top = _mapping(root, "the file", problems)
+    if top is None:
+        raise GlossaryError.from_problems(problems.items)
+    version = _check_top_fields(top, problems)
+    entries = _parse_entries(_entries_node(root, top, problems), label, problems)
+    _check_duplicates(entries, label, problems)
+    if problems.items:
+        raise GlossaryError.from_problems(problems.items)
+    entries = [
+        ParsedEntry(_with_ids(p.entry, p.explicit_ids, qualified=p.extend), p.extend, p.explicit_ids) for p in entries
+    ]
+    return ParsedFile(label, version, tuple(entries), data)
+
+
+def _compose(data: bytes, label: str) -> yaml.Node:
+    """The YAML node tree of a glossary file (with line numbers); not UTF-8, not YAML or empty is an error."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -260,9 +277,11 @@ def parse_file(path: Path, label: str | None = None, data: bytes | None = None) 
         raise GlossaryError(f"{label}:{line}: not valid YAML ({reason}); check indentation and quotes") from exc
     if root is None:
         raise GlossaryError(f"{label}:1: the file is empty; it needs an 'entries:' list")
-    top = _mapping(root, "the file", problems)
-    if top is None:
-        raise GlossaryError.from_problems(problems.items)
+    return root
+
+
+def _check_top_fields(top: dict[str, tuple[yaml.Node, yaml.Node]], problems: _Problems) -> str:
+    """Unknown top-level fields and an unsupported format noted; the file's version ('' when absent)."""
     for key, (key_node, _) in top.items():
         if key not in TOP_FIELDS:
             problems.add(key_node, key, f"unknown top-level field; expected one of {', '.join(sorted(TOP_FIELDS))}")
@@ -270,8 +289,11 @@ def parse_file(path: Path, label: str | None = None, data: bytes | None = None) 
         fmt = _scalar(top["glossary"][1], "glossary", problems)
         if fmt is not None and fmt != str(FORMAT_VERSION):
             problems.add(top["glossary"][1], "glossary", f"format {fmt} is not supported; this notulist reads format 1")
-    version = _scalar(top["version"][1], "version", problems) or "" if "version" in top else ""
-    default_source = ""
+    return _scalar(top["version"][1], "version", problems) or "" if "version" in top else ""
+
+
+def _entries_node(root: yaml.Node, top: dict[str, tuple[yaml.Node, yaml.Node]], problems: _Problems) -> yaml.Node:
+    """The 'entries:' list; its absence, or anything but a list, ends the parse with the problems so far."""
     if "entries" not in top:
         problems.add(root, "entries", "is missing: the file needs an 'entries:' list")
         raise GlossaryError.from_problems(problems.items)
@@ -279,11 +301,21 @@ def parse_file(path: Path, label: str | None = None, data: bytes | None = None) 
     if not isinstance(entries_node, yaml.SequenceNode):
         problems.add(entries_node, "entries", "must be a list; start each entry with '- abbreviation:'")
         raise GlossaryError.from_problems(problems.items)
+    return entries_node
+
+
+def _parse_entries(entries_node: yaml.Node, label: str, problems: _Problems) -> list[ParsedEntry]:
+    default_source = ""
     entries: list[ParsedEntry] = []
     for node in entries_node.value:
         parsed = _entry(node, label, problems, default_source)
         if parsed:
             entries.append(parsed)
+    return entries
+
+
+def _check_duplicates(entries: list[ParsedEntry], label: str, problems: _Problems) -> None:
+    """An abbreviation defined twice in one file (not as an ``extend``) is a problem naming both lines."""
     seen: dict[str, str] = {}
     for parsed in entries:
         key = parsed.entry.key
@@ -294,12 +326,6 @@ def parse_file(path: Path, label: str | None = None, data: bytes | None = None) 
                 f"{seen[key]}; merge the two into one entry with several meanings"
             )
         seen.setdefault(key, parsed.entry.origin)
-    if problems.items:
-        raise GlossaryError.from_problems(problems.items)
-    entries = [
-        ParsedEntry(_with_ids(p.entry, p.explicit_ids, qualified=p.extend), p.extend, p.explicit_ids) for p in entries
-    ]
-    return ParsedFile(label, version, tuple(entries), data)
 
 
 def _with_ids(entry: GlossaryEntry, explicit: frozenset[str], qualified: bool = False) -> GlossaryEntry:
