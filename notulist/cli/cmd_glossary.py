@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Use it with `notulist transcribe ... --glossary FILE`.",
     )
     add.add_argument("abbreviation", help="the abbreviation as it is written, e.g. BBN")
-    add.add_argument("expansion", help="what it stands for, e.g. \"basisbeveiligingsniveau\"")
+    add.add_argument("expansion", help='what it stands for, e.g. "basisbeveiligingsniveau"')
     add.add_argument("--file", type=Path, required=True, help="your glossary file, e.g. mijn-afkortingen.yaml")
     add.add_argument("--spoken", action="append", default=[], metavar="TEXT", help="how it is said (repeatable)")
     add.set_defaults(func=run_add)

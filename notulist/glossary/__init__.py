@@ -29,7 +29,9 @@ def meaning_to_dict(meaning: Meaning) -> dict[str, Any]:
     }
 
 
-def entries_snapshot(glossary: Glossary, links: Sequence[Link], context: SessionContext | None = None) -> dict[str, Any]:
+def entries_snapshot(
+    glossary: Glossary, links: Sequence[Link], context: SessionContext | None = None
+) -> dict[str, Any]:
     """What a session stores as glossary.json: the glossary's version and hash, every meaning the links use, and
     (with context documents) the abbreviations found in them that the glossary does not know."""
     used = sorted({link.entry_id for link in links})

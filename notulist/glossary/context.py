@@ -58,7 +58,9 @@ class SessionContext:
 
     def abbreviations(self) -> list[str]:
         """Glossary abbreviations first, then unknown acronyms, each in rank order."""
-        return [t.text for t in self.terms if t.kind == "glossary"] + [t.text for t in self.terms if t.kind == "acronym"]
+        return [t.text for t in self.terms if t.kind == "glossary"] + [
+            t.text for t in self.terms if t.kind == "acronym"
+        ]
 
     def unknown_abbreviations(self) -> list[ContextTerm]:
         return [t for t in self.terms if t.kind == "acronym"]

@@ -45,7 +45,9 @@ def read_document(path: Path) -> ContextDocument:
     except FileNotFoundError as exc:
         raise ContextError(f"contextdocument {path} bestaat niet: controleer het pad") from exc
     except OSError as exc:
-        raise ContextError(f"contextdocument {path} is niet te lezen ({exc.strerror or exc}): controleer het bestand") from exc
+        raise ContextError(
+            f"contextdocument {path} is niet te lezen ({exc.strerror or exc}): controleer het bestand"
+        ) from exc
     text = document_text(path.name, data)
     if not text.strip():
         raise ContextError(

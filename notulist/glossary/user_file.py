@@ -23,7 +23,7 @@ def add_entry(path: Path, abbreviation: str, expansion: str, spoken: tuple[str, 
     path = Path(path)
     abbreviation, expansion = abbreviation.strip(), " ".join(expansion.split())
     if not abbreviation or not expansion:
-        raise GlossaryError("geef de afkorting en de volledige vorm, bijvoorbeeld: BBN \"basisbeveiligingsniveau\"")
+        raise GlossaryError('geef de afkorting en de volledige vorm, bijvoorbeeld: BBN "basisbeveiligingsniveau"')
     try:
         before = path.read_bytes() if path.exists() else None
     except OSError as exc:
@@ -31,7 +31,9 @@ def add_entry(path: Path, abbreviation: str, expansion: str, spoken: tuple[str, 
     fields = {"abbreviation": abbreviation, "expansion": expansion, "source": source or "eigen toevoeging"}
     if spoken:
         fields["spoken"] = list(spoken)
-    line = "  - {" + ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()) + "}\n"
+    line = (
+        "  - {" + ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()) + "}\n"
+    )
     if before is None:
         text = NEW_FILE_HEADER.format(name=path.name) + line
     else:

@@ -116,9 +116,7 @@ class SecondPass:
         new_words = tuple(
             Word(start=start + w.start, end=start + w.end, text=w.text, probability=w.probability) for w in words
         )
-        new_segment = replace(
-            segment, text=new_text, words=new_words, start=new_words[0].start, end=new_words[-1].end
-        )
+        new_segment = replace(segment, text=new_text, words=new_words, start=new_words[0].start, end=new_words[-1].end)
         replacement = Replacement(
             segment.id, new_segment.start, new_segment.end, tuple(placed), segment.text, new_text, old_score, new_score
         )
