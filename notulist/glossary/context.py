@@ -122,10 +122,11 @@ def _expansion(text: str, abbreviation: str) -> str:
         return ""
     words = match.group(1).split()
     letters = [c for c in abbreviation.upper() if c.isalpha()]
-    for size in range(len(words), 0, -1):
+    small = ("en", "van", "de", "der", "het", "voor")
+    for size in range(1, len(words) + 1):  # the shortest run of words that spells it
         chosen = words[-size:]
-        initials = [w[0].upper() for w in chosen if w.lower() not in ("en", "van", "de", "der", "het", "voor")]
-        if initials == letters[: len(initials)] and len(initials) == len(letters):
+        initials = [w[0].upper() for w in chosen if w.lower() not in small]
+        if initials == letters and chosen[0].lower() not in small:
             return " ".join(chosen)
     return ""
 
