@@ -100,7 +100,7 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary) -> list[d
         from notulist.recognition.second_pass import SecondPass, second_pass_candidates
 
         candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
-        segments, replaced = SecondPass(model, candidates, glossary).run(audio, segments)
+        segments, replaced = SecondPass(model, candidates).run(audio, segments)
     out = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
     if replaced:
         out[0]["replaced"] = [[r.old_text, r.new_text, r.candidate, r.old_score, r.new_score] for r in replaced]

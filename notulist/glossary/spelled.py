@@ -32,7 +32,9 @@ _FOLDS = (
     ("ch", "g"), ("ph", "f"), ("dt", "t"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("v", "f"),
     ("w", "f"), ("j", "i"), ("h", ""),
 )  # fmt: skip
-MIN_SIMILARITY = 78.0  # indel ratio (0-100) between sound keys; see BENCHMARKS.md ("Context and second pass")
+# indel ratio (0-100) between sound keys from which a run is a spot, by where the candidate came from: the session's
+# own documents and keywords are likely, the glossary's everyday list is only a fallback (BENCHMARKS.md, "Context")
+MIN_SIMILARITY = {"context": 70.0, "keyword": 70.0, "glossary": 85.0}
 MAX_RUN_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -98,27 +100,32 @@ class Spot:
 
 
 def _written_slip(token: str, candidate: Candidate) -> bool:
-    """A wrong abbreviation of the same length, one letter off ("MEP" for MJP)."""
+    """A wrong abbreviation one letter off: same length ("MEP" for MJP), or for the session's own candidates one
+    letter more or less ("APE" for AP)."""
     key = normalise_key(candidate.abbreviation)
-    return (
-        token.isupper() and len(token) == len(key) >= 3 and token != key and Levenshtein.distance(token, key) == 1
-    )  # fmt: skip
+    if not token.isupper() or token == key or len(token) < 2 or Levenshtein.distance(token, key) != 1:
+        return False
+    return len(token) == len(key) >= 3 or (candidate.source != "glossary" and len(key) >= 2)
 
 
-def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_similarity: float = MIN_SIMILARITY):
+def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_similarity: dict | None = None):
     """Non-overlapping spots in a line's ``words``, best first: runs of 1-4 words that sound like a candidate."""
+    thresholds = min_similarity or MIN_SIMILARITY
     tokens = [w.strip(".,;:!?\"'()") for w in words]
     keys = {normalise_key(c.abbreviation) for c in candidates}
     found: list[Spot] = []
     for first in range(len(tokens)):
         for last in range(first, min(first + MAX_RUN_WORDS, len(tokens))):
             run = tokens[first : last + 1]
-            if any(normalise_key(t) in keys for t in run):
+            if any(normalise_key(t) in keys or keys & {normalise_key(p) for p in t.split("-")} for t in run):
                 break  # the abbreviation is already written here
             heard = sound_key(" ".join(run))
             if len(heard) < 3 or (len(run) == 1 and is_dutch_word(run[0]) and len(heard) < 5):
                 continue
+            ordinary = all(is_dutch_word(t) for t in run)
             for candidate in candidates:
+                if ordinary and candidate.source == "glossary":
+                    continue  # only the session's own candidates may stand where ordinary words were heard
                 if len(run) == 1 and _written_slip(run[0], candidate):
                     found.append(Spot(first, last, candidate, 100.0))
                     continue
@@ -126,7 +133,7 @@ def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_simila
                     if not 0.7 <= len(heard) / len(sound) <= 1.45:
                         continue
                     similarity = fuzz.ratio(heard, sound)
-                    if similarity >= min_similarity:
+                    if similarity >= thresholds[candidate.source]:
                         found.append(Spot(first, last, candidate, similarity))
     found.sort(key=lambda s: (-s.similarity, s.last_word - s.first_word))
     chosen: list[Spot] = []

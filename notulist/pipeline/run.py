@@ -213,7 +213,7 @@ def _apply_context(
 
     progress(Progress("second pass", 0, 1, "step"))
     model = shared_model(run.spec, run.choice, options.cpu_threads)
-    segments, replaced = SecondPass(model, options.second_pass, options.glossary).run(audio, transcript.segments)
+    segments, replaced = SecondPass(model, options.second_pass).run(audio, transcript.segments)
     for replacement in replaced:
         new.log("abbreviation_redecoded", replacement.to_dict())
     progress(Progress("second pass", 1, 1, "step"))
