@@ -33,6 +33,7 @@ MANIFEST = "manifest.json"
 AUDIT_LOG = "audit.jsonl"
 AUDIO = "audio.flac"
 TRANSCRIPT = "transcript.json"
+CONTEXT_DIR = "context"  # the context documents given with --context, as read
 SPEAKERS_NAMED = "speakers_named"
 
 
@@ -117,6 +118,9 @@ class NewSession:
                 for p in sorted(self.path.iterdir())
                 if p.is_file() and p.name not in (MANIFEST, AUDIT_LOG) and not p.name.startswith(".")
             }
+            files.update(
+                {f"{CONTEXT_DIR}/{p.name}": sha256_file(p) for p in sorted(self.path.glob(f"{CONTEXT_DIR}/*"))}
+            )
             self.log("session_committed", {"files": files})
             full = {
                 **manifest,

@@ -44,6 +44,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("file", type=Path, nargs="+", help="the glossary file(s) to check")
     check.set_defaults(func=run_check)
 
+    add = actions.add_parser(
+        "add",
+        help="add an abbreviation to your own glossary file",
+        description="Append one abbreviation to your own glossary YAML (created when missing) and check the file. "
+        "Use it with `notulist transcribe ... --glossary FILE`.",
+    )
+    add.add_argument("abbreviation", help="the abbreviation as it is written, e.g. BBN")
+    add.add_argument("expansion", help='what it stands for, e.g. "basisbeveiligingsniveau"')
+    add.add_argument("--file", type=Path, required=True, help="your glossary file, e.g. mijn-afkortingen.yaml")
+    add.add_argument("--spoken", action="append", default=[], metavar="TEXT", help="how it is said (repeatable)")
+    add.set_defaults(func=run_add)
+
 
 def _format(meaning: Meaning) -> list[str]:
     lines = [f"{meaning.abbreviation}  {meaning.expansion}    [{meaning.id}]"]
@@ -115,4 +127,12 @@ def run_check(args: argparse.Namespace) -> int:
         return GlossaryError.exit_code
     entries = sum(len(p.entries) for p in parsed)
     print(f"ok: {entries} abbreviations, {glossary.meaning_count} meanings in {', '.join(map(str, args.file))}")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from notulist.glossary.user_file import add_entry
+
+    add_entry(args.file, args.abbreviation, args.expansion, tuple(args.spoken))
+    print(f"{args.abbreviation} toegevoegd aan {args.file}; gebruik het met --glossary {args.file}")
     return 0

@@ -101,6 +101,8 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
         diarizer=diarizer_from_args(args),
         glossary=glossary_choice.glossary if glossary_choice.link else None,
         decoding_hints=glossary_choice.hints,
+        context=glossary_choice.context,
+        second_pass=glossary_choice.second_pass,
         summarizer=summarizer_from_args(args),
         report_formats=formats,
         audio_mode=args.audio_mode,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from notulist.core.model import Link
+from notulist.glossary.context import SessionContext, context_snapshot
 from notulist.glossary.errors import GlossaryError
 from notulist.glossary.loader import load_glossary
 from notulist.glossary.model import Glossary, GlossaryEntry, Meaning
@@ -28,11 +29,17 @@ def meaning_to_dict(meaning: Meaning) -> dict[str, Any]:
     }
 
 
-def entries_snapshot(glossary: Glossary, links: Sequence[Link]) -> dict[str, Any]:
-    """What a session stores as glossary.json: the glossary's version and hash, and every meaning the links use."""
+def entries_snapshot(
+    glossary: Glossary, links: Sequence[Link], context: SessionContext | None = None
+) -> dict[str, Any]:
+    """What a session stores as glossary.json: the glossary's version and hash, every meaning the links use, and
+    (with context documents) the abbreviations found in them that the glossary does not know."""
     used = sorted({link.entry_id for link in links})
-    return {
+    snapshot: dict[str, Any] = {
         "version": glossary.version,
         "sha256": glossary.sha256,
         "entries": {entry_id: meaning_to_dict(glossary.meaning(entry_id)) for entry_id in used},
     }
+    if context is not None:
+        snapshot["context"] = context_snapshot(context)
+    return snapshot

@@ -161,7 +161,22 @@ class Linker:
             found = self._direct(text[:-1])
             if found:
                 return found[0], found[1], len(text) - 1
+        joined = self._joined(text)
+        if joined:
+            return joined
         return self._slip(text)
+
+    def _joined(self, text: str) -> tuple[str, float, int] | None:
+        """Two abbreviations said "A en B" and written as one: "KI&S&DF&A" -> KI&S (the first; the rest is
+        linked as its own token only by a second look, so keep to the first)."""
+        if text.count("&") < 2:
+            return None
+        for cut in [i for i, c in enumerate(text) if c == "&"]:
+            first, rest = text[:cut], text[cut + 1 :]
+            found = self._direct(first)
+            if found and self._direct(rest) and found[1] >= 0.95:
+                return found[0], 0.85, len(first)
+        return None
 
     def _slip(self, text: str) -> tuple[str, float, int] | None:
         """Recogniser slips on acronym-looking tokens only (at least two capitals, no other lower case)."""
@@ -231,6 +246,8 @@ class Linker:
             if all(s.text.isupper() and len(s.text) > 1 for s in run):
                 continue  # "KPI BSN": two written abbreviations, not one spelled
             keys = {k for k in spell_letters([s.text for s in run]) if k in self.keys}
+            if self._fragment(subs, i, j):
+                keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3}  # "N-A" inside "D-N-A-F-D-F-N-A"
             score = 0.85
             if not keys and len(run) >= 3:
                 keys = self._near_spelled(spell_letters([s.text for s in run]))
@@ -239,6 +256,12 @@ class Linker:
                 best = _Candidate(run[0].start, run[-1].end, keys.pop(), score, "spelled")
                 break
         return best
+
+    def _fragment(self, subs: list[_Sub], i: int, j: int) -> bool:
+        """True when the run subs[i:j] is hyphen-joined to more spelled letters on either side."""
+        before = i > 0 and subs[i].hyphen_before and self._letter_like(subs[i - 1])
+        after = j < len(subs) and subs[j].hyphen_before and self._letter_like(subs[j])
+        return before or after
 
     def _near_spelled(self, spelled: set[str]) -> set[str]:
         """One letter misheard in a clearly spelled run ("ee vee gee" for aa-vee-gee): unique everyday key only."""
@@ -294,6 +317,11 @@ class Linker:
                 if match:
                     key, score, length = match
                     found.append(_Candidate(sub.start, sub.start + length, key, score, "written"))
+                    rest = sub.text[length + 1 :] if sub.text[length : length + 1] == "&" else ""
+                    second = self._direct(rest) if rest else None
+                    if second:  # "KI&S&DF&A": the second abbreviation too
+                        start = sub.start + length + 1
+                        found.append(_Candidate(start, sub.end, second[0], 0.85, "written"))
         found.sort(key=lambda c: c.start)
         return found
 

@@ -89,8 +89,8 @@ def spell_letters(tokens: list[str]) -> set[str]:
             if not inner:
                 return set()
             options.append(("&",))
-        elif low == "en":
-            options.append(("N", "&") if inner else ("N",))
+        elif low == "en" or (token == "N" and inner):
+            options.append(("N", "&") if inner else ("N",))  # "K-I-N-S": the recogniser wrote "en" as N
         elif low in LETTER_NAMES:
             options.append((LETTER_NAMES[low],))
         elif len(token) == 1 and token.isalpha():

@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported for annotations only: each stage is loaded when a 
 
     from notulist.diarization.diarize import Diarizer
     from notulist.glossary import Glossary
+    from notulist.glossary.context import SessionContext
+    from notulist.glossary.spelled import Candidate
     from notulist.summary.model import Summary
     from notulist.summary.summarizer import Summarizer
 
@@ -57,6 +59,8 @@ class PipelineOptions:
     diarizer: Diarizer | None = None
     glossary: Glossary | None = None
     decoding_hints: str | None = None
+    context: SessionContext | None = None  # the context documents (--context) and what they say
+    second_pass: tuple[Candidate, ...] = ()  # abbreviations the glossary second pass listens for; () = off
     summarizer: Summarizer | None = None
     report_formats: tuple[str, ...] = REPORT_FORMATS
     audio_mode: str = "auto"
@@ -91,6 +95,7 @@ class _Outputs:
     diarizer: dict[str, Any] = field(default_factory=dict)
     glossary: dict[str, Any] = field(default_factory=dict)
     glossary_entries: dict[str, Any] = field(default_factory=dict)
+    context: list[dict[str, Any]] = field(default_factory=list)
     summary: Summary | None = None
 
 
@@ -121,6 +126,7 @@ def run_pipeline(
         regions = _detect_speech(run, audio, progress)
         transcript = _recognize(run, audio, regions, progress)
         outputs = _Outputs()
+        transcript = _apply_context(run, new, transcript, audio, outputs, progress)
         transcript = _diarize(run, new, transcript, audio, regions, outputs, progress)
         if postprocess is not None:
             transcript = postprocess(transcript)
@@ -191,6 +197,34 @@ def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]],
     )
 
 
+def _apply_context(
+    run: _Run, new: NewSession, transcript: Transcript, audio: np.ndarray, outputs: _Outputs, progress: ProgressHook
+) -> Transcript:
+    """Archive the context documents as ``context/NAME`` and run the glossary second pass (audit: each replacement
+    with both texts)."""
+    options = run.options
+    if options.context is not None:
+        from notulist.archive.session import CONTEXT_DIR
+
+        new.file(CONTEXT_DIR).mkdir(exist_ok=True)
+        for document in options.context.documents:
+            new.write_bytes(f"{CONTEXT_DIR}/{document.name}", document.data)
+            entry = {"file": f"{CONTEXT_DIR}/{document.name}", "sha256": document.sha256, "bytes": len(document.data)}
+            outputs.context.append(entry)
+        new.log("context_archived", {"documents": outputs.context, "hints": options.decoding_hints})
+    if not options.second_pass or options.glossary is None:
+        return transcript
+    from notulist.recognition.second_pass import SecondPass
+
+    progress(Progress("second pass", 0, 1, "step"))
+    model = shared_model(run.spec, run.choice, options.cpu_threads)
+    segments, replaced = SecondPass(model, options.second_pass).run(audio, transcript.segments)
+    for replacement in replaced:
+        new.log("abbreviation_redecoded", replacement.to_dict())
+    progress(Progress("second pass", 1, 1, "step"))
+    return replace(transcript, segments=tuple(segments)) if replaced else transcript
+
+
 def _diarize(
     run: _Run,
     new: NewSession,
@@ -220,7 +254,7 @@ def _link(run: _Run, transcript: Transcript, outputs: _Outputs, progress: Progre
 
     progress(Progress(Stage.LINK_ABBREVIATIONS, 0, 1, "step"))
     transcript = link_transcript(transcript, glossary)
-    snapshot = entries_snapshot(glossary, transcript.links)
+    snapshot = entries_snapshot(glossary, transcript.links, run.options.context)
     outputs.files["glossary.json"] = json_bytes(snapshot)
     outputs.glossary_entries = dict(snapshot.get("entries", {}))
     outputs.glossary = {"version": glossary.version, "sha256": glossary.sha256}
@@ -256,6 +290,7 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[
             **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
         },
         "glossary": outputs.glossary,
+        **({"context": outputs.context} if outputs.context else {}),
         "options": {**run.options.recorded, "decoding_hints": run.options.decoding_hints},
         "platform": {"python": platform.python_version(), "machine": platform.machine()},
     }

@@ -1,0 +1,208 @@
+"""Abbreviations in speech nobody tuned on: links with no context, with the agenda as context, and the second pass.
+
+    NOTULIST_SHARED=../shared python benchmarks/context_links.py [--cache DIR] [--modes ...] [-v]
+
+Five recordings made from benchmarks/context_links/scripts/ (benchmarks/context_recordings.py: abbreviations spelled
+with Dutch letter names or said as words, several the bundled glossary lacks); for each, the agenda or invitation
+in benchmarks/context_links/agendas/ was written before any transcript was seen. overleg_kis, interview_bio and
+overleg_begroting were used to set the rules; overleg_algoritme and interview_toezicht were kept aside and are
+reported separately.
+
+Modes, all in one run on the same audio:
+  plain        plain faster-whisper (bundled base, int8, beam 5, language nl, VAD, sequential), then the linker
+  none         notulist's recogniser, no hints, then the linker
+  none+2p      ... plus the glossary second pass with the glossary's everyday abbreviations as candidates
+  agenda       the agenda as --context: its ranked hint list as hotwords
+  agenda+2p    ... plus the second pass with the agenda's abbreviations first
+
+Figures per mode and recording: spoken abbreviations that have a glossary entry and end up linked to it in a line
+overlapping the reference line that says them (recall); the links made that point at such a spoken abbreviation
+(precision); links to an abbreviation nobody said there (insertions); abbreviations the glossary lacks written
+right (their written form in the line); WER (jiwer, lower case, punctuation removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from context_recordings import DATA, HELD_OUT, TUNED, abbreviations, make_recording  # noqa: E402
+
+from notulist.glossary import load_glossary  # noqa: E402
+from notulist.glossary.linker import link_texts  # noqa: E402
+from notulist.glossary.normalise import normalise_key  # noqa: E402
+
+MODES = ("plain", "none", "none+2p", "agenda", "agenda+2p")
+
+
+@dataclass(frozen=True)
+class Spoken:
+    line: int
+    start: float
+    end: float
+    surface: str
+    entry: str | None  # the meaning id; None when the glossary lacks the abbreviation
+
+
+def spoken_abbreviations(audio_dir: Path, name: str, glossary) -> list[Spoken]:
+    """Every abbreviation of the reference, with the meaning the linker gives it on the written reference line."""
+    rows = (audio_dir / f"{name}.ref.tsv").read_text(encoding="utf-8").splitlines()
+    result = []
+    for number, row in enumerate(rows, 1):
+        start, end, _speaker, text = row.split("\t", 3)
+        links = link_texts([text], glossary)
+        for surface in abbreviations(text):
+            key = normalise_key(surface)
+            entry = next(
+                (
+                    link.entry_id
+                    for link in links
+                    if normalise_key(link.surface) == key == normalise_key(glossary.meaning(link.entry_id).abbreviation)
+                ),
+                None,
+            )
+            result.append(Spoken(number, float(start), float(end), surface, entry))
+    return result
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", text.lower().replace("-", " ")))
+
+
+def transcribe(name: str, mode: str, audio_dir: Path, model, glossary) -> list[dict]:
+    from notulist.audio.decode import load_for_recognition
+    from notulist.core.progress import no_progress
+    from notulist.glossary.context import context_hint_terms, session_context
+    from notulist.glossary.documents import read_document
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
+
+    audio = load_for_recognition(audio_dir / f"{name}.wav")
+    if mode == "plain":
+        segments, _ = model.transcribe(audio, language="nl", beam_size=5, vad_filter=True, word_timestamps=False)
+        return [{"start": s.start, "end": s.end, "text": s.text.strip()} for s in segments]
+    context = None
+    if mode.startswith("agenda"):
+        context = session_context([read_document(DATA / "agendas" / f"{name}.md")], glossary)
+    hints = ", ".join(context_hint_terms(context)) or None
+    recognizer = FasterWhisperRecognizer(model, RecognizerSettings(hotwords=hints))
+    segments = recognizer.recognize(audio, no_progress)
+    replaced = []
+    if mode.endswith("+2p"):
+        from notulist.recognition.second_pass import SecondPass, second_pass_candidates
+
+        candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
+        segments, replaced = SecondPass(model, candidates).run(audio, segments)
+    out = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
+    if replaced:
+        out[0]["replaced"] = [[r.old_text, r.new_text, r.candidate, r.old_score, r.new_score] for r in replaced]
+    return out
+
+
+def score(name: str, segments: list[dict], spoken: list[Spoken], glossary, audio_dir: Path, verbose: bool):
+    import jiwer
+
+    reference = (audio_dir / f"{name}.ref.txt").read_text(encoding="utf-8")
+    wer = jiwer.wer(_words(reference), _words(" ".join(s["text"] for s in segments)))
+    links = link_texts(
+        [s["text"] for s in segments], glossary, [str(i) for i in range(len(segments))],
+        [(s["start"], s["end"]) for s in segments],
+    )  # fmt: skip
+    linkable = [o for o in spoken if o.entry]
+    unused = list(linkable)
+    right = 0
+    insertions = []
+    for link in links:
+        seg = segments[int(link.segment_id)]
+        hit = next(
+            (o for o in unused if o.entry == link.entry_id and o.start < seg["end"] + 1 and seg["start"] - 1 < o.end),
+            None,
+        )
+        if hit:
+            unused.remove(hit)
+            right += 1
+        else:
+            insertions.append(f"{link.surface!r}->{link.entry_id} in {seg['text']!r}")
+    unknown = [o for o in spoken if not o.entry]
+    written = 0
+    for o in unknown:
+        near = " ".join(s["text"] for s in segments if o.start < s["end"] + 1 and s["start"] - 1 < o.end)
+        written += re.search(rf"(?<![\w&]){re.escape(o.surface)}(?![\w&])", near) is not None
+    if verbose:
+        for line in insertions:
+            print(f"      inserted: {line}")
+        for o in unused:
+            print(f"      not linked: {o.surface} (line {o.line})")
+        for r in segments[0].get("replaced", []) if segments else []:
+            print(f"      second pass: {r[0]!r} -> {r[1]!r} [{r[2]}] {r[3]:.3f} -> {r[4]:.3f}")
+    return {
+        "linked": right, "linkable": len(linkable), "links": len(links), "insertions": len(insertions),
+        "unknown_written": written, "unknown": len(unknown), "wer": wer,
+    }  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--audio-dir", type=Path, default=Path("/tmp/notulist-context-audio"))
+    parser.add_argument("--cache", type=Path, help="keep/reuse the recognised text per mode and recording")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--recordings", default=",".join(TUNED + HELD_OUT))
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    from faster_whisper import WhisperModel
+
+    from notulist.recognition.whisper_model import resolve_model
+
+    glossary = load_glossary()
+    names = args.recordings.split(",")
+    model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
+    results: dict[str, dict[str, dict]] = {}
+    for name in names:
+        make_recording(name, args.audio_dir)
+        spoken = spoken_abbreviations(args.audio_dir, name, glossary)
+        for mode in args.modes.split(","):
+            path = args.cache / f"{name}.{mode}.json" if args.cache else None
+            if path and path.exists():
+                segments = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                started = time.perf_counter()
+                segments = transcribe(name, mode, args.audio_dir, model, glossary)
+                print(f"  {name} [{mode}] {time.perf_counter() - started:.1f} s", file=sys.stderr)
+                if path:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(json.dumps(segments, ensure_ascii=False, indent=1), encoding="utf-8")
+            if args.verbose:
+                print(f"    {name} [{mode}]")
+            results.setdefault(mode, {})[name] = score(name, segments, spoken, glossary, args.audio_dir, args.verbose)
+    report(results, names)
+    return 0
+
+
+def report(results: dict[str, dict[str, dict]], names: list[str]) -> None:
+    for group, members in (("tuned on", TUNED), ("kept aside", HELD_OUT)):
+        chosen = [n for n in names if n in members]
+        if not chosen:
+            continue
+        print(f"{group}: {', '.join(chosen)}")
+        for mode, per in results.items():
+            total = {k: sum(per[n][k] for n in chosen) for k in ("linked", "linkable", "links", "insertions")}
+            unknown = sum(per[n]["unknown_written"] for n in chosen), sum(per[n]["unknown"] for n in chosen)
+            right = total["links"] - total["insertions"]
+            wers = " ".join(f"{per[n]['wer']:.3f}" for n in chosen)
+            print(
+                f"  {mode:10s} linked {total['linked']}/{total['linkable']} = {total['linked'] / total['linkable']:.2f}"
+                f"  precision {right}/{total['links']} = {right / total['links'] if total['links'] else 1:.2f}"
+                f"  insertions {total['insertions']}  unknown written {unknown[0]}/{unknown[1]}  WER {wers}"
+            )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

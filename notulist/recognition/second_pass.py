@@ -1,0 +1,198 @@
+"""The glossary second pass: decode a line again where it sounds like a spelled abbreviation, and keep the new
+text only when the audio supports it.
+
+1. ``glossary.spelled.find_spots`` finds runs of recognised words that sound like one of the session's candidate
+   abbreviations said letter by letter or as a word ("even aan" ~ dee-ef-en-aa, DF&A). Candidates, in this order:
+   the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations.
+2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
+   the candidates of that line as the prompt.
+3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
+   the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
+   is dropped), and (c) the model, shown the same audio *without* the hint, scores the new text no worse than
+   the first text minus ``margin`` (mean log-probability per token, CTranslate2's forced alignment of each text).
+
+Each replacement is returned with both texts and both scores, so the pipeline can record it in the audit log.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from notulist.audio.decode import SAMPLE_RATE
+from notulist.core.model import Segment, Word
+from notulist.glossary.model import Glossary, is_everyday
+from notulist.glossary.normalise import normalise_key
+from notulist.glossary.spelled import Candidate, find_spots, make_candidates
+from notulist.recognition.flags import repeated_ngram
+from notulist.recognition.window_decoder import FRAMES_PER_S, MAX_FRAMES, WindowDecoder, WindowSettings
+
+# How much log-probability (nats, summed over the line's tokens) the new text may lose against the first, by where
+# its abbreviation came from. The session's own documents and keywords make an abbreviation likely before a word is
+# heard, so the audio only has to not contradict it; a glossary-wide candidate has to fit the audio better.
+# Measured on the tuned recordings of benchmarks/context_links.py: right replacements lost at most 3.0 nats, wrong
+# ones at least 8.5 with a context candidate and 0.62 with a glossary one (BENCHMARKS.md, "Context").
+MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0}
+MIN_LINE_SIMILARITY = 60.0  # a hinted decoding that rewrites the rest of the line is not a local fix
+PAD_S = 0.4  # audio taken before and after a line
+PLACE_SLACK_S = 0.8  # how far from the spot the abbreviation may land
+
+
+@dataclass(frozen=True)
+class Replacement:
+    segment_id: str
+    start: float
+    end: float
+    candidates: tuple[str, ...]  # the abbreviations the new text wrote at a spot
+    old_text: str
+    new_text: str
+    old_score: float
+    new_score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "segment_id": self.segment_id,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "abbreviations": list(self.candidates),
+            "old": self.old_text,
+            "new": self.new_text,
+            "old_score": round(self.old_score, 4),
+            "new_score": round(self.new_score, 4),
+        }
+
+
+def second_pass_candidates(
+    glossary: Glossary, context_terms: Sequence[str] = (), keywords: Sequence[str] = (), with_glossary: bool = True
+) -> list[Candidate]:
+    """Candidates in rank order: the context's abbreviations, the user's keywords, then the glossary's everyday
+    abbreviations of three letters or more (two-letter ones sound like too many ordinary words)."""
+    terms = [(t, "context") for t in context_terms] + [(k, "keyword") for k in keywords]
+    if with_glossary:
+        terms += [
+            (e.abbreviation, "glossary")
+            for e in sorted(glossary.entries.values(), key=lambda e: e.key)
+            if is_everyday(e) and sum(c.isalpha() for c in e.abbreviation) >= 3
+        ]
+    variants = {key: entry.spoken_variants for key, entry in glossary.entries.items() if entry.spoken_variants}
+    return make_candidates(terms, variants)
+
+
+class SecondPass:
+    def __init__(self, model, candidates: Sequence[Candidate], margin: dict[str, float] | None = None) -> None:
+        self.model = model
+        self.candidates = list(candidates)
+        self.sources = {c.abbreviation: c.source for c in self.candidates}
+        self.margin = margin or MARGIN
+        self.decoder = WindowDecoder(model, WindowSettings(beam_size=5, vad_filter=False, pad_s=1.0))
+        self.trace: list[tuple] = []  # (old text, best new text, old score, new score, placed) of every line tried
+
+    def run(self, audio: np.ndarray, segments: Sequence[Segment]) -> tuple[list[Segment], list[Replacement]]:
+        """The segments with accepted replacements, and the replacements (in time order)."""
+        result: list[Segment] = []
+        replaced: list[Replacement] = []
+        for segment in segments:
+            spots = find_spots([w.text for w in segment.words], self.candidates) if segment.words else []
+            outcome = self._redecode(audio, segment, spots) if spots else None
+            if outcome is None:
+                result.append(segment)
+                continue
+            new_segment, replacement = outcome
+            result.append(new_segment)
+            replaced.append(replacement)
+        return result, replaced
+
+    def proposals(
+        self, clip: np.ndarray, offset: float, segment: Segment, spots
+    ) -> list[tuple[tuple[Word, ...], list]]:
+        """New word sequences for a line: the hinted decoding, and the first words with each spot's candidate put
+        in its place; each with the candidates it writes at their spots."""
+        hinted = list(dict.fromkeys(s.candidate.abbreviation for s in spots))
+        found = []
+        decoded = self.decoder.decode(clip, prompt=", ".join(hinted) + ".")
+        if decoded:
+            words = tuple(Word(offset + w.start, offset + w.end, w.text, w.probability) for w in decoded)
+            if fuzz.ratio(segment.text.lower(), join_words([w.text for w in words]).lower()) >= MIN_LINE_SIMILARITY:
+                found.append((words, _placed(segment, spots, words)))
+        for spot in spots:
+            before, after = segment.words[: spot.first_word], segment.words[spot.last_word + 1 :]
+            last = segment.words[spot.last_word]
+            trail = last.text[len(last.text.rstrip(".,;:!?")) :]
+            word = Word(segment.words[spot.first_word].start, last.end, spot.candidate.abbreviation + trail, 1.0)
+            found.append(((*before, word, *after), [spot.candidate.abbreviation]))
+        return [(words, placed) for words, placed in found if placed]
+
+    def _redecode(self, audio: np.ndarray, segment: Segment, spots) -> tuple[Segment, Replacement] | None:
+        start = max(0.0, segment.start - PAD_S)
+        end = min(len(audio) / SAMPLE_RATE, segment.end + PAD_S)
+        clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        proposals = [
+            (words, placed)
+            for words, placed in self.proposals(clip, start, segment, spots)
+            if not repeated_ngram([w.text.lower() for w in words])
+        ]
+        if not proposals:
+            return None
+        texts = [segment.text] + [join_words([w.text for w in words]) for words, _ in proposals]
+        old_score, *new_scores = self.scores(clip, texts)
+        best = max(range(len(proposals)), key=lambda i: new_scores[i])
+        self.trace.append((segment.text, texts[best + 1], old_score, new_scores[best], proposals[best][1]))
+        words, placed = proposals[best]
+        if new_scores[best] < old_score - min(self.margin[self.sources[a]] for a in placed):
+            return None
+        new_segment = replace(segment, text=texts[best + 1], words=words, start=words[0].start, end=words[-1].end)
+        replacement = Replacement(
+            segment.id, new_segment.start, new_segment.end, tuple(placed), segment.text, new_segment.text,
+            old_score, new_scores[best],
+        )  # fmt: skip
+        return new_segment, replacement
+
+    def scores(self, clip: np.ndarray, texts: Sequence[str]) -> list[float]:
+        """Log-probability of each text on ``clip`` (sum over its tokens), with no prompt: the model's own
+        judgement of how well the text fits the audio."""
+        model = self.model
+        features = model.feature_extractor(clip)
+        frames = min(features.shape[-1] - 1, MAX_FRAMES)
+        size = min(MAX_FRAMES, 2 * int(np.ceil((frames + FRAMES_PER_S) / 2)))
+        window = np.zeros((features.shape[0], size), dtype=features.dtype)
+        window[:, :frames] = features[:, :frames]
+        encoded = model.encode(window)
+        tokenizer = self.decoder.tokenizer
+        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        scores = []
+        for text in texts:
+            tokens = tokenizer.encode(" " + text.strip())
+            probs = model.model.align(encoded, start, [tokens], frames)[0].text_token_probs
+            scores.append(sum(math.log(max(p, 1e-9)) for p in probs))
+        return scores
+
+
+def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
+    """The candidates ``words`` write where their spot was in ``segment``."""
+    placed = []
+    for spot in spots:
+        spot_start = segment.words[spot.first_word].start - PLACE_SLACK_S
+        spot_end = segment.words[spot.last_word].end + PLACE_SLACK_S
+        key = normalise_key(spot.candidate.abbreviation)
+        for word in words:
+            core = word.text.strip(".,;:!?\"'()")
+            parts = {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
+            if key in parts and spot_start <= word.start and word.end <= spot_end:
+                placed.append(spot.candidate.abbreviation)
+                break
+    return placed
+
+
+_ATTACHED = tuple("-&.,;:!?)]}'’")
+
+
+def join_words(texts: Sequence[str]) -> str:
+    """Words back into a line: no space before a word that continues the previous one ("DF" "&A", "RAG" "-pilot")."""
+    line = ""
+    for text in texts:
+        line += text if not line or text.startswith(_ATTACHED) else " " + text
+    return line
