@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notulist import __version__
-from notulist.archive.session import AUDIO, NewSession, Session, json_bytes, sha256_file
+from notulist.archive.manifest import Manifest
+from notulist.archive.session import AUDIO, NewSession, Session, json_bytes, session_name, sha256_file
 from notulist.audio.decode import SAMPLE_RATE, archive_flac, load_for_recognition
 from notulist.audio.vad import speech_regions
 from notulist.core.errors import AudioError
@@ -233,13 +234,14 @@ def _summarize(run: _Run, transcript: Transcript, outputs: _Outputs, progress: P
     outputs.files["summary.json"] = json_bytes(summary_to_dict(outputs.summary))
 
 
-def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[str, Any]:
+def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manifest:
     summary = outputs.summary
-    return {
-        "tool": "notulist",
-        "tool_version": __version__,
-        "audio": audio_info,
-        "models": {
+    return Manifest(
+        tool_version=__version__,
+        name=session_name(run.created, run.source.name),
+        created=run.created.isoformat(timespec="seconds"),
+        audio=audio_info,
+        models={
             "asr": {
                 "name": run.spec.name,
                 "path": str(run.spec.path),
@@ -250,17 +252,17 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[
             **({"diarizer": outputs.diarizer} if outputs.diarizer else {}),
             **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
         },
-        "glossary": outputs.glossary,
-        "options": {**run.options.recorded, "decoding_hints": run.options.decoding_hints},
-        "platform": {"python": platform.python_version(), "machine": platform.machine()},
-    }
+        glossary=outputs.glossary,
+        options={**run.options.recorded, "decoding_hints": run.options.decoding_hints},
+        platform={"python": platform.python_version(), "machine": platform.machine()},
+    )
 
 
 def _write_outputs(
     run: _Run,
     new: NewSession,
     transcript: Transcript,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     outputs: _Outputs,
     progress: ProgressHook,
 ) -> None:
@@ -271,7 +273,7 @@ def _write_outputs(
     files.update(
         derived_files(
             transcript,
-            {**manifest, "name": new.name, "created": run.created.isoformat()},
+            replace(manifest, name=new.name).to_dict(),
             outputs.summary,
             outputs.glossary_entries,
             new.file(AUDIO),
