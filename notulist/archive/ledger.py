@@ -9,7 +9,7 @@ signed with an Ed25519 key the organisation keeps away from the machine's users 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,9 +62,19 @@ def verification_key(settings: ArchiveSettings) -> Path | None:
     return settings.public_key or settings.signing_key
 
 
-def check_anchor(session_path: Path) -> AnchorCheck:
-    """The session's audit log against every ledger entry for it."""
+def check_anchor(session_path: Path, ledger: Path | None = None) -> AnchorCheck:
+    """The session's audit log against every ledger entry for it (in ``ledger``, else the configured one).
+
+    No ledger at the default place (a session copied elsewhere, or made before ledgers) is a note, not a problem:
+    only the session's own checks were made. A ledger that was asked for or configured must exist."""
     settings = load_settings(session_path.parent)
+    if ledger is not None:
+        settings = replace(settings, ledger=Path(ledger))
+    if not settings.ledger.exists():
+        if ledger is None and not settings.configured_ledger:
+            note = f"no ledger at {settings.ledger}: only the session's own records were checked"
+            return AnchorCheck(settings.ledger, None, None, (), (note,))
+        return AnchorCheck(settings.ledger, None, None, (f"the ledger {settings.ledger} does not exist",), ())
     try:
         log = chained_log.check(settings.ledger, verification_key(settings))
     except (OSError, ValueError, ImportError) as exc:

@@ -38,6 +38,7 @@ class ArchiveSettings:
     public_key: Path | None = None
     retention_days: int = 0
     retention_by_kind: Mapping[str, int] = field(default_factory=dict)
+    configured_ledger: bool = False  # the ledger's place was chosen in archive.toml
 
     def retention_for(self, kind: str) -> int:
         """Days a session of ``kind`` is kept (0: no limit)."""
@@ -68,6 +69,7 @@ def load_settings(sessions_dir: Path) -> ArchiveSettings:
         public_key=path("public_key", None),
         retention_days=days,
         retention_by_kind=by_kind,
+        configured_ledger="ledger" in anchor,
     )
 
 
