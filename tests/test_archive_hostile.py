@@ -28,14 +28,14 @@ DATA = Path(__file__).resolve().parent / "data"
 CREATED = datetime(2026, 10, 14, 10, 0, tzinfo=UTC)
 
 
-def make_session(sessions: Path, archive_toml: str | None = None) -> Session:
+def make_session(sessions: Path, archive_toml: str | None = None, created: datetime = CREATED) -> Session:
     manifest = json.loads((DATA / "report_manifest.json").read_text(encoding="utf-8"))
     for key in ("name", "created", "files", "audit_head"):
         manifest.pop(key, None)
     sessions.mkdir(parents=True, exist_ok=True)
     if archive_toml is not None:
         (sessions / "archive.toml").write_text(archive_toml, encoding="utf-8")
-    with NewSession(sessions, "interview_fiod.wav", CREATED) as new:
+    with NewSession(sessions, "interview_fiod.wav", created) as new:
         shutil.copy(DATA / "report_clip.flac", new.file("audio.flac"))
         new.log("session_created", {"audio_sha256": manifest["audio"]["sha256"]})
         shutil.copy(DATA / "report_transcript.json", new.file("transcript.json"))

@@ -24,6 +24,10 @@ COMMANDS = (
     "notulist.cli.cmd_speakers",
     "notulist.cli.cmd_live",
     "notulist.cli.cmd_recover",
+    "notulist.cli.cmd_sessions",
+    "notulist.cli.cmd_hold",
+    "notulist.cli.cmd_delete",
+    "notulist.cli.cmd_retention",
 )
 
 
