@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from notulist.archive import audit
+from notulist.archive.leftovers import PARTIAL_SUFFIX, lock_folder, tidy_leftovers
 from notulist.archive.manifest import MANIFEST, Manifest, manifest_bytes, read_manifest
 from notulist.core.errors import SessionError
 from notulist.core.hashing import sha256_file
@@ -37,7 +39,7 @@ AUDIT_LOG = "audit.jsonl"
 AUDIO = "audio.flac"
 TRANSCRIPT = "transcript.json"
 SPEAKERS_NAMED = "speakers_named"
-PARTIAL_SUFFIX = ".partial"
+logger = logging.getLogger(__name__)
 
 
 def slugify(text: str, max_length: int = 40) -> str:
@@ -97,12 +99,18 @@ class NewSession:
         try:
             self.sessions_dir.mkdir(parents=True, exist_ok=True)
             self.path = Path(tempfile.mkdtemp(dir=self.sessions_dir, prefix=f".{self.name}.", suffix=PARTIAL_SUFFIX))
+            self._lock = lock_folder(self.path)
             probe = self.path / ".write-test"
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
             raise _disk_error(exc, self.sessions_dir) from exc
         self._committed = False
+        self.leftovers = tidy_leftovers(self.sessions_dir)
+        for line in self.leftovers:
+            logger.warning("left over from an interrupted run in %s: %s", self.sessions_dir, line)
+        if self.leftovers:
+            self.log("leftovers_tidied", {"folders": self.leftovers})
 
     def __enter__(self) -> NewSession:
         return self
@@ -112,6 +120,7 @@ class NewSession:
     ) -> None:
         if not self._committed:
             shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._lock)
         if isinstance(exc, OSError) and not isinstance(exc, SessionError):
             raise _disk_error(exc, self.sessions_dir) from exc
 

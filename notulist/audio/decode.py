@@ -15,6 +15,7 @@ channels cancel when mixed to mono (one channel wired in antiphase) is recognise
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -115,7 +116,9 @@ def archive_flac(
     notes: list[str] = []
     try:
         if layout is not None and layout.stale:
-            repaired = Path(tempfile.mkstemp(dir=target.parent, prefix=".repaired.", suffix=".wav")[1])
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=".repaired.", suffix=".wav")
+            os.close(fd)
+            repaired = Path(name)
             write_repaired(source, layout, repaired)
             notes.append(_stale_note(layout))
         archived = _archive(repaired or source, source, target, stream_index)
