@@ -133,4 +133,7 @@ def test_sessions_lists_states(tmp_path, capsys):
     assert "complete" in lines[ok.path.name] and "verifies" in lines[ok.path.name]
     assert "TAMPERED" in lines[bad.path.name] or "damaged" in lines[bad.path.name]
     assert "interrupted" in lines[".2026-11-30T0900_x.abcd.partial"]
+    shutil.rmtree(ok.path)  # removed behind the archive's back: no tombstone
+    code, out = run(capsys, "sessions", str(sessions))
+    assert "MISSING" in {line.split()[0]: line for line in out.splitlines()}[ok.path.name]
     shutil.rmtree(sessions / ".2026-11-30T0900_x.abcd.partial")

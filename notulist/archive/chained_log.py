@@ -101,7 +101,10 @@ def check(path: Path, public_key: Path | None = None) -> LogCheck:
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
     previous, signed = GENESIS, 0
-    lines = [line for line in path.read_bytes().split(b"\n") if line] if path.exists() else []
+    try:
+        lines = [line for line in path.read_bytes().split(b"\n") if line] if path.exists() else []
+    except OSError as exc:
+        return LogCheck((), (f"{path} cannot be read ({exc.strerror or exc})",), 0)
     for number, line in enumerate(lines, start=1):
         try:
             entry = json.loads(line.decode("utf-8"))

@@ -24,11 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from notulist.archive.lifecycle import delete_session
+    from notulist.archive.lifecycle import delete_session, finish_deletions
     from notulist.archive.session import Session
     from notulist.archive.settings import load_settings
 
     session = Session(args.session)
+    finish_deletions(session.path.parent)
     tombstone = delete_session(session, args.reason, operator_from_args(args))
     register_path = load_settings(session.path.parent).register
     print(

@@ -25,12 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from notulist.archive.lifecycle import delete_session, retention_plan
+    from notulist.archive.lifecycle import delete_session, finish_deletions, retention_plan
     from notulist.archive.verify import session_problems
     from notulist.core.errors import SessionError
 
     if not args.sessions_dir.is_dir():
         raise SessionError(f"{args.sessions_dir} is not a folder: give the sessions folder")
+    finish_deletions(args.sessions_dir)
     now = datetime.now(UTC)
     plan = retention_plan(args.sessions_dir)
     due = [item for item in plan if item.due(now)]

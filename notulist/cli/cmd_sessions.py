@@ -20,15 +20,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from notulist.archive.lifecycle import DELETING_SUFFIX, read_register
-    from notulist.archive.session import PARTIAL_SUFFIX
     from notulist.archive.settings import load_settings
     from notulist.core.errors import SessionError
-    from notulist.live.recording import is_in_use, is_live_dir
 
     folder = args.sessions_dir
     if not folder.is_dir():
         raise SessionError(f"{folder} is not a folder: give the sessions folder")
+    rows = _folder_rows(folder, not args.no_verify)
+    rows += _register_rows(load_settings(folder), {name for name, _, _ in rows} | {p.name for p in folder.iterdir()})
+    if not rows:
+        print(f"{folder}: no sessions")
+    width = max((len(name) for name, _, _ in rows), default=0)
+    for name, state, detail in rows:
+        print(f"{name:<{width}}  {state:<11}  {detail}")
+    return 0
+
+
+def _folder_rows(folder: Path, verify: bool) -> list[tuple[str, str, str]]:
+    from notulist.archive.lifecycle import DELETING_SUFFIX
+    from notulist.archive.session import PARTIAL_SUFFIX
+    from notulist.live.recording import is_in_use, is_live_dir
+
     rows = []
     for path in sorted(folder.iterdir()):
         if is_live_dir(path):
@@ -38,17 +50,34 @@ def run(args: argparse.Namespace) -> int:
         elif path.name.endswith(DELETING_SUFFIX):
             rows.append((path.name, "deleted", "removal unfinished; finished by the next delete or retention run"))
         elif path.is_dir() and not path.name.startswith("."):
-            rows.append(_committed(path, not args.no_verify))
-    for tombstone in read_register(load_settings(folder)):
+            rows.append(_committed(path, verify))
+    return rows
+
+
+def _register_rows(settings, present: set[str]) -> list[tuple[str, str, str]]:
+    """Deleted sessions (tombstones), and sessions the ledger anchored that are gone without one."""
+    from notulist.archive.lifecycle import read_register
+
+    rows = []
+    for tombstone in read_register(settings):
         rows.append(
             (str(tombstone.get("session")), "deleted", f"{tombstone.get('deleted')}: {tombstone.get('reason')}")
         )
-    if not rows:
-        print(f"{folder}: no sessions")
-    width = max((len(name) for name, _, _ in rows), default=0)
-    for name, state, detail in rows:
-        print(f"{name:<{width}}  {state:<11}  {detail}")
-    return 0
+    deleted = {name for name, _, _ in rows}
+    for name in sorted(anchored_sessions(settings) - present - deleted):
+        rows.append((name, "MISSING", "anchored in the ledger, but gone without a tombstone"))
+    return rows
+
+
+def anchored_sessions(settings) -> set[str]:
+    """Every session the ledger ever anchored."""
+    from notulist.archive import chained_log
+    from notulist.archive.ledger import SESSION_HEAD
+
+    if not settings.ledger.exists():
+        return set()
+    entries = chained_log.check(settings.ledger).entries
+    return {str(e.get("session")) for e in entries if e.get("kind") == SESSION_HEAD}
 
 
 def _committed(path: Path, verify: bool) -> tuple[str, str, str]:
