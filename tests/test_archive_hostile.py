@@ -293,3 +293,36 @@ def test_an_update_is_audited_with_the_manifest_digest_and_anchored(session, cap
     code, out = verify(session, capsys)
     assert code == 0, out
     assert "audit event 3" in out
+
+
+def test_concurrent_updates_all_land_and_the_session_verifies(session, capsys):
+    import threading
+
+    def write(tag: str) -> None:
+        for number in range(8):
+            session.update({f"{tag}.json": f"{number}".encode()}, "note_written", {"by": tag})
+
+    threads = [threading.Thread(target=write, args=(tag,)) for tag in ("web", "cli")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(e.event == "note_written" for e in session.events()) == 16
+    assert verify(session, capsys)[0] == 0
+
+
+def test_an_older_session_without_a_manifest_digest_is_noted_not_failed(session):
+    from notulist.archive.verify import session_notes, session_problems
+
+    log = session.path / AUDIT_LOG
+    lines: list[bytes] = []
+    for line in audit.read_lines(log):
+        record = json.loads(line)
+        record["data"].pop("manifest_sha256", None)
+        record["prev"] = audit.line_hash(lines[-1]) if lines else audit.GENESIS
+        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    manifest = replace(read_manifest(session.path), audit_head=audit.line_hash(lines[-1]))
+    (session.path / MANIFEST).write_bytes(manifest_bytes(manifest))
+    assert session_problems(session.path) == []
+    assert "no digest of the manifest" in session_notes(session.path)[0]

@@ -227,6 +227,16 @@ class Session:
         bad = [name for name in files if Path(name).name != name or name.startswith(".")]
         if bad:
             raise SessionError(f"{', '.join(bad)} is not a plain file name of a session")
+        try:
+            lock = lock_folder(self.path)  # one update at a time (the web app and the command line may both write)
+        except OSError as exc:
+            raise _disk_error(exc, self.path) from exc
+        try:
+            self._update_locked(files, event, data)
+        finally:
+            os.close(lock)
+
+    def _update_locked(self, files: Mapping[str, bytes], event: str, data: Mapping[str, Any]) -> None:
         manifest = self.manifest
         hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
         manifest = replace(manifest, files={**manifest.files, **hashes})

@@ -41,10 +41,25 @@ def session_problems(folder: Path) -> list[str]:
     return problems
 
 
+def _manifest_digests(events: list[dict[str, Any]]) -> list[str]:
+    return [e["data"]["manifest_sha256"] for e in events if isinstance(e["data"].get("manifest_sha256"), str)]
+
+
+def session_notes(folder: Path) -> list[str]:
+    """What verify could not check, without it being a problem (a session made by an older notulist)."""
+    records = [audit.parse_line(line) for line in audit.read_lines(Path(folder) / AUDIT_LOG)]
+    if _manifest_digests([r for r in records if r is not None]):
+        return []
+    return [
+        "the audit log records no digest of the manifest (a session made before notulist recorded it): the "
+        "manifest's file hashes were checked against the audit log, its other fields only against the ledger"
+    ]
+
+
 def _manifest_digest_problems(raw: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
-    recorded = [e["data"]["manifest_sha256"] for e in events if isinstance(e["data"].get("manifest_sha256"), str)]
+    recorded = _manifest_digests(events)
     if not recorded:
-        return ["the audit log records no digest of the manifest, so its content cannot be checked"]
+        return []  # an older session: see session_notes
     if recorded[-1] != content_digest({k: v for k, v in raw.items() if k != HEAD_KEY}):
         return [f"{MANIFEST} was changed after it was written (its content differs from the digest in the audit log)"]
     return []

@@ -8,7 +8,7 @@ from pathlib import Path
 from notulist.archive.ledger import anchor_session, check_anchor
 from notulist.archive.manifest import MANIFEST
 from notulist.archive.session import AUDIT_LOG, Session
-from notulist.archive.verify import session_problems
+from notulist.archive.verify import session_notes, session_problems
 from notulist.core.errors import SessionError, VerificationError
 
 
@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         raise VerificationError(f"{path} does not match what was recorded ({len(problems)} problem(s) above)")
     session = Session(path)
     print(f"OK: {len(session.manifest.files)} files and {len(session.events())} audit events of {path} match")
+    for note in session_notes(path):
+        print(f"NOTE: {note}")
     _print_anchor(anchor)
     if args.anchor and (anchor.anchored is None or anchor.notes):
         anchor_session(session)
