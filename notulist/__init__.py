@@ -8,6 +8,10 @@ DOCX, txt/srt/vtt), kept in the ``archive`` (the session folder). ``pipeline`` r
 
 from importlib.metadata import PackageNotFoundError, version
 
+from notulist.core.offline import switch_off_telemetry
+
+switch_off_telemetry()  # before any stage imports onnxruntime, torch or a Hugging Face library
+
 try:
     __version__ = version("notulist")
 except PackageNotFoundError:  # running from a source tree that was not installed

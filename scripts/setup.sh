@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runtime_packages=(libportaudio2)
-test_packages=(chromium libreoffice-writer-nogui poppler-utils libasound2-plugins alsa-utils fonts-dejavu-core)
+test_packages=(chromium libreoffice-writer-nogui poppler-utils libasound2-plugins alsa-utils fonts-dejavu-core strace)
 packages=("${runtime_packages[@]}")
 extras=""
 if [[ "${1:-}" == "--test" ]]; then

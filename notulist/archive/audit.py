@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from notulist.core.errors import SessionError
+
 GENESIS = "0" * 64
 
 
@@ -32,7 +34,7 @@ def line_hash(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
 
 
-def _lines(path: Path) -> list[bytes]:
+def read_lines(path: Path) -> list[bytes]:
     if not path.exists():
         return []
     return [line for line in path.read_bytes().split(b"\n") if line]
@@ -40,13 +42,12 @@ def _lines(path: Path) -> list[bytes]:
 
 def head_hash(path: Path) -> str:
     """The sha256 of the last line, or the genesis hash for an empty log."""
-    lines = _lines(path)
+    lines = read_lines(path)
     return line_hash(lines[-1]) if lines else GENESIS
 
 
-def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
-    """Append one event, flushed to disk; returns the new head hash."""
-    lines = _lines(path)
+def next_line(lines: list[bytes], event: str, data: Mapping[str, Any]) -> bytes:
+    """The line that records ``event`` after ``lines`` (not written yet); its hash is the log's next head."""
     record = {
         "seq": len(lines) + 1,
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -54,7 +55,12 @@ def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
         "data": dict(data),
         "prev": line_hash(lines[-1]) if lines else GENESIS,
     }
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
+    """Append one event, flushed to disk; returns the new head hash."""
+    line = next_line(read_lines(path), event, data)
     with open(path, "ab") as handle:
         handle.write(line + b"\n")
         handle.flush()
@@ -62,11 +68,29 @@ def append_event(path: Path, event: str, data: Mapping[str, Any]) -> str:
     return line_hash(line)
 
 
+def parse_line(line: bytes) -> dict[str, Any] | None:
+    """One line as a record, or None when it is not a well-formed audit record."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("data"), dict):
+        return None
+    if not isinstance(record.get("event"), str) or not isinstance(record.get("seq"), int):
+        return None
+    return record
+
+
 def read_events(path: Path) -> list[AuditEvent]:
+    """Every event; a damaged line is a ``SessionError`` (``notulist verify`` says more)."""
     events = []
-    for line in _lines(path):
-        record = json.loads(line)
-        events.append(AuditEvent(record["seq"], record["time"], record["event"], record["data"], record["prev"]))
+    for number, line in enumerate(read_lines(path), start=1):
+        record = parse_line(line)
+        if record is None:
+            raise SessionError(f"{path} line {number} is damaged: run `notulist verify` on the session")
+        events.append(
+            AuditEvent(record["seq"], str(record.get("time")), record["event"], record["data"], record.get("prev"))
+        )
     return events
 
 
@@ -74,16 +98,14 @@ def chain_problems(path: Path) -> list[str]:
     """Every break in the hash chain, as human-readable lines (empty when the log is intact)."""
     problems: list[str] = []
     previous = GENESIS
-    for number, line in enumerate(_lines(path), start=1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            problems.append(f"audit.jsonl line {number} is not valid JSON")
-            previous = line_hash(line)
-            continue
-        if record.get("prev") != previous:
-            problems.append(f"audit.jsonl line {number} does not follow line {number - 1} (hash chain broken)")
-        if record.get("seq") != number:
-            problems.append(f"audit.jsonl line {number} has sequence number {record.get('seq')}")
+    for number, line in enumerate(read_lines(path), start=1):
+        record = parse_line(line)
+        if record is None:
+            problems.append(f"audit.jsonl line {number} is damaged (not a valid audit record)")
+        else:
+            if record.get("prev") != previous:
+                problems.append(f"audit.jsonl line {number} does not follow line {number - 1} (hash chain broken)")
+            if record.get("seq") != number:
+                problems.append(f"audit.jsonl line {number} has sequence number {record.get('seq')}")
         previous = line_hash(line)
     return problems

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
+import threading
 
 from notulist import __version__
 from notulist.cli.flags import in_flags
@@ -26,6 +28,10 @@ COMMANDS = (
     "notulist.cli.cmd_live",
     "notulist.cli.cmd_recover",
     "notulist.cli.cmd_serve",
+    "notulist.cli.cmd_sessions",
+    "notulist.cli.cmd_hold",
+    "notulist.cli.cmd_delete",
+    "notulist.cli.cmd_retention",
 )
 
 
@@ -43,9 +49,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a shutdown, a closed terminal): handled exactly like Ctrl+C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _stop_like_ctrl_c() -> dict[int, object]:
+    """Install the handlers; returns the previous ones (a caller running ``main`` in-process gets them back)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may handle signals
+    return {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _stop_like_ctrl_c()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     if not args.verbose:  # the commands report the minutes' problems themselves, once (cli/summary_args.py)
         logging.getLogger("notulist.summary").setLevel(logging.ERROR)
@@ -54,9 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     except NotulistError as exc:
         print(f"notulist: error: {in_flags(str(exc))}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("notulist: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,13 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="transcribe what can be decoded of a truncated file instead of refusing it",
     )
+    asr.add_argument(
+        "--audio-stream",
+        type=int,
+        metavar="N",
+        default=None,
+        help="which audio stream of a file with several to transcribe (0 is the first; the error lists them)",
+    )
     for add in _argument_adders():
         add(parser)
     out = parser.add_argument_group("reports")
@@ -98,6 +105,7 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
         batch_size=args.batch_size,
         cpu_threads=args.threads,
         accept_truncated=args.accept_truncated,
+        audio_stream=getattr(args, "audio_stream", None),
         diarizer=diarizer_from_args(args),
         glossary=glossary_choice.glossary if glossary_choice.link else None,
         decoding_hints=glossary_choice.hints,

@@ -11,19 +11,30 @@ DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})  # no space left, or the use
 NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it, fsync'ed, and a rename: the old file (or no
-    file) survives any failure, and no temporary file is left behind. ``OSError`` goes to the caller, which knows
-    what to advise (see ``DISK_FULL`` and ``NOT_WRITABLE``)."""
+def write_temporary(path: Path, data: bytes) -> Path:
+    """``data`` written and fsync'ed to a hidden temporary file beside ``path`` (removed again on any failure), for
+    a caller that renames several files into place together."""
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Path(tmp_name)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, fsync'ed, and a rename: the old file (or no
+    file) survives any failure, and no temporary file is left behind. ``OSError`` goes to the caller, which knows
+    what to advise (see ``DISK_FULL`` and ``NOT_WRITABLE``)."""
+    temporary = write_temporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -18,6 +18,7 @@ class Stage(StrEnum):
     ARCHIVE = "archive"
     DETECT_SPEECH = "detect speech"
     RECOGNIZE = "recognize"
+    SECOND_PASS = "second pass"
     DIARIZE = "diarize"
     LINK_ABBREVIATIONS = "link abbreviations"
     SUMMARIZE = "summarize"

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notulist import __version__
-from notulist.archive.session import AUDIO, NewSession, Session, json_bytes, sha256_file
-from notulist.audio.decode import archive_flac, load_for_recognition
+from notulist.archive.manifest import Manifest
+from notulist.archive.session import AUDIO, NewSession, Session, json_bytes, session_name, sha256_file
+from notulist.audio.decode import ArchivedAudio, archive_flac, load_for_recognition
 from notulist.audio.vad import speech_regions
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError
@@ -56,6 +57,7 @@ class PipelineOptions:
     batch_size: int = 8
     cpu_threads: int = 0
     accept_truncated: bool = False
+    audio_stream: int | None = None  # which audio stream of a file with several
     diarizer: Diarizer | None = None
     glossary: Glossary | None = None
     decoding_hints: str | None = None
@@ -120,7 +122,7 @@ def run_pipeline(
     )
     with NewSession(sessions_dir, source.name, run.created) as new:
         audio_info = _archive(run, new, progress)
-        audio = load_for_recognition(new.file(AUDIO))
+        audio = load_for_recognition(new.file(AUDIO), audio_info.get("recognition_channel"))
         if options.diarizer is not None:  # diarize() waits for a warm-up still running
             threading.Thread(target=options.diarizer.warm_up, name="diarizer-warm-up", daemon=True).start()
         regions = _detect_speech(run, audio, progress)
@@ -132,6 +134,7 @@ def run_pipeline(
             transcript = postprocess(transcript)
         transcript = _link(run, transcript, outputs, progress)
         _summarize(run, transcript, outputs, progress)
+        transcript = clamp_to_audio(transcript)
         transcript = replace(transcript, provenance={**transcript.provenance, "created": run.created.isoformat()})
         new.write_json("transcript.json", transcript_to_dict(transcript))
         manifest = _manifest(run, audio_info, outputs)
@@ -143,7 +146,12 @@ def run_pipeline(
 def _archive(run: _Run, new: NewSession, progress: ProgressHook) -> dict[str, Any]:
     """Archive the original losslessly as ``audio.flac`` and log the session's creation; the manifest's audio entry."""
     progress(Progress(Stage.ARCHIVE, 0, 1, "step"))
-    archived = archive_flac(run.source, new.file(AUDIO), accept_truncated=run.options.accept_truncated)
+    archived = archive_flac(
+        run.source,
+        new.file(AUDIO),
+        accept_truncated=run.options.accept_truncated,
+        stream_index=run.options.audio_stream,
+    )
     audio_sha256 = sha256_file(new.file(AUDIO))
     new.log(
         "session_created",
@@ -160,7 +168,32 @@ def _archive(run: _Run, new: NewSession, progress: ProgressHook) -> dict[str, An
         "source_name": run.source.name,
         "source_sha256": run.source_sha256,
         "source_sample_format": archived.source_format,
+        **_intake(archived),
     }
+
+
+def _intake(archived: ArchivedAudio) -> dict[str, Any]:
+    """How the audio was taken in, when anything was done beyond a plain lossless copy (the manifest says so)."""
+    intake: dict[str, Any] = {"stream": archived.stream_index}
+    if archived.gain != 1.0:
+        intake["gain"] = archived.gain
+    if archived.recognition_channel is not None:
+        intake["recognition_channel"] = archived.recognition_channel
+    if archived.notes:
+        intake["notes"] = list(archived.notes)
+    return intake
+
+
+def clamp_to_audio(transcript: Transcript) -> Transcript:
+    """No segment or word ends after the audio does (the recogniser's last timestamp can run past it)."""
+    end = transcript.duration
+
+    def clamp(item):
+        start = min(item.start, end)
+        return replace(item, start=start, end=max(start, min(item.end, end)))
+
+    segments = tuple(replace(clamp(s), words=tuple(clamp(w) for w in s.words)) for s in transcript.segments)
+    return replace(transcript, segments=segments)
 
 
 def _detect_speech(run: _Run, audio: np.ndarray, progress: ProgressHook) -> list[tuple[float, float]]:
@@ -216,12 +249,12 @@ def _apply_context(
         return transcript
     from notulist.recognition.second_pass import SecondPass
 
-    progress(Progress("second pass", 0, 1, "step"))
-    model = shared_model(run.spec, run.choice, options.cpu_threads)
+    progress(Progress(Stage.SECOND_PASS, 0, 1, "step"))
+    model = options.models.get(run.spec, run.choice, options.cpu_threads)
     segments, replaced = SecondPass(model, options.second_pass).run(audio, transcript.segments)
     for replacement in replaced:
         new.log("abbreviation_redecoded", replacement.to_dict())
-    progress(Progress("second pass", 1, 1, "step"))
+    progress(Progress(Stage.SECOND_PASS, 1, 1, "step"))
     return replace(transcript, segments=tuple(segments)) if replaced else transcript
 
 
@@ -272,35 +305,37 @@ def _summarize(run: _Run, transcript: Transcript, outputs: _Outputs, progress: P
     outputs.files["summary.json"] = json_bytes(summary_to_dict(outputs.summary))
 
 
-def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[str, Any]:
+def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manifest:
     summary = outputs.summary
-    return {
-        "tool": "notulist",
-        "tool_version": __version__,
-        "audio": audio_info,
-        "models": {
+    return Manifest(
+        tool_version=__version__,
+        name=session_name(run.created, run.source.name),
+        created=run.created.isoformat(timespec="seconds"),
+        audio=audio_info,
+        models={
             "asr": {
                 "name": run.spec.name,
                 "path": str(run.spec.path),
                 "sha256": run.spec.sha256,
+                "files": dict(run.spec.files),
                 "device": run.choice.device,
                 "compute_type": run.choice.compute_type,
             },
             **({"diarizer": outputs.diarizer} if outputs.diarizer else {}),
             **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
         },
-        "glossary": outputs.glossary,
-        **({"context": outputs.context} if outputs.context else {}),
-        "options": {**run.options.recorded, "decoding_hints": run.options.decoding_hints},
-        "platform": {"python": platform.python_version(), "machine": platform.machine()},
-    }
+        glossary=outputs.glossary,
+        context=outputs.context,
+        options={**run.options.recorded, "decoding_hints": run.options.decoding_hints},
+        platform={"python": platform.python_version(), "machine": platform.machine()},
+    )
 
 
 def _write_outputs(
     run: _Run,
     new: NewSession,
     transcript: Transcript,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     outputs: _Outputs,
     progress: ProgressHook,
 ) -> None:
@@ -311,7 +346,7 @@ def _write_outputs(
     files.update(
         derived_files(
             transcript,
-            {**manifest, "name": new.name, "created": run.created.isoformat()},
+            replace(manifest, name=new.name).to_dict(),
             outputs.summary,
             outputs.glossary_entries,
             new.file(AUDIO),

