@@ -135,7 +135,7 @@ class RayBackend:
     def submit(self, job: Job) -> WorkerInfo:
         actor, info = self._idle.pop(0)
         audio = job.recording.path.read_bytes()
-        ref = actor.transcribe.remote(job.recording.path.name, audio)
+        ref = actor.transcribe.remote(job.recording.path.name, audio, str(job.recording.path))
         self._inflight[ref] = (job, actor, info)
         return info
 

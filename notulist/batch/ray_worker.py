@@ -59,13 +59,15 @@ class TranscriptionWorker:
             **self._device,
         }
 
-    def transcribe(self, name: str, audio: bytes) -> WorkerReply:
+    def transcribe(self, name: str, audio: bytes, shown_as: str | None = None) -> WorkerReply:
+        """Transcribe one recording (``audio``: the file's bytes; ``name``: its file name); errors name the
+        recording as ``shown_as`` (its path on the driver's side) rather than by the worker's temporary copy."""
         if self._load_error:
             return WorkerReply(error=self._load_error)
         job = Path(tempfile.mkdtemp(dir=self._workdir))
+        source = job / "input" / Path(name).name
         started = time.perf_counter()
         try:
-            source = job / "input" / Path(name).name
             source.parent.mkdir()
             source.write_bytes(audio)
             session = run_pipeline(source, job / "sessions", self._options, no_progress)
@@ -73,7 +75,8 @@ class TranscriptionWorker:
             duration = session.manifest.get("audio", {}).get("duration")
             return WorkerReply(session.path.name, files, audio_s=duration, wall_s=time.perf_counter() - started)
         except NotulistError as exc:
-            return WorkerReply(error=str(exc), wall_s=time.perf_counter() - started)
+            error = str(exc).replace(str(source), shown_as or name)
+            return WorkerReply(error=error, wall_s=time.perf_counter() - started)
         finally:
             shutil.rmtree(job, ignore_errors=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import logging
 import sys
 from dataclasses import replace
 from datetime import datetime
@@ -104,6 +105,9 @@ def _backend(args: argparse.Namespace, options: PipelineOptions, view: BatchView
             "here, one recording after another)"
         )
     from notulist.batch.ray_backend import RayBackend
+
+    if not args.verbose:  # Ray's own notices (token authentication...) would break into the progress view
+        logging.getLogger("ray").setLevel(logging.ERROR)
 
     view.note(
         "  starting Ray" + (f" at {args.ray_address}" if args.ray_address else " on this machine (loopback only)")
