@@ -32,6 +32,7 @@ COMMANDS = (
     "notulist.cli.cmd_hold",
     "notulist.cli.cmd_delete",
     "notulist.cli.cmd_retention",
+    "notulist.cli.cmd_batch",
 )
 
 
