@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -305,10 +306,10 @@ def _title(meeting: MeetingInfo, manifest: Mapping[str, Any], labels: Mapping[st
     if meeting.title:
         return clean_text(meeting.title)
     name = clean_text(get(manifest, "name"))
-    if "_" in name and name[:4].isdigit():
-        name = name.split("_", 1)[1]
+    slug = re.match(r"^\d{4}-\d{2}-\d{2}T\d{4}_(.+)$", name)
+    if slug:  # a session folder name: "2026-11-30T0445_overleg-dpia"
+        name = " ".join(slug.group(1).replace("-", " ").replace("_", " ").split())
     name = name or Path(clean_text(get(manifest, "audio", "source_name"))).stem
-    name = " ".join(name.replace("-", " ").replace("_", " ").split())
     return name[:1].upper() + name[1:] if name else labels["report"]
 
 
