@@ -285,7 +285,8 @@ def _heading_rows(meeting: MeetingInfo, manifest: Mapping[str, Any], duration: f
             else started.strftime("%A %d %B %Y")
         )
     if started is not None and not time:
-        time = f"{started:%H:%M}\u2013{started + timedelta(seconds=duration):%H:%M}"
+        ended = started + timedelta(seconds=duration)
+        time = f"{started:%H:%M}" if f"{ended:%H:%M}" == f"{started:%H:%M}" else f"{started:%H:%M}\u2013{ended:%H:%M}"
     status = meeting.status or "concept"
     rows = (
         (labels["metadata_date"], date),

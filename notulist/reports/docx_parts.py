@@ -88,7 +88,7 @@ def _field(paragraph: Paragraph, instruction: str, size: float) -> None:
 def add_page_footer(document: DocumentType, left: str, page_of: str) -> None:
     """``left`` text and "pagina {page} van {pages}" (PAGE and NUMPAGES fields) in every page's footer."""
     paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(17.0), WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(16.6), WD_TAB_ALIGNMENT.RIGHT)
     text_run(paragraph, f"{left}\t", colour=GREY, size=8)
     before, _, rest = page_of.partition("{page}")
     middle, _, after = rest.partition("{pages}")

@@ -237,8 +237,6 @@ _LABELS_NL: dict[str, str] = {
 }
 
 
-
-
 def labels_for(language: str) -> Mapping[str, str]:
     """Report labels in the transcript's language (Dutch for ``nl``, English otherwise)."""
     return _LABELS_NL if language.lower().startswith("nl") else _LABELS_EN

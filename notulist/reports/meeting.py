@@ -15,7 +15,7 @@ from typing import Any
 MEETING_INFO = "meeting_info"
 SPEAKERS_NAMED = "speakers_named"
 STATUSES = ("concept", "definitief")
-_TEXT_FIELDS = ("title", "date", "time", "place", "kenmerk", "status", "template", "author")
+_TEXT_FIELDS = ("title", "date", "time", "place", "kenmerk", "status", "template", "template_dir", "author")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class MeetingInfo:
     kenmerk: str = ""
     status: str = ""  # concept | definitief ('' reads as concept)
     template: str = ""
+    template_dir: str = ""  # the organisation's template folder the template comes from ('' : built in)
     author: str = ""  # who wrote the minutes (the DOCX author); empty: no author is claimed
     absent: tuple[str, ...] = ()
     roles: Mapping[str, str] = field(default_factory=dict)  # speaker id -> role ("voorzitter", "notulist", ...)

@@ -72,14 +72,16 @@ def _from_json(path: Path, name: str) -> MinutesTemplate:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TemplateError(f"template {path.name} is not readable JSON ({exc}): fix or remove it") from exc
+        raise TemplateError(f"sjabloon {path.name} is geen leesbare JSON ({exc}): herstel of verwijder het") from exc
     base = str(data.get("base", DEFAULT_TEMPLATE))
     if base not in _BUILT_IN:
-        raise TemplateError(f"template {path.name}: base {base!r} is not one of {', '.join(BUILT_IN)}")
+        raise TemplateError(f"sjabloon {path.name}: base {base!r} is geen van {', '.join(BUILT_IN)}")
     sections = tuple(str(s) for s in data.get("sections", _BUILT_IN[base].sections))
     unknown = [s for s in sections if s not in SECTIONS]
     if unknown:
-        raise TemplateError(f"template {path.name}: unknown section(s) {', '.join(unknown)}; use {', '.join(SECTIONS)}")
+        raise TemplateError(
+            f"sjabloon {path.name}: onbekende sectie(s) {', '.join(unknown)}; gebruik {', '.join(SECTIONS)}"
+        )
     return MinutesTemplate(name, sections, str(data.get("title", "")), base)
 
 
@@ -98,7 +100,7 @@ def load_template(name: str, template_dir: Path | None = None) -> MinutesTemplat
     """The template ``name``: built in, or from ``template_dir`` (whose files override the built-in parts)."""
     name = (name or DEFAULT_TEMPLATE).strip().lower()
     if template_dir is not None and not template_dir.is_dir():
-        raise TemplateError(f"template folder {template_dir} does not exist: give an existing folder")
+        raise TemplateError(f"sjablonenmap {template_dir} bestaat niet: geef een bestaande map")
     folder = template_dir if template_dir is not None else None
     spec_file = folder / f"{name}.json" if folder else None
     html_file = folder / f"{name}.html.j2" if folder else None
@@ -111,7 +113,7 @@ def load_template(name: str, template_dir: Path | None = None) -> MinutesTemplat
         template = replace(_BUILT_IN[DEFAULT_TEMPLATE], name=name)
     else:
         known = ", ".join(available_templates(template_dir))
-        raise TemplateError(f"there is no template {name!r}: choose from {known}")
+        raise TemplateError(f"er is geen sjabloon {name!r}: kies uit {known}")
     if html_file is not None and html_file.is_file():
         template = replace(template, html=html_file.name)
     if docx_file is not None and docx_file.is_file():

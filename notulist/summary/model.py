@@ -6,8 +6,9 @@ segments it came from; ``support`` (0..1) says how well those segments support i
 enough: a point resting on a doubtful line (a flagged line, or one dense with uncertain words) is never supported,
 and ``doubtful_segments`` names those lines so a reader knows what to listen to again. ``written_by`` says who wrote
 the point ("extractive" or the model's name); ``model_info`` describes that model (name, file sha256, server URL).
-``source_transparency`` is the share of supported points. ``problems`` lists what went wrong while summarising (a model that timed out, refused,
-answered malformed JSON or cited segments that do not exist), one plain sentence each, so the report can say so.
+``source_transparency`` is the share of supported points. ``problems`` lists what went wrong while summarising (a
+model that timed out, refused, answered malformed JSON or cited segments that do not exist), one plain sentence
+each, so the report can say so.
 """
 
 from __future__ import annotations
