@@ -108,9 +108,12 @@ def pieces(segment: Segment, links: list[Link], keys: Mapping[str, str]) -> tupl
     for link in links:
         for i in range(link.char_start, link.char_end):
             entry_at[i] = keys[link.entry_id]
+    previous_end = None
     for start, end in uncertain_spans(segment):
-        for i in range(start, end):
+        gap_start = start if previous_end is None or text[previous_end:start].strip() else previous_end
+        for i in range(gap_start, end):  # neighbouring uncertain words are shaded as one run
             doubt_at[i] = True
+        previous_end = end
     result: list[Piece] = []
     begin = 0
     for i in range(1, len(text) + 1):
