@@ -8,13 +8,12 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pytest
-
-import notulist.cli.main
 from docx import Document
 from docx.oxml.ns import qn
 from test_report_cli import _session, main
 from test_report_data import fixture_input
 
+import notulist.cli.main
 from notulist.archive.session import Session
 from notulist.core.model import Flag, Segment, Transcript, Word
 from notulist.reports.data import build_view

@@ -220,7 +220,9 @@ def _entries(
     return tuple(sorted(entries, key=lambda e: e.abbreviation.lower()))
 
 
-def _point_view(number: int, point: Any, lines: Mapping[str, LineView], labels: Mapping[str, str]) -> PointView:
+def _point_view(
+    number: int, point: Any, lines: Mapping[str, LineView], labels: Mapping[str, str], names: Mapping[str, str]
+) -> PointView:
     citations = []
     for sid in point.segment_ids:
         line = lines.get(sid)
@@ -237,7 +239,7 @@ def _point_view(number: int, point: Any, lines: Mapping[str, LineView], labels: 
         kind_label=label(labels, f"kind.{point.kind}", clean_text(point.kind)),
         text=clean_text(point.text),
         citations=tuple(citations),
-        owner=clean_text(point.owner),
+        owner=clean_text(names.get(point.owner, point.owner) if point.owner else ""),  # a speaker id: its name
         due=clean_text(point.due),
         support=support,
         support_label=format_percent(max(0.0, min(1.0, support))),
@@ -247,8 +249,10 @@ def _point_view(number: int, point: Any, lines: Mapping[str, LineView], labels: 
     )
 
 
-def _summary_view(summary: Summary, lines: Mapping[str, LineView], labels: Mapping[str, str]) -> SummaryView:
-    points = tuple(_point_view(n, p, lines, labels) for n, p in enumerate(summary.points, start=1))
+def _summary_view(
+    summary: Summary, lines: Mapping[str, LineView], labels: Mapping[str, str], names: Mapping[str, str]
+) -> SummaryView:
+    points = tuple(_point_view(n, p, lines, labels, names) for n, p in enumerate(summary.points, start=1))
     supported = sum(p.supported for p in points)
     share = supported / len(points) if points else 1.0
     model = clean_text(summary.model_info.get("name")) if summary.model_info else clean_text(summary.model)
@@ -355,7 +359,9 @@ def build_view(report: ReportInput) -> ReportView:
     links, used, keys = _link_keys(transcript, report.glossary_entries or {})
     lines = line_views(transcript, links, keys, _cited_by(report.summary), labels)
     by_id = {line.id: line for line in lines}
-    summary = _summary_view(report.summary, by_id, labels) if report.summary is not None else None
+    names = {line.speaker_id: line.speaker_name for line in lines if line.speaker_id}
+    names.update({sid: clean_text(name) for sid, name in transcript.speakers.items() if name})
+    summary = _summary_view(report.summary, by_id, labels, names) if report.summary is not None else None
     duration = _duration(manifest, transcript)
     speaker_order = sorted(
         {line.speaker_id: line.speaker_index for line in lines if line.speaker_id}.items(), key=lambda kv: kv[1]
