@@ -27,7 +27,8 @@ _NOT_COMMIT = re.compile(
     r"\bik (?:ga ervan uit|ga (?:door|verder|naar)|maak me|doe mee|zal (?:eerlijk|u|je) |kijk (?:even|naar)|"
     r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))"
 )
-_REQUEST = re.compile(r"^(?:(?:en|dan|maar),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+# "Lotte, kun jij ...": a request may start with the name of the person asked
+_REQUEST = re.compile(r"^(?:(?:en|dan|maar|\w+),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(

@@ -42,6 +42,10 @@ _ADDRESSEE = re.compile(
     r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"
 )
 _ANAPHORIC = re.compile(r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b")
+_EVALUATION = re.compile(
+    r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
+    r"verstandig|redelijk|mooi)"
+)
 
 
 def find_decisions(context: MinutesContext) -> None:
@@ -59,13 +63,25 @@ def find_decisions(context: MinutesContext) -> None:
             continue
         indices, text = [i], sentence.text
         if _ANAPHORIC.match(sentence.norm) and len(content_words(sentence.text)) < 5:
-            prior = context.previous(i, other_speaker=False, max_segments=2)
-            while prior is not None and context.sentences[prior].question and prior > 0:
-                prior = context.previous(prior, other_speaker=False, max_segments=2)
+            prior = _antecedent(context, i)
             if prior is not None:  # "Dat nemen we op in de werkinstructie": say what "dat" is
                 indices.insert(0, prior)
                 text = f"{context.sentences[prior].text} {sentence.text}"
         context.add("decision", text, indices, due=find_due(sentence))
+
+
+def _antecedent(context: MinutesContext, i: int) -> int | None:
+    """What "dat"/"zo" refers to: the speaker's own previous statement, or, when that only judges something ("Dat
+    lijkt me een goed voorstel."), the proposal someone made just before."""
+    prior = context.previous(i, other_speaker=False, max_segments=2)
+    while prior is not None and context.sentences[prior].question and prior > 0:
+        prior = context.previous(prior, other_speaker=False, max_segments=2)
+    if prior is None or not _EVALUATION.match(context.sentences[prior].norm):
+        return prior
+    proposal = context.previous(prior, other_speaker=True, max_segments=2)
+    if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
+        return proposal
+    return prior
 
 
 def _agreed_task(context: MinutesContext, i: int, addressed: re.Match[str]) -> None:

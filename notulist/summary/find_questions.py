@@ -32,11 +32,23 @@ def answered(context: MinutesContext, i: int) -> bool:
     return False
 
 
+def _asked_before(context: MinutesContext, i: int) -> int | None:
+    """The question "Dat weten we nog niet." answers (asked by someone else just before), if any."""
+    if not re.match(r"^(?:\w+,? )?(?:dat|daar|dit|het)\b", context.sentences[i].norm):
+        return None
+    asked = context.previous(i, other_speaker=True, max_segments=1)
+    return asked if asked is not None and context.sentences[asked].question else None
+
+
 def find_questions(context: MinutesContext) -> None:
     for i, sentence in enumerate(context.sentences):
         if i in context.used:
             continue
         if _OPEN.search(sentence.norm):
-            context.add("question", sentence.text, [i])
+            asked = _asked_before(context, i)
+            if asked is None:
+                context.add("question", sentence.text, [i])
+            else:  # the question itself, and that it is still open
+                context.add("question", f"{context.sentences[asked].text} {sentence.text}", [asked, i])
         elif sentence.question and not _PROCEDURAL.search(sentence.norm) and not answered(context, i):
             context.add("question", sentence.text, [i])

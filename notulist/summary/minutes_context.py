@@ -71,6 +71,7 @@ class MinutesContext:
         for j in candidates:
             due = find_due(self.sentences[j])
             if due:
+                self.used.add(j)  # the line that gives the deadline belongs to this point, not to a topic
                 return due
         return None
 
