@@ -270,6 +270,13 @@ class _ChunkResult:
     unavailable: bool = False
 
 
+def model_info(backend: ChatBackend) -> dict[str, Any]:
+    """Which model wrote the points: name, method and, where the backend knows them, file sha256 and server URL."""
+    info: dict[str, Any] = {"name": backend.model, "method": backend.method, "sha256": None, "url": None}
+    info.update({k: v for k, v in dict(getattr(backend, "info", {}) or {}).items() if v is not None})
+    return info
+
+
 class LLMSummarizer:
     """Drives a ``ChatBackend``: prompt per chunk, parse/repair/retry, merge, check citations."""
 
@@ -316,6 +323,7 @@ class LLMSummarizer:
             method=method,
             model=self.backend.model,
             problems=tuple(dict.fromkeys(problems)),
+            model_info=model_info(self.backend),
         )
         for problem in summary.problems:
             logger.warning("summary: %s", problem)
@@ -353,7 +361,7 @@ class LLMSummarizer:
                     },
                 ]
                 continue
-            result.points = points
+            result.points = [replace(p, written_by=self.backend.model) for p in points]
             result.problems.extend(f"{where}: {p}" for p in problems)
             if attempt:
                 result.problems.append(f"{where}: the model's answer was usable after {attempt} retry")
