@@ -5,8 +5,9 @@ clause cut from one) and cites the segments it came from. One finder per kind of
 
 - ``find_decisions`` (besluiten, afspraken, "akkoord" after a proposal);
 - ``find_actions`` (who does what by when; the owner is the committing speaker, the person addressed or named);
-- ``find_topics`` (the subject and agenda items, only where the meeting names them);
-- ``find_questions`` (unanswered questions, "dat moeten we nog uitzoeken").
+- ``find_questions`` (unanswered questions, "dat moeten we nog uitzoeken");
+- ``find_topics`` (the subject and agenda items, only where the meeting names them), last, so that the statement it
+  gives each topic is not already a decision, action or open question.
 
 A sentence that became a decision or an action is not used again, and the result is deduplicated (two points on the
 same committing line or with the same words are one point), so nothing is said twice. Owners are speaker ids until
@@ -37,7 +38,7 @@ __all__ = ["METHOD", "ExtractiveSummarizer", "find_due", "split_sentences"]
 logger = logging.getLogger(__name__)
 
 METHOD = "extractive"
-FINDERS = (find_decisions, find_actions, find_topics, find_questions)
+FINDERS = (find_decisions, find_actions, find_questions, find_topics)
 _KIND_ORDER = {kind: n for n, kind in enumerate(("topic", "decision", "action", "question"))}
 _SAME_WORDS = 90.0
 
