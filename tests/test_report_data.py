@@ -123,7 +123,8 @@ def test_broken_links_and_citations_are_dropped_not_fatal() -> None:
     citations = view.summary.points[0].citations
     assert citations[1].start is None and citations[1].label == "missing line"  # English labels for "en"
     assert view.title == "Report"  # no manifest at all
-    assert view.metadata == (("Duration", "00:02"), ("Language", "en"), ("Lines", "1"))
+    # the "Verantwoording" rows: who wrote the summary is part of it
+    assert view.metadata == (("Duration", "00:02"), ("Language", "en"), ("Summary", "t"), ("Lines", "1"))
 
 
 def test_hours_in_long_recordings() -> None:

@@ -38,40 +38,48 @@ def test_docx_structure() -> None:
     document = _document(render_docx(fixture_input()))
     paragraphs = document.paragraphs
     headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    # the minutes first (one section per kind of point), the transcript, then the appendices with the provenance
     assert headings == [
-        ("Title", "2026-10-14T1000_interview-fiod"),
-        ("Heading 1", "Samenvatting"),
+        ("Title", "Interview fiod"),
+        ("Heading 1", "Bespreking"),
+        ("Heading 1", "Besluitenlijst"),
+        ("Heading 1", "Open vragen"),
         ("Heading 1", "Transcript"),
         ("Heading 1", "Bijlage A. Afkortingen"),
         ("Heading 1", "Bijlage B. Gemarkeerde regels"),
+        ("Heading 1", "Bijlage C. Verantwoording"),
     ]
-    assert document.core_properties.title == "2026-10-14T1000_interview-fiod"
+    assert document.core_properties.title == "Interview fiod"
+    assert paragraphs[0].text.startswith("VERSLAG") and "CONCEPT" in paragraphs[0].text
 
-    metadata, abbreviations, flagged = document.tables
+    heading, abbreviations, flagged, metadata = document.tables
+    top = {row.cells[0].text: row.cells[1].text for row in heading.rows}
+    assert top["Status"] == "concept" and top["Aanwezig"] == "Pieter de Vries, SPEAKER_01"
     rows = {row.cells[0].text: row.cells[1].text for row in metadata.rows}
     assert rows["Audio-sha256"] == fixture_input().manifest["audio"]["sha256"]
     assert rows["Duur"] == "00:38"
     assert rows["Modellen: asr"].startswith("whisper-base (cpu, int8)")
-    assert rows["Sprekers"] == "Pieter de Vries (SPEAKER_00), SPEAKER_01"
+    assert "/opt/models" not in rows["Modellen: asr"]  # no local paths
 
     texts = [p.text for p in paragraphs]
-    start = texts.index("Transcript") + 1
+    start = texts.index("Transcript") + 2  # after the legend
     transcript = texts[start : start + 6]
     for line, expected in zip(transcript, TRANSCRIPT_LINES, strict=True):
         assert line.startswith(expected), (line, expected)
     assert "\u26a0 bekende spookzin" in transcript[2] and "\u26a0 lage zekerheid" in transcript[4]
 
-    summary = [p for p in paragraphs if p.style.name == "List Number"]
-    assert len(summary) == 3
-    assert summary[0].text.startswith("Onderwerp: Rechercheur Pieter de Vries van de FIOD")
-    assert "[00:00] [00:10]" in summary[0].text and "onderbouwd (94%)" in summary[0].text
-    assert "[00:29]" in summary[1].text
-    assert "NIET ONDERBOUWD (12%)" in summary[2].text and "(eigenaar: Sandra Jansen)" in summary[2].text
+    summary = [texts[texts.index(title) + 1] for title in ("Bespreking", "Besluitenlijst", "Open vragen")]
+    assert summary[0].startswith("\u2022\tRechercheur Pieter de Vries van de FIOD")
+    assert "[00:00] [00:10]" in summary[0] and "onderbouwd (94%)" in summary[0]
+    assert summary[1].startswith("B1\t") and "[00:24]" in summary[1]
+    assert "NIET ONDERBOUWD (12%)" in summary[1] and "(eigenaar: Sandra Jansen)" in summary[1]
+    assert "onzeker: herbeluister regel 00:24" in summary[1]  # it rests on a flagged line
+    assert "[00:29]" in summary[2]
     assert any(p.text.startswith("Brontransparantie: 67%") for p in paragraphs)
     # citations are internal links to bookmarks on the transcript lines
     anchors = [h.get(qn("w:anchor")) for h in document.element.body.iter(qn("w:hyperlink"))]
     bookmarks = {b.get(qn("w:name")) for b in document.element.body.iter(qn("w:bookmarkStart"))}
-    assert anchors == ["seg_s0001", "seg_s0002", "seg_s0006", "seg_s0005"]
+    assert anchors == ["seg_s0001", "seg_s0002", "seg_s0005", "seg_s0006"]
     assert set(anchors) <= bookmarks
 
     assert [c.text for c in abbreviations.rows[0].cells] == [
@@ -91,9 +99,16 @@ def test_docx_structure() -> None:
     assert flagged.rows[1].cells[2].text == "Bedankt voor het kijken."
     assert "bekende spookzin: known Dutch phantom phrase" in flagged.rows[1].cells[3].text
     assert "lage zekerheid: avg_logprob -1.04 < -1.0" in flagged.rows[2].cells[3].text
-    # page numbers in the footer
+    # "pagina x van y" in the footer
     footer = document.sections[0].footer._element
-    assert any(f.get(qn("w:instr")) == "PAGE" for f in footer.iter(qn("w:fldSimple")))
+    assert [f.get(qn("w:instr")) for f in footer.iter(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
+    assert "pagina" in document.sections[0].footer.paragraphs[0].text
+    # Dutch document, true metadata
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert lang.find(qn("w:lang")).get(qn("w:val")) == "nl-NL"
+    assert document.core_properties.language == "nl-NL"
+    assert document.core_properties.author == ""  # nobody was named as author
+    assert document.core_properties.created.year >= 2026
 
 
 def test_docx_keeps_untrusted_text_as_text() -> None:
@@ -122,9 +137,9 @@ def test_docx_without_summary_or_glossary_in_english() -> None:
     document = _document(render_docx(report))
     texts = [p.text for p in document.paragraphs]
     assert "No summary was made for this session." in texts
-    assert "No abbreviations from the glossary were found." in texts
-    assert "No line was flagged." in texts
-    assert "Appendix A. Abbreviations" in texts
+    # empty sections are left out: no appendix of abbreviations or flagged lines, only the accountability
+    assert not any("Abbreviations" in t or "Flagged" in t for t in texts)
+    assert "Appendix A. Accountability" in texts
     assert all("\x00" not in t and "\x0b" not in t for t in texts)
 
 
@@ -166,18 +181,19 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     assert completed.returncode == 0 and pdf.is_file(), completed.stderr
     reader = PdfReader(pdf)
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
-    # the transcript comes first; each appendix starts on a page of its own; appendix B ends the document
+    # the minutes and transcript come first; each appendix starts on a page of its own; the accountability ends it
     appendix_a = next(i for i, text in enumerate(pages) if text.startswith("Bijlage A. Afkortingen"))
-    assert pages[-1].startswith("Bijlage B. Gemarkeerde regels")
-    assert appendix_a == len(pages) - 2 and appendix_a >= 1
+    assert pages[-2].startswith("Bijlage B. Gemarkeerde regels")
+    assert pages[-1].startswith("Bijlage C. Verantwoording")
+    assert appendix_a == len(pages) - 3 and appendix_a >= 1
     body = " ".join(pages[:appendix_a])
-    assert body.startswith("2026-10-14T1000_interview-fiod")
+    assert body.startswith("VERSLAG CONCEPT Interview fiod")
     for line in TRANSCRIPT_LINES:
         assert " ".join(line.split()) in body, line
     assert "Brontransparantie: 67%" in body
     assert "Kamer van Koophandel" in pages[appendix_a]
-    assert "Bedankt voor het kijken." in pages[-1]
-    assert "Pagina 1" in pages[0]  # the footer's page number field was filled in
+    assert "Bedankt voor het kijken." in pages[-2]
+    assert f"pagina 1 van {len(pages)}" in pages[0]  # the footer's fields were filled in
 
 
 def test_docx_shows_summary_problems() -> None:

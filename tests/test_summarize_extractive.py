@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,8 @@ def test_direct_commitment_and_agreement_addressed_to_the_other_speaker():
     assert actions["A"].text.lower().startswith("de begroting")
     assert actions["B"].due == "uiterlijk woensdag"
     assert actions["B"].segment_ids == ("s0002", "s0003")
-    assert any(p.kind == "decision" and p.segment_ids == ("s0003",) for p in summary.points)
+    # an agreement that gives someone a task is that person's action, not also a decision (nothing said twice)
+    assert not any(p.kind == "decision" for p in summary.points)
 
 
 def test_open_questions_are_the_unanswered_ones():
@@ -168,14 +170,12 @@ def test_asr_slips_in_cue_words_are_repaired():
     assert [p.kind for p in summarize(transcript).points if p.kind != "topic"] == ["decision"]
 
 
-def test_without_cues_topics_come_from_lexical_blocks():
+def test_without_cues_there_are_no_keyword_topics():
+    """Without an agenda or an item being opened, the minutes say less rather than list key words as topics."""
     lines = [("A", f"De btw-aangifte van kwartaal {n} en de facturen van de leverancier.") for n in range(5)]
     lines += [("B", f"Het parkeerbeleid en de fietsenstalling bij gebouw {n} van de gemeente.") for n in range(5)]
     summary = summarize(transcript_of(*lines))
-    topics = [p for p in summary.points if p.kind == "topic"]
-    assert len(topics) == 2
-    assert topics[0].segment_ids[0] == "s0001" and topics[1].segment_ids[0] == "s0006"
-    assert all(t.supported for t in topics)
+    assert [p for p in summary.points if p.kind == "topic"] == []
 
 
 def test_empty_transcript_gives_empty_minutes_and_progress_is_reported():
@@ -190,8 +190,19 @@ def test_summary_json_round_trip_keeps_problems():
     summary = make_summarizer().summarize(transcript, no_progress)
     data = json.loads(json.dumps(summary_to_dict(summary)))
     assert summary_from_dict(data) == summary
-    assert set(data) == {"method", "model", "points", "source_transparency", "problems"}
-    assert set(data["points"][0]) == {"kind", "text", "segment_ids", "owner", "due", "supported", "support"}
+    assert set(data) == {"method", "model", "model_info", "points", "source_transparency", "problems"}
+    assert set(data["points"][0]) == {
+        "kind",
+        "text",
+        "segment_ids",
+        "owner",
+        "due",
+        "supported",
+        "support",
+        "doubtful_segments",
+        "written_by",
+    }
+    assert {p["written_by"] for p in data["points"]} == {"extractive"}
 
 
 def test_fixture_transcript_is_real_asr_output():
@@ -214,3 +225,43 @@ def test_without_speaker_labels_actions_are_found_but_get_no_owner():
     transcript = transcript_of((None, "Wie schrijft het verslag van deze sessie?"), (None, "Dat doe ik. Voor vrijdag."))
     actions = [p for p in summarize(transcript).points if p.kind == "action"]
     assert [(a.segment_ids, a.owner, a.due) for a in actions] == [(("s0001", "s0002"), None, "Voor vrijdag")]
+
+
+def test_an_answer_given_to_the_same_speaker_label_still_takes_its_task():
+    """Diarization may give the question and "Dat doe ik." to one speaker: the action is not lost."""
+    transcript = transcript_of(
+        ("A", "Akkoord. Wie neemt de actie om de werkinstructie te schrijven? Dat doe ik."),
+        ("B", "Ik heb hem klaar voor het volgende overleg."),
+    )
+    actions = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert [a.text for a in actions] == ["De werkinstructie schrijven"]
+    assert actions[0].owner == "A"
+
+
+def test_owner_is_a_speaker_id_shown_by_its_current_name():
+    from notulist.reports.data import ReportInput, build_view
+
+    transcript = transcript_of(("A", "Wie schrijft de brief aan de minister?"), ("B", "Dat doe ik voor vrijdag."))
+    summary = summarize(transcript)
+    assert [(p.kind, p.owner, p.due) for p in summary.points] == [("action", "B", "voor vrijdag")]
+    named = replace(transcript, speakers={"B": "Jan de Boer"})
+    view = build_view(ReportInput(named, {}, summary, {}, Path("audio.flac")))
+    assert view.summary is not None and view.summary.points[0].owner == "Jan de Boer"
+
+
+def test_a_doubtful_line_is_not_the_topic_statement_when_a_confident_one_exists():
+    segments = (
+        Segment("s0001", 0, 3, "Dan de planning.", speaker="A"),
+        Segment("s0002", 3, 8, "De pilot bij de directie MKB start in januari met tien teams.", speaker="B"),
+        Segment(
+            "s0003",
+            8,
+            12,
+            "De pilot bij de direct MKB staat in je laerie met tien teams en de planning.",
+            speaker="B",
+            flags=(Flag("low_confidence", "5 van 12 woorden onzeker"),),
+        ),
+    )
+    summary = summarize(Transcript("nl", 12.0, segments))
+    topics = [p for p in summary.points if p.kind == "topic"]
+    assert topics[0].segment_ids == ("s0001", "s0002") and topics[0].supported

@@ -1,7 +1,10 @@
 """``notulist report SESSION``: render a session's report.html and report.docx again.
 
 For example after naming speakers: the reports then show the names. The old files are replaced atomically and the
-re-render is logged in the session's audit log (event ``report_rendered``).
+re-render is logged in the session's audit log (event ``report_rendered``). Options such as ``--template``,
+``--title``, ``--place``, ``--kenmerk`` and ``--status`` describe the meeting; they are logged as ``meeting_info`` and
+kept for later renderings. ``--share`` writes ``minutes.docx``: the minutes to send on, without the recording, the
+transcript or local paths (hashes in the Verantwoording appendix).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notulist.cli.meeting_args import add_meeting_arguments, meeting_info_from_args
 from notulist.core.report_formats import REPORT_FORMATS, parse_report_formats
 from notulist.reports.data import AUDIO_MODES, AUTO_EMBED_MAX_BYTES
 
@@ -46,15 +50,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="embed the audio in report.html, or link to audio.flac beside it (keep the two together); "
         f"auto embeds recordings up to {AUTO_EMBED_MAX_BYTES // (1024 * 1024)} MiB (default: auto)",
     )
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help="also write minutes.docx: the minutes to send on (no audio, no transcript, no local paths)",
+    )
+    add_meeting_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from notulist.archive.session import Session
-    from notulist.reports.session_files import rerender
+    from notulist.reports.meeting import MEETING_INFO
+    from notulist.reports.session_files import SHARE_FILE, rerender, share_minutes
 
     session = Session(args.session)
     formats: tuple[str, ...] = tuple(args.formats)
+    meeting = meeting_info_from_args(args)
+    if meeting:
+        session.record(MEETING_INFO, meeting)
     rerender(
         session,
         event="report_rendered",
@@ -66,4 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(session.path / f"report.{name}")
     if not formats:
         print(session.path)
+    if args.share:
+        session.update({SHARE_FILE: share_minutes(session)}, "minutes_shared", {"file": SHARE_FILE})
+        print(session.path / SHARE_FILE)
     return 0

@@ -2,6 +2,7 @@
 
     notulist speakers SESSION                                   # each speaker's id, name and talk time
     notulist speakers SESSION --name S1="Interviewer" --name S2="Geïnterviewde"
+    notulist speakers SESSION --name S1="Mevrouw Jansen" --role S1=voorzitter --role S3=notulist
 
 Names are recorded as a ``speakers_named`` audit event; the machine's labels (S1, S2, ...) stay in
 ``transcript.json``. Then every derived output (transcript.txt/.srt/.vtt, speakers.rttm, the reports) is rendered
@@ -37,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID=NAME",
         help='name a speaker, e.g. --name S1="Interviewer" (repeat for more speakers)',
     )
+    parser.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="ID=ROLE",
+        help="a speaker's role in the minutes, e.g. --role S1=voorzitter (repeat; an empty role removes it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -59,6 +67,19 @@ def parse_names(items: list[str], known: list[str]) -> dict[str, str]:
             raise NotulistError(f"--name gives {speaker} two names ({names[speaker]!r} and {name!r}): give one")
         names[speaker] = name
     return names
+
+
+def parse_roles(items: list[str], known: list[str]) -> dict[str, str]:
+    """``["S1=voorzitter"]`` as ``{"S1": "voorzitter"}``; an empty role ("S1=") removes the speaker's role."""
+    roles: dict[str, str] = {}
+    for item in items:
+        speaker, sep, role = item.partition("=")
+        speaker = speaker.strip()
+        if not sep or speaker not in known:
+            listed = ", ".join(known) or "geen"
+            raise NotulistError(f"--role {item!r}: schrijf ID=ROL met een spreker van deze sessie ({listed})")
+        roles[speaker] = " ".join(role.split())
+    return roles
 
 
 def speaker_ids(transcript: Transcript) -> list[str]:
@@ -95,9 +116,10 @@ def run(args: argparse.Namespace) -> int:
     session = Session(args.session)
     machine = session.machine_transcript()
     known = speaker_ids(machine)
-    if args.name:
+    if args.name or args.role:
         names = parse_names(args.name, known)
-        session.record(SPEAKERS_NAMED, {"names": names})
+        roles = parse_roles(args.role, known)
+        session.record(SPEAKERS_NAMED, {"names": names, **({"roles": roles} if roles else {})})
         from notulist.reports.session_files import rerender  # imported here: only naming needs the renderers
 
         rerender(session, "outputs_rendered", {"reason": SPEAKERS_NAMED, "names": names})

@@ -64,6 +64,7 @@ def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
         llm_gguf=getattr(args, "llm_gguf", None),
         llm_hf=getattr(args, "llm_hf", None),
         timeout_s=float(getattr(args, "llm_timeout", DEFAULT_TIMEOUT_S)),
+        template=getattr(args, "template", None) or "verslag",
     )
 
 

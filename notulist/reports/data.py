@@ -1,13 +1,16 @@
 """What a report shows, shared by the HTML and DOCX renderers.
 
 ``ReportInput`` is everything a report is made from (a transcript with speaker names already applied, the session
-manifest, the summary, the session glossary's entries and the audio file). ``build_view`` turns it into a
-``ReportView``: plain, already-formatted values (times as mm:ss, metadata rows, transcript lines cut into plain
-text and abbreviation pieces, the flagged lines, the summary points with their citations, the abbreviations
-found). Renderers only lay the view out; every string in it is untrusted text that they must escape.
+manifest, the summary, the session glossary's entries, the audio file, what the user said about the meeting and the
+template). ``build_view`` turns it into a ``ReportView``: plain, already-formatted values. The minutes come first
+(heading rows, participants with their roles, agenda, decisions, actions, open questions), then the transcript (lines
+cut into plain text, abbreviation and uncertain-word pieces), then the appendices: abbreviations, flagged lines,
+untranscribed speech and the "Verantwoording" (hashes, models, settings; never a local path). Empty sections are
+empty tuples: renderers leave them out. Every string in the view is untrusted text that renderers must escape.
 
-Anything in the manifest may be missing; bad links (offsets outside the text, text that does not match, overlaps)
-and citations of unknown segments are logged and left out rather than breaking the report.
+Honest source transparency: a point counts as supported only when its cited lines support it *and* none of them is
+doubtful (flagged, or dense with uncertain words); a point resting on doubtful lines says which to re-listen to.
+Anything in the manifest may be missing; bad links and citations of unknown segments are logged and left out.
 """
 
 from __future__ import annotations
@@ -16,14 +19,37 @@ import logging
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
-from notulist.core.model import Link, Segment, Transcript
-from notulist.core.times import short_clock
+from notulist.core.model import Transcript
+from notulist.reports.labels import label, labels_for
+from notulist.reports.lines import FlagView, LineView, Piece, line_views, valid_links
+from notulist.reports.meeting import MeetingInfo
+from notulist.reports.minutes_templates import MinutesTemplate, load_template
+from notulist.reports.provenance import accountability_rows, model_rows
+from notulist.reports.text import clean_text, format_duration, format_percent, format_time, get, safe_url
 from notulist.summary.model import Summary
+
+__all__ = [
+    "AUDIO_MODES",
+    "AUTO_EMBED_MAX_BYTES",
+    "FlagView",
+    "LineView",
+    "Piece",
+    "ReportInput",
+    "ReportView",
+    "build_view",
+    "clean_text",
+    "format_duration",
+    "format_percent",
+    "format_time",
+    "labels_for",
+    "resolve_audio_mode",
+    "safe_url",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +67,8 @@ _AUDIO_MIME = {
     ".m4a": "audio/mp4",
     ".webm": "audio/webm",
 }
-
-# Characters XML 1.0 (and so DOCX) cannot hold, and that have no business in a report.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_MONTHS_NL = "januari februari maart april mei juni juli augustus september oktober november december".split()
+_DAYS_NL = "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split()
 
 
 @dataclass(frozen=True)
@@ -56,43 +81,10 @@ class ReportInput:
     glossary_entries: Mapping[str, Mapping[str, Any]]  # the "entries" of glossary.json
     audio_path: Path
     audio_mode: str = "auto"  # auto | embed | link
-
-
-# --- small helpers -------------------------------------------------------------------------------------------------
-
-
-def clean_text(value: Any) -> str:
-    """``value`` as a string without control characters (None -> '')."""
-    if value is None:
-        return ""
-    return _CONTROL_CHARS.sub("", str(value))
-
-
-format_time = short_clock  # a moment in a report: ``mm:ss`` (``h:mm:ss`` from one hour on)
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or not math.isfinite(seconds):
-        return ""
-    return format_time(seconds)
-
-
-def format_percent(share: float) -> str:
-    return f"{round(share * 100):d}%"
-
-
-def safe_url(value: Any) -> str | None:
-    """``value`` if it is an absolute http(s) URL, else None (never a ``javascript:`` or ``data:`` link)."""
-    text = clean_text(value).strip()
-    if not text:
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return text
+    meeting: MeetingInfo = field(default_factory=MeetingInfo)
+    template: str = ""  # '' : the meeting's template, else "verslag"
+    template_dir: Path | None = None  # an organisation's own templates
+    share: bool = False  # minutes to send on: no audio, no transcript
 
 
 def audio_mime(path: Path) -> str:
@@ -113,50 +105,7 @@ def resolve_audio_mode(mode: str, audio_path: Path) -> AudioMode:
     return "embed" if mode == "embed" else "link"
 
 
-def _get(mapping: Any, *keys: str) -> Any:
-    """``mapping[k1][k2]...`` or None where any level is missing or not a mapping."""
-    value = mapping
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
 # --- the view ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of a line's text; ``entry`` is the key of the abbreviation it links to (None for plain text)."""
-
-    text: str
-    entry: str | None = None
-
-
-@dataclass(frozen=True)
-class FlagView:
-    kind: str
-    label: str
-    evidence: str
-
-
-@dataclass(frozen=True)
-class LineView:
-    id: str
-    index: int
-    start: float
-    end: float
-    start_label: str
-    end_label: str
-    speaker_id: str
-    speaker_name: str
-    speaker_index: int  # 0.. in order of first appearance, -1 without a speaker
-    text: str
-    pieces: tuple[Piece, ...]
-    flags: tuple[FlagView, ...]
-    cited_by: tuple[int, ...]  # 1-based numbers of the summary points that cite this line
-    anchor: str  # noScribe-compatible: ts_{start_ms}_{end_ms}_{speaker}
 
 
 @dataclass(frozen=True)
@@ -177,6 +126,7 @@ class Citation:
     segment_id: str
     start: float | None  # None: the segment does not exist in the transcript
     label: str
+    doubtful: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +141,8 @@ class PointView:
     support: float
     support_label: str
     supported: bool
+    doubt_label: str = ""  # "onzeker: herbeluister regel 00:55" ('' when no cited line is doubtful)
+    written_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,357 +155,51 @@ class SummaryView:
     source_transparency_label: str
     problems: tuple[str, ...] = ()  # what went wrong while summarising, one sentence each
 
+    def of_kind(self, kind: str) -> tuple[PointView, ...]:
+        return tuple(p for p in self.points if p.kind == kind)
+
+
+@dataclass(frozen=True)
+class Participant:
+    speaker_id: str  # '' for someone named only as absent
+    name: str
+    role: str
+
 
 @dataclass(frozen=True)
 class ReportView:
     title: str
     language: str
     labels: Mapping[str, str]
-    metadata: tuple[tuple[str, str], ...]
+    metadata: tuple[tuple[str, str], ...]  # the "Verantwoording" rows (provenance; no local paths)
     models: tuple[tuple[str, str], ...]
     speakers: tuple[tuple[str, str], ...]  # (id, display name)
     duration: float
     duration_label: str
     audio_sha256: str
     lines: tuple[LineView, ...]
-    flagged: tuple[LineView, ...]
+    flagged: tuple[LineView, ...]  # flagged lines, untranscribed ones excepted (they have their own list)
     entries: tuple[EntryView, ...]
     summary: SummaryView | None
+    template: MinutesTemplate = field(default_factory=lambda: load_template("verslag"))
+    kind_title: str = ""  # "Verslag", "Besluitenlijst", "Gespreksverslag"
+    status: str = ""  # "concept" | "definitief"
+    heading: tuple[tuple[str, str], ...] = ()  # date, time, place, kenmerk, status
+    participants: tuple[Participant, ...] = ()
+    absent: tuple[str, ...] = ()
+    agenda: tuple[str, ...] = ()
+    untranscribed: tuple[LineView, ...] = ()
+    caution: tuple[LineView, ...] = ()  # lines where the caution was given (interviews)
+    uncertain_words: int = 0
+    author: str = ""
+    share: bool = False
 
 
-_LABELS_EN: dict[str, str] = {
-    "summary_problems": "Problems while summarising",
-    "report": "Report",
-    "metadata": "Session",
-    "models": "Models",
-    "speakers": "Speakers",
-    "summary": "Summary",
-    "transcript": "Transcript",
-    "abbreviations": "Abbreviations",
-    "flagged": "Flagged lines",
-    "name": "Session",
-    "created": "Created",
-    "duration": "Duration",
-    "language": "Language",
-    "source_name": "Source file",
-    "source_sha256": "Source sha256",
-    "audio_sha256": "Audio sha256",
-    "audio_format": "Audio",
-    "tool_version": "notulist version",
-    "glossary": "Glossary",
-    "segments": "Lines",
-    "source_transparency": "Source transparency",
-    "supported": "supported",
-    "unsupported": "UNSUPPORTED",
-    "support": "support",
-    "points_supported": "{supported} of {total} summary points are supported by the lines they cite",
-    "cites": "cites",
-    "missing_segment": "missing line",
-    "owner": "owner",
-    "due": "due",
-    "no_flags": "No line was flagged.",
-    "no_abbreviations": "No abbreviations from the glossary were found.",
-    "no_summary": "No summary was made for this session.",
-    "expansion": "Expansion",
-    "description": "Description",
-    "domain": "Domain",
-    "source": "Source",
-    "occurs": "Occurs at",
-    "abbreviation": "Abbreviation",
-    "time": "Time",
-    "speaker": "Speaker",
-    "text": "Text",
-    "reason": "Reason",
-    "play": "Play",
-    "close": "Close",
-    "follow": "Follow the audio",
-    "audio_missing": "The audio file {name} was not found next to this report.",
-    "audio_linked": "The audio is not embedded: keep {name} in the same folder as this report.",
-    "audit_hint": "Click a line to hear the audio behind it. Flagged lines may contain text the recogniser invented.",
-    "method": "method",
-    "unknown_speaker": "(unknown)",
-    "appendix": "Appendix",
-    "page": "Page",
-    "kind.topic": "Topic",
-    "kind.decision": "Decision",
-    "kind.action": "Action",
-    "kind.question": "Question",
-    "flag.low_confidence": "low confidence",
-    "flag.no_speech": "probably no speech",
-    "flag.repetition": "repetition",
-    "flag.phantom_phrase": "known phantom phrase",
-    "flag.outside_speech": "outside detected speech",
-}
-
-_LABELS_NL: dict[str, str] = {
-    "summary_problems": "Problemen bij het samenvatten",
-    "report": "Verslag",
-    "metadata": "Sessie",
-    "models": "Modellen",
-    "speakers": "Sprekers",
-    "summary": "Samenvatting",
-    "transcript": "Transcript",
-    "abbreviations": "Afkortingen",
-    "flagged": "Gemarkeerde regels",
-    "name": "Sessie",
-    "created": "Aangemaakt",
-    "duration": "Duur",
-    "language": "Taal",
-    "source_name": "Bronbestand",
-    "source_sha256": "Bron-sha256",
-    "audio_sha256": "Audio-sha256",
-    "audio_format": "Audio",
-    "tool_version": "notulist-versie",
-    "glossary": "Woordenlijst",
-    "segments": "Regels",
-    "source_transparency": "Brontransparantie",
-    "supported": "onderbouwd",
-    "unsupported": "NIET ONDERBOUWD",
-    "support": "onderbouwing",
-    "points_supported": "{supported} van {total} samenvattingspunten worden gedragen door de regels die ze aanhalen",
-    "cites": "bron",
-    "missing_segment": "regel ontbreekt",
-    "owner": "eigenaar",
-    "due": "uiterlijk",
-    "no_flags": "Er is geen regel gemarkeerd.",
-    "no_abbreviations": "Er zijn geen afkortingen uit de woordenlijst gevonden.",
-    "no_summary": "Voor deze sessie is geen samenvatting gemaakt.",
-    "expansion": "Voluit",
-    "description": "Omschrijving",
-    "domain": "Domein",
-    "source": "Bron",
-    "occurs": "Komt voor op",
-    "abbreviation": "Afkorting",
-    "time": "Tijd",
-    "speaker": "Spreker",
-    "text": "Tekst",
-    "reason": "Reden",
-    "play": "Afspelen",
-    "close": "Sluiten",
-    "follow": "Audio volgen",
-    "audio_missing": "Het audiobestand {name} is niet gevonden naast dit verslag.",
-    "audio_linked": "De audio zit niet in dit bestand: bewaar {name} in dezelfde map als dit verslag.",
-    "audit_hint": "Klik op een regel om de audio erachter te horen. Gemarkeerde regels kunnen tekst bevatten die de "
-    "herkenner heeft verzonnen.",
-    "method": "methode",
-    "unknown_speaker": "(onbekend)",
-    "appendix": "Bijlage",
-    "page": "Pagina",
-    "kind.topic": "Onderwerp",
-    "kind.decision": "Besluit",
-    "kind.action": "Actie",
-    "kind.question": "Vraag",
-    "flag.low_confidence": "lage zekerheid",
-    "flag.no_speech": "waarschijnlijk geen spraak",
-    "flag.repetition": "herhaling",
-    "flag.phantom_phrase": "bekende spookzin",
-    "flag.outside_speech": "buiten gedetecteerde spraak",
-}
-
-
-def labels_for(language: str) -> Mapping[str, str]:
-    """Report labels in the transcript's language (Dutch for ``nl``, English otherwise)."""
-    return _LABELS_NL if language.lower().startswith("nl") else _LABELS_EN
-
-
-def _label(labels: Mapping[str, str], key: str, fallback: str) -> str:
-    return labels.get(key, fallback.replace("_", " "))
-
-
-def _valid_links(transcript: Transcript, entries: Mapping[str, Mapping[str, Any]]) -> dict[str, list[Link]]:
-    """Links per segment id, sorted and without overlaps; broken links are logged and dropped."""
-    texts = {s.id: s.text for s in transcript.segments}
-    by_segment: dict[str, list[Link]] = {}
-    for link in sorted(transcript.links, key=lambda lk: (lk.segment_id, lk.char_start, -lk.char_end)):
-        text = texts.get(link.segment_id)
-        if text is None:
-            log.warning("link to unknown segment %s dropped", link.segment_id)
-            continue
-        if not 0 <= link.char_start < link.char_end <= len(text):
-            log.warning("link %s:%d-%d outside the text dropped", link.segment_id, link.char_start, link.char_end)
-            continue
-        if text[link.char_start : link.char_end] != link.surface:
-            log.warning(
-                "link %s:%d-%d does not match its text %r: dropped",
-                link.segment_id,
-                link.char_start,
-                link.char_end,
-                link.surface,
-            )
-            continue
-        if link.entry_id not in entries:
-            log.warning("link to unknown glossary entry %r dropped", link.entry_id)
-            continue
-        current = by_segment.setdefault(link.segment_id, [])
-        if current and link.char_start < current[-1].char_end:
-            log.warning("overlapping link %s:%d-%d dropped", link.segment_id, link.char_start, link.char_end)
-            continue
-        current.append(link)
-    return by_segment
-
-
-def _pieces(text: str, links: list[Link], keys: Mapping[str, str]) -> tuple[Piece, ...]:
-    pieces: list[Piece] = []
-    position = 0
-    for link in links:
-        if link.char_start > position:
-            pieces.append(Piece(clean_text(text[position : link.char_start])))
-        pieces.append(Piece(clean_text(text[link.char_start : link.char_end]), keys[link.entry_id]))
-        position = link.char_end
-    if position < len(text):
-        pieces.append(Piece(clean_text(text[position:])))
-    return tuple(pieces)
-
-
-def _anchor(segment: Segment) -> str:
-    speaker = re.sub(r"[^A-Za-z0-9_-]", "", segment.speaker or "") or "S"
-    return f"ts_{round(segment.start * 1000)}_{round(segment.end * 1000)}_{speaker}"
-
-
-def _metadata(manifest: Mapping[str, Any], transcript: Transcript, labels: Mapping[str, str]) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-
-    def add(key: str, value: Any) -> None:
-        text = clean_text(value).strip()
-        if text:
-            rows.append((labels[key], text))
-
-    duration = _get(manifest, "audio", "duration")
-    if not isinstance(duration, (int, float)):
-        duration = transcript.duration
-    add("name", _get(manifest, "name"))
-    add("created", _get(manifest, "created"))
-    add("duration", format_duration(float(duration)))
-    add("language", transcript.language)
-    add("source_name", _get(manifest, "audio", "source_name"))
-    add("source_sha256", _get(manifest, "audio", "source_sha256"))
-    add("audio_sha256", _get(manifest, "audio", "sha256"))
-    rate, channels = _get(manifest, "audio", "sample_rate"), _get(manifest, "audio", "channels")
-    if rate or channels:
-        add(
-            "audio_format",
-            ", ".join(p for p in (f"{rate} Hz" if rate else "", f"{channels} ch" if channels else "") if p),
-        )
-    glossary = _get(manifest, "glossary")
-    if isinstance(glossary, Mapping):
-        add("glossary", " ".join(clean_text(glossary.get(k)) for k in ("version", "sha256") if glossary.get(k)))
-    add("tool_version", _get(manifest, "tool_version"))
-    add("segments", str(len(transcript.segments)))
-    return rows
-
-
-def _models(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
-    models = _get(manifest, "models")
-    if not isinstance(models, Mapping):
-        return []
-    rows: list[tuple[str, str]] = []
-    for role, spec in models.items():
-        if isinstance(spec, Mapping):
-            parts = [clean_text(spec.get("name"))]
-            extras = [clean_text(spec.get(k)) for k in ("device", "compute_type") if spec.get(k) not in (None, "")]
-            if extras:
-                parts.append(f"({', '.join(extras)})")
-            if spec.get("sha256"):
-                parts.append(f"sha256 {clean_text(spec.get('sha256'))}")
-            if spec.get("path"):
-                parts.append(clean_text(spec.get("path")))
-            rows.append((clean_text(role), " ".join(p for p in parts if p)))
-        elif spec is not None:
-            rows.append((clean_text(role), clean_text(spec)))
-    return rows
-
-
-def _summary_view(
-    summary: Summary, starts: Mapping[str, float], labels: Mapping[str, str], with_hours: bool
-) -> SummaryView:
-    points: list[PointView] = []
-    for number, point in enumerate(summary.points, start=1):
-        citations = []
-        for sid in point.segment_ids:
-            start = starts.get(sid)
-            if start is None:
-                log.warning("summary point %d cites unknown segment %s", number, sid)
-            label = format_time(start, with_hours) if start is not None else labels["missing_segment"]
-            citations.append(Citation(clean_text(sid), start, label))
-        support = float(point.support) if math.isfinite(point.support) else 0.0
-        points.append(
-            PointView(
-                number=number,
-                kind=clean_text(point.kind),
-                kind_label=_label(labels, f"kind.{point.kind}", clean_text(point.kind)),
-                text=clean_text(point.text),
-                citations=tuple(citations),
-                owner=clean_text(point.owner),
-                due=clean_text(point.due),
-                support=support,
-                support_label=format_percent(max(0.0, min(1.0, support))),
-                supported=bool(point.supported),
-            )
-        )
-    supported = sum(p.supported for p in points)
-    return SummaryView(
-        method=clean_text(summary.method),
-        model=clean_text(summary.model),
-        points=tuple(points),
-        supported_count=supported,
-        source_transparency=summary.source_transparency,
-        source_transparency_label=format_percent(summary.source_transparency),
-        problems=tuple(clean_text(p) for p in getattr(summary, "problems", ()) if clean_text(p).strip()),
-    )
-
-
-def build_view(report: ReportInput) -> ReportView:
-    """Everything both renderers show, formatted and checked."""
-    transcript = report.transcript
-    labels = labels_for(transcript.language)
-    entries_in = report.glossary_entries or {}
-    with_hours = transcript.duration >= 3600
-
-    links = _valid_links(transcript, entries_in)
-    used_entries: list[str] = []
-    for segment in transcript.segments:
-        for link in links.get(segment.id, ()):
-            if link.entry_id not in used_entries:
-                used_entries.append(link.entry_id)
-    keys = {entry_id: f"g{i}" for i, entry_id in enumerate(used_entries, start=1)}
-
-    cited_by: dict[str, list[int]] = {}
-    if report.summary is not None:
-        for number, point in enumerate(report.summary.points, start=1):
-            for sid in point.segment_ids:
-                cited_by.setdefault(sid, []).append(number)
-
-    speaker_order: list[str] = []
-    lines: list[LineView] = []
-    for index, segment in enumerate(transcript.segments):
-        speaker = segment.speaker or ""
-        if speaker and speaker not in speaker_order:
-            speaker_order.append(speaker)
-        flags = tuple(
-            FlagView(clean_text(f.kind), _label(labels, f"flag.{f.kind}", clean_text(f.kind)), clean_text(f.evidence))
-            for f in segment.flags
-        )
-        lines.append(
-            LineView(
-                id=clean_text(segment.id),
-                index=index,
-                start=float(segment.start),
-                end=float(segment.end),
-                start_label=format_time(segment.start, with_hours),
-                end_label=format_time(segment.end, with_hours),
-                speaker_id=clean_text(speaker),
-                speaker_name=clean_text(transcript.speaker_name(segment.speaker)) if speaker else "",
-                speaker_index=speaker_order.index(speaker) if speaker else -1,
-                text=clean_text(segment.text),
-                pieces=_pieces(segment.text, links.get(segment.id, []), keys),
-                flags=flags,
-                cited_by=tuple(cited_by.get(segment.id, ())),
-                anchor=_anchor(segment),
-            )
-        )
-
+def _entries(
+    used: list[str], entries_in: Mapping[str, Mapping[str, Any]], keys: Mapping[str, str], lines: tuple[LineView, ...]
+) -> tuple[EntryView, ...]:
     entries: list[EntryView] = []
-    for entry_id in used_entries:
+    for entry_id in used:
         entry = entries_in[entry_id]
         occurrences = tuple(
             (line.id, line.start_label) for line in lines if any(p.entry == keys[entry_id] for p in line.pieces)
@@ -571,28 +217,181 @@ def build_view(report: ReportInput) -> ReportView:
                 occurrences=occurrences,
             )
         )
-    entries.sort(key=lambda e: e.abbreviation.lower())
+    return tuple(sorted(entries, key=lambda e: e.abbreviation.lower()))
 
-    starts = {s.id: float(s.start) for s in transcript.segments}
-    summary = _summary_view(report.summary, starts, labels, with_hours) if report.summary is not None else None
 
-    duration = _get(report.manifest, "audio", "duration")
+def _point_view(
+    number: int, point: Any, lines: Mapping[str, LineView], labels: Mapping[str, str], names: Mapping[str, str]
+) -> PointView:
+    citations = []
+    for sid in point.segment_ids:
+        line = lines.get(sid)
+        if line is None:
+            log.warning("summary point %d cites unknown segment %s", number, sid)
+        citation_label = line.start_label if line is not None else labels["missing_segment"]
+        doubtful = line is not None and (line.doubtful or sid in point.doubtful_segments)
+        citations.append(Citation(clean_text(sid), line.start if line else None, citation_label, doubtful))
+    doubtful_labels = [c.label for c in citations if c.doubtful]
+    support = float(point.support) if math.isfinite(point.support) else 0.0
+    return PointView(
+        number=number,
+        kind=clean_text(point.kind),
+        kind_label=label(labels, f"kind.{point.kind}", clean_text(point.kind)),
+        text=clean_text(point.text),
+        citations=tuple(citations),
+        owner=clean_text(names.get(point.owner, point.owner) if point.owner else ""),  # a speaker id: its name
+        due=clean_text(point.due),
+        support=support,
+        support_label=format_percent(max(0.0, min(1.0, support))),
+        supported=bool(point.supported) and not doubtful_labels,
+        doubt_label=labels["doubtful"].format(labels=", ".join(doubtful_labels)) if doubtful_labels else "",
+        written_by=clean_text(point.written_by),
+    )
+
+
+def _summary_view(
+    summary: Summary, lines: Mapping[str, LineView], labels: Mapping[str, str], names: Mapping[str, str]
+) -> SummaryView:
+    points = tuple(_point_view(n, p, lines, labels, names) for n, p in enumerate(summary.points, start=1))
+    supported = sum(p.supported for p in points)
+    share = supported / len(points) if points else 1.0
+    model = clean_text(summary.model_info.get("name")) if summary.model_info else clean_text(summary.model)
+    return SummaryView(
+        method=clean_text(summary.method),
+        model=model,
+        points=points,
+        supported_count=supported,
+        source_transparency=share,
+        source_transparency_label=format_percent(share),
+        problems=tuple(clean_text(p) for p in getattr(summary, "problems", ()) if clean_text(p).strip()),
+    )
+
+
+def _recorded_at(manifest: Mapping[str, Any]) -> datetime | None:
+    for value in (get(manifest, "recorded"), get(manifest, "audio", "recorded"), get(manifest, "created")):
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return None
+
+
+def _heading_rows(meeting: MeetingInfo, manifest: Mapping[str, Any], duration: float, labels: Mapping[str, str]):
+    """Datum, tijd, plaats, kenmerk and status: the user's words first, the recording's clock otherwise."""
+    started = _recorded_at(manifest)
+    dutch = labels is labels_for("nl")
+    date, time = meeting.date, meeting.time
+    if started is not None and not date:
+        date = (
+            f"{_DAYS_NL[started.weekday()]} {started.day} {_MONTHS_NL[started.month - 1]} {started.year}"
+            if dutch
+            else started.strftime("%A %d %B %Y")
+        )
+    if started is not None and not time:
+        ended = started + timedelta(seconds=duration)
+        time = f"{started:%H:%M}" if f"{ended:%H:%M}" == f"{started:%H:%M}" else f"{started:%H:%M}\u2013{ended:%H:%M}"
+    status = meeting.status or "concept"
+    rows = (
+        (labels["metadata_date"], date),
+        (labels["metadata_time"], time),
+        (labels["metadata_place"], meeting.place),
+        (labels["metadata_kenmerk"], meeting.kenmerk),
+        (labels["metadata_status"], label(labels, f"status.{status}", status)),
+    )
+    return tuple((key, clean_text(value)) for key, value in rows if clean_text(value).strip())
+
+
+def _participants(speakers: tuple[tuple[str, str], ...], meeting: MeetingInfo) -> tuple[Participant, ...]:
+    return tuple(Participant(sid, name, clean_text(meeting.roles.get(sid, ""))) for sid, name in speakers)
+
+
+def _title(meeting: MeetingInfo, manifest: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The user's title; else the session's name without its timestamp ("overleg-dpia" -> "Overleg dpia")."""
+    if meeting.title:
+        return clean_text(meeting.title)
+    name = clean_text(get(manifest, "name"))
+    slug = re.match(r"^\d{4}-\d{2}-\d{2}T\d{4}_(.+)$", name)
+    if slug:  # a session folder name: "2026-11-30T0445_overleg-dpia"
+        name = " ".join(slug.group(1).replace("-", " ").replace("_", " ").split())
+    name = name or Path(clean_text(get(manifest, "audio", "source_name"))).stem
+    return name[:1].upper() + name[1:] if name else labels["report"]
+
+
+_CAUTION_WORDS = ("niet verplicht", "zwijgrecht", "hoeft geen antwoord", "hoeft u geen", "cautie")
+
+
+def _caution(lines: tuple[LineView, ...]) -> tuple[LineView, ...]:
+    return tuple(line for line in lines if any(w in line.text.lower() for w in _CAUTION_WORDS))
+
+
+def _link_keys(transcript: Transcript, entries_in: Mapping[str, Mapping[str, Any]]):
+    links = valid_links(transcript, entries_in)
+    used: list[str] = []
+    for segment in transcript.segments:
+        for link in links.get(segment.id, ()):
+            if link.entry_id not in used:
+                used.append(link.entry_id)
+    return links, used, {entry_id: f"g{i}" for i, entry_id in enumerate(used, start=1)}
+
+
+def _cited_by(summary: Summary | None) -> dict[str, list[int]]:
+    cited: dict[str, list[int]] = {}
+    if summary is not None:
+        for number, point in enumerate(summary.points, start=1):
+            for sid in point.segment_ids:
+                cited.setdefault(sid, []).append(number)
+    return cited
+
+
+def _duration(manifest: Mapping[str, Any], transcript: Transcript) -> float:
+    duration = get(manifest, "audio", "duration")
     if not isinstance(duration, (int, float)) or not math.isfinite(duration):
         duration = transcript.duration
-    title = clean_text(_get(report.manifest, "name")) or clean_text(_get(report.manifest, "audio", "source_name"))
-    speakers = tuple((clean_text(s), clean_text(transcript.speaker_name(s))) for s in speaker_order)
+    return float(duration)
+
+
+def build_view(report: ReportInput) -> ReportView:
+    """Everything both renderers show, formatted and checked."""
+    transcript, meeting, manifest = report.transcript, report.meeting, report.manifest
+    labels = labels_for(transcript.language)
+    template = load_template(report.template or meeting.template, report.template_dir)
+    links, used, keys = _link_keys(transcript, report.glossary_entries or {})
+    lines = line_views(transcript, links, keys, _cited_by(report.summary), labels)
+    by_id = {line.id: line for line in lines}
+    names = {line.speaker_id: line.speaker_name for line in lines if line.speaker_id}
+    names.update({sid: clean_text(name) for sid, name in transcript.speakers.items() if name})
+    summary = _summary_view(report.summary, by_id, labels, names) if report.summary is not None else None
+    duration = _duration(manifest, transcript)
+    speaker_order = sorted(
+        {line.speaker_id: line.speaker_index for line in lines if line.speaker_id}.items(), key=lambda kv: kv[1]
+    )
+    speakers = tuple((sid, clean_text(transcript.speaker_name(sid))) for sid, _ in speaker_order)
+    status = meeting.status or "concept"
     return ReportView(
-        title=title or labels["report"],
+        title=_title(meeting, manifest, labels),
         language=clean_text(transcript.language),
         labels=labels,
-        metadata=tuple(_metadata(report.manifest, transcript, labels)),
-        models=tuple(_models(report.manifest)),
+        metadata=accountability_rows(manifest, duration, transcript, report.summary, labels),
+        models=tuple(model_rows(manifest)),
         speakers=speakers,
-        duration=float(duration),
-        duration_label=format_duration(float(duration)),
-        audio_sha256=clean_text(_get(report.manifest, "audio", "sha256")),
-        lines=tuple(lines),
-        flagged=tuple(line for line in lines if line.flags),
-        entries=tuple(entries),
+        duration=duration,
+        duration_label=format_duration(duration),
+        audio_sha256=clean_text(get(manifest, "audio", "sha256")),
+        lines=lines,
+        flagged=tuple(line for line in lines if line.flags and not line.untranscribed),
+        entries=_entries(used, report.glossary_entries or {}, keys, lines),
         summary=summary,
+        template=template,
+        kind_title=template.title or label(labels, f"template.{template.base}", template.base),
+        status=status,
+        heading=_heading_rows(meeting, manifest, duration, labels),
+        participants=_participants(speakers, meeting),
+        absent=tuple(clean_text(name) for name in meeting.absent),
+        agenda=tuple(clean_text(item) for item in meeting.agenda),
+        untranscribed=tuple(line for line in lines if line.untranscribed),
+        caution=_caution(lines),
+        uncertain_words=sum(1 for line in lines for piece in line.pieces if piece.uncertain),
+        author=clean_text(meeting.author),
+        share=report.share,
     )

@@ -6,8 +6,10 @@ escapes ``<``, ``>``, ``&`` and ``'`` so it cannot close its ``<script>``). The 
 static CSS and JS shipped in ``notulist/reports/templates``. A Content-Security-Policy allows that one script (by its
 sha256) and nothing from the network, so even a mistake in escaping could not run injected script.
 
-The audio is embedded as a ``data:`` URI or linked by its file name (it lies next to the report in the session
-folder); ``auto`` embeds files up to ``report_data.AUTO_EMBED_MAX_BYTES``.
+The audio is embedded as a ``data:`` URI (and the page says so at its top: the file then holds the recording) or
+linked by its file name (it lies next to the report in the session folder); ``auto`` embeds files up to
+``reports.data.AUTO_EMBED_MAX_BYTES``. The template (``verslag``, ``besluitenlijst``, ``gespreksverslag`` or an
+organisation's own from its template folder) decides which sections the minutes have and in which order.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from notulist.reports.data import ReportInput, audio_mime, build_view, clean_text, resolve_audio_mode
+from notulist.reports.text import format_size
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +40,14 @@ class AudioSource:
     src: str
     name: str
     notice: str  # shown in the header ('' when the audio plays from inside the file)
+    embedded_notice: str = ""  # "this file contains the recording": said at the top of a report that embeds it
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def _environment(template_dir: Path | None) -> jinja2.Environment:
+    """Templates from the organisation's folder first (when given), then the built-in ones."""
+    folders = [str(template_dir)] if template_dir is not None else []
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader([*folders, str(TEMPLATES)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
@@ -80,8 +85,10 @@ def _audio_source(report: ReportInput, labels: Any) -> AudioSource:
     mode = resolve_audio_mode(report.audio_mode, path)
     name = clean_text(path.name) or "audio.flac"
     if mode == "embed":
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return AudioSource("embed", f"data:{audio_mime(path)};base64,{data}", name, "")
+        raw = path.read_bytes()
+        data = base64.b64encode(raw).decode("ascii")
+        embedded = labels["embedded_audio"].format(size=format_size(len(raw)))
+        return AudioSource("embed", f"data:{audio_mime(path)};base64,{data}", name, "", embedded)
     if not path.is_file():
         log.warning("audio %s not found: the report links to it by name", path)
         return AudioSource("link", quote(path.name or "audio.flac"), name, labels["audio_missing"].format(name=name))
@@ -97,8 +104,8 @@ def render_html(report: ReportInput) -> bytes:
     entry_titles = {e.key: e.expansion or e.abbreviation for e in view.entries}
     starts = {line.id: line.start for line in view.lines}
     html = (
-        _environment()
-        .get_template("report.html.j2")
+        _environment(report.template_dir)
+        .get_template(view.template.html)
         .render(
             view=view,
             audio=audio,

@@ -5,8 +5,11 @@ counts as found when it is there exactly or, to survive ASR spelling slips and i
 "verwijderen", "werkinstruxie"), when rapidfuzz's ``ratio`` with some cited word reaches ``WORD_MATCH``. ``support``
 is the share of the point's content words found. An owner must be a speaker of a cited segment or be named in it,
 and a deadline must be said in it; each one that is not halves the support. A point with no valid citation scores 0.
-A point is ``supported`` when ``support >= SUPPORT_THRESHOLD``. Citations of segments that do not exist are dropped
-and recorded in the summary's ``problems``.
+A point is ``supported`` when ``support >= SUPPORT_THRESHOLD`` and none of its cited lines is *doubtful*: a line is
+doubtful when it carries any flag (a suspected hallucination, low confidence, untranscribed speech) or when at least
+``DENSE_DOUBT`` of its words are marked ``uncertain``. Such a line does not settle anything: the point keeps its score
+but names the doubtful lines (``doubtful_segments``) so the report can say "onzeker: herbeluister regel 00:55".
+Citations of segments that do not exist are dropped and recorded in the summary's ``problems``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 SUPPORT_THRESHOLD = 0.5
 WORD_MATCH = 80.0
+# A line with at least this share of uncertain words (and at least two of them) is doubtful even without a flag.
+DENSE_DOUBT = 0.3
 
 STOPWORDS = frozenset(
     """
@@ -62,6 +67,14 @@ def normalise_segment_id(raw: object, known: Iterable[str] = ()) -> str | None:
     if not match:
         return None
     return f"s{int(match.group(1)):04d}"
+
+
+def is_doubtful(segment: Segment) -> bool:
+    """A flagged line, or one dense with uncertain words: re-listen before relying on it."""
+    if segment.flags:
+        return True
+    uncertain = sum(1 for word in segment.words if getattr(word, "uncertain", False))
+    return uncertain >= 2 and uncertain >= DENSE_DOUBT * len(segment.words)
 
 
 def _found(word: str, vocabulary: set[str], choices: Sequence[str]) -> bool:
@@ -129,5 +142,14 @@ def check_citations(summary: Summary, transcript: Transcript, threshold: float =
             problems.append(message)
         cited = [by_id[i] for i in valid]
         score = support_score(replace(point, segment_ids=tuple(valid)), cited, transcript)
-        points.append(replace(point, segment_ids=tuple(valid), support=score, supported=score >= threshold))
+        doubtful = tuple(segment.id for segment in cited if is_doubtful(segment))
+        points.append(
+            replace(
+                point,
+                segment_ids=tuple(valid),
+                support=score,
+                supported=score >= threshold and not doubtful,
+                doubtful_segments=doubtful,
+            )
+        )
     return replace(summary, points=tuple(points), problems=tuple(dict.fromkeys(problems)))

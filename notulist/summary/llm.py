@@ -111,10 +111,28 @@ def format_segment(transcript: Transcript, segment: Segment) -> str:
     return f"[{segment.id}] {speaker}: {segment.text.strip()}"
 
 
-def build_messages(transcript: Transcript, segments: Sequence[Segment]) -> list[dict[str, str]]:
+# What each kind of minutes asks of the model, added to SYSTEM_PROMPT (an organisation's own template uses its base's).
+TEMPLATE_PROMPTS = {
+    "verslag": "Dit is een vergadering. Maak per besproken agendapunt een topic-punt, en noteer elk besluit, elke "
+    "actie (met owner en due) en elke open vraag.",
+    "besluitenlijst": "Dit is een vergadering. Noteer alleen de besluiten en de acties (met owner en due); geen "
+    "topics en geen vragen.",
+    "gespreksverslag": "Dit is een gesprek of verhoor. Vat elke verklaring van de geïnterviewde samen als topic-punt "
+    "in de derde persoon, en noteer gemaakte afspraken als action met owner en due. Oordeel niet.",
+}
+
+
+def system_prompt(template: str = "verslag") -> str:
+    """The instructions for ``template`` (``verslag`` when the template is unknown)."""
+    return f"{SYSTEM_PROMPT}\n{TEMPLATE_PROMPTS.get(template, TEMPLATE_PROMPTS['verslag'])}"
+
+
+def build_messages(
+    transcript: Transcript, segments: Sequence[Segment], template: str = "verslag"
+) -> list[dict[str, str]]:
     lines = "\n".join(format_segment(transcript, s) for s in segments)
     return [
-        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "system", "content": system_prompt(template)},
         {"role": "user", "content": f"Segmenten:\n{lines}\n\nGeef de notulen als JSON."},
     ]
 
@@ -270,13 +288,26 @@ class _ChunkResult:
     unavailable: bool = False
 
 
+def model_info(backend: ChatBackend) -> dict[str, Any]:
+    """Which model wrote the points: name, method and, where the backend knows them, file sha256 and server URL."""
+    info: dict[str, Any] = {"name": backend.model, "method": backend.method, "sha256": None, "url": None}
+    info.update({k: v for k, v in dict(getattr(backend, "info", {}) or {}).items() if v is not None})
+    return info
+
+
 class LLMSummarizer:
     """Drives a ``ChatBackend``: prompt per chunk, parse/repair/retry, merge, check citations."""
 
     def __init__(
-        self, backend: ChatBackend, max_chunk_chars: int = 12_000, retries: int = 1, max_tokens: int = 1536
+        self,
+        backend: ChatBackend,
+        max_chunk_chars: int = 12_000,
+        retries: int = 1,
+        max_tokens: int = 1536,
+        template: str = "verslag",
     ) -> None:
         self.backend = backend
+        self.template = template
         self.max_chunk_chars = max(500, int(max_chunk_chars))
         self.retries = retries
         self.max_tokens = max_tokens
@@ -316,13 +347,14 @@ class LLMSummarizer:
             method=method,
             model=self.backend.model,
             problems=tuple(dict.fromkeys(problems)),
+            model_info=model_info(self.backend),
         )
         for problem in summary.problems:
             logger.warning("summary: %s", problem)
         return check_citations(summary, transcript)
 
     def _ask(self, transcript: Transcript, chunk: Sequence[Segment], known: Sequence[str], where: str) -> _ChunkResult:
-        messages: list[dict[str, str]] = build_messages(transcript, chunk)
+        messages: list[dict[str, str]] = build_messages(transcript, chunk, self.template)
         result = _ChunkResult()
         for attempt in range(1 + self.retries):
             try:
@@ -353,7 +385,7 @@ class LLMSummarizer:
                     },
                 ]
                 continue
-            result.points = points
+            result.points = [replace(p, written_by=self.backend.model) for p in points]
             result.problems.extend(f"{where}: {p}" for p in problems)
             if attempt:
                 result.problems.append(f"{where}: the model's answer was usable after {attempt} retry")

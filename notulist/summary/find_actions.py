@@ -1,0 +1,131 @@
+"""Action items: who does what, by when.
+
+A speaker who commits ("ik zal ...", "ik ga ... doen", "dat doe ik", "die kan ik ... aanleveren") owns the task, and
+an answer like "dat doe ik" takes its task from the question before it ("wie neemt de actie om de werkinstructie te
+schrijven?"), even when the diarization gave question and answer to the same speaker; "Jan gaat ... doen" names Jan;
+"iedereen levert ... voor vrijdag" is everyone's. Deadlines ("voor vrijdag", "binnen twee weken", "het volgende
+overleg", 12-03) come from the same lines or the committing speaker's next sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from notulist.summary.citations import content_words
+from notulist.summary.minutes_context import MinutesContext
+from notulist.summary.sentences import Sentence, find_due
+
+_VERBS = (
+    "zal|ga|neem|pak|zorg|stuur|maak|schrijf|regel|check|controleer|bel|mail|plan|lever|doe|zoek|verstuur|"
+    "organiseer|verwerk|bereid|vraag|werk|kijk"
+)
+_COMMIT = re.compile(rf"\bik ({_VERBS})\b(.*)$")
+_COMMIT_INVERTED = re.compile(rf"^(?:(?:ja|oké|goed|prima),? )?(?:(dat|die|dit|het|dan|daar|en) )?({_VERBS}) ik\b(.*)$")
+_CAN_DO = re.compile(r"^(?:(?:ja|oké|goed),? )?(?:dat|die|dit|het) (?:kan|wil) ik\b(.*)$")
+_SOON = re.compile(r"\b(?:nog|straks|zo meteen|meteen|direct|even|vandaag|morgen|na afloop)\b")
+_NOT_COMMIT = re.compile(
+    r"\bik (?:ga ervan uit|ga (?:door|verder|naar)|maak me|doe mee|zal (?:eerlijk|u|je) |kijk (?:even|naar)|"
+    r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))"
+)
+# "Lotte, kun jij ...": a request may start with the name of the person asked
+_REQUEST = re.compile(r"^(?:(?:en|dan|maar|\w+),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+_WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
+_TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
+_THIRD = re.compile(
+    r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat|zal|neemt|pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
+    r"belt|checkt|controleert|organiseert|plant) (.+)$"
+)
+_EVERYONE = re.compile(r"^(?:en )?(?:iedereen|jullie|allemaal|ieder teamlid|elk teamlid|alle deelnemers) \w+")
+_NOT_NAMES = frozenset(
+    "dat die dit het de dan wie wat er ik we wij je jij u hij zij ze men iemand niemand iedereen alleen ook nu "
+    "toen daar hier ja nee goed prima wanneer hoe waarom welke waar een en maar of als mijn onze ons uw zo".split()
+)
+_PRONOUNS = ("dat", "die", "dit", "het")
+
+
+def task_from(sentence: Sentence) -> str:
+    """The task named by a question or request, as a clause of its own words."""
+    clause = re.search(r"\bom (.+?) te (\w+)\b", sentence.norm)
+    if clause:
+        what = sentence.original(clause.start(1), clause.end(1))
+        return f"{what} {sentence.original(clause.start(2), clause.end(2))}"
+    for pattern in (_REQUEST, _WHO):
+        match = pattern.match(sentence.norm)
+        if match:
+            return sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
+    return sentence.text
+
+
+def _asked_task(context: MinutesContext, i: int) -> int | None:
+    """The question or request "dat doe ik" answers: by another speaker, or (diarization slips) the same one."""
+    other = context.previous(i)
+    if other is not None:
+        return other
+    same = context.previous(i, other_speaker=False, max_segments=1)
+    if same is not None and context.sentences[same].question and _TASK_QUESTION.search(context.sentences[same].norm):
+        return same
+    return None
+
+
+def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) -> None:
+    """ "Dat doe ik" / "die kan ik deze week aanleveren": the task comes from the question it answers."""
+    sentence = context.sentences[i]
+    rest = match.groups()[-1].strip()
+    pronoun = match.group(1) if match.re is _COMMIT_INVERTED else "dat"
+    if pronoun not in _PRONOUNS:
+        if len(content_words(rest)) >= 2:  # "en schrijf ik de brief": a commitment of its own
+            context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
+        return
+    asked = _asked_task(context, i)
+    if asked is None:
+        return
+    if match.re is _CAN_DO and not _REQUEST.match(context.sentences[asked].norm):
+        return
+    task = task_from(context.sentences[asked])
+    if content_words(rest):  # keep the how and when
+        task = f"{task} ({sentence.original(match.start(match.lastindex or 0), len(sentence.norm)).strip(' .')})"
+    context.add("action", task, [asked, i], owner=context.owner_of(sentence), due=context.due_near([asked, i]))
+
+
+def _direct_commitment(context: MinutesContext, i: int, direct: re.Match[str]) -> bool:
+    """ "ik zal/ga ..." is a commitment; "ik stuur ..." only with a time to it (else it is a habit)."""
+    sentence = context.sentences[i]
+    if len(content_words(direct.group(2))) < 2:
+        return False
+    if direct.group(1) not in ("zal", "ga") and not (find_due(sentence) or _SOON.search(sentence.norm)):
+        return False
+    start = direct.start(1) if direct.group(1) not in ("zal", "ga") else direct.start(2)
+    task = sentence.original(start, len(sentence.norm)).strip(" .")
+    context.add("action", task, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
+    return True
+
+
+def _named_owner(context: MinutesContext, i: int) -> None:
+    """Someone named, or everyone, takes the task."""
+    sentence = context.sentences[i]
+    if _EVERYONE.match(sentence.norm) and find_due(sentence):
+        context.add("action", sentence.text, [i], owner=None, due=find_due(sentence))
+        return
+    third = _THIRD.search(sentence.text)
+    if third and third.group(1).split()[0].lower() not in _NOT_NAMES:
+        context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
+        return
+    named = re.search(r"\bactie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
+    if named and named.group(1).lower() not in _NOT_NAMES:
+        context.add("action", sentence.text, [i], owner=named.group(1), due=context.due_near([i]))
+
+
+def find_actions(context: MinutesContext) -> None:
+    for i, sentence in enumerate(context.sentences):
+        if i in context.used or sentence.question or _NOT_COMMIT.search(sentence.norm):
+            continue
+        answer = _COMMIT_INVERTED.match(sentence.norm) or _CAN_DO.match(sentence.norm)
+        if answer:
+            _answer_commitment(context, i, answer)
+            continue
+        direct = _COMMIT.search(sentence.norm)
+        if direct:
+            _direct_commitment(context, i, direct)
+    for i, sentence in enumerate(context.sentences):
+        if i not in context.used and not sentence.question:
+            _named_owner(context, i)

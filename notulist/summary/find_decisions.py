@@ -1,0 +1,109 @@
+"""Decisions and agreements: "we besluiten", "is besloten", "afgesproken", "spreken we af", "akkoord", "voortaan",
+"op voorwaarde dat", "dan <werkwoord> we dat ..."; a short "Akkoord." confirms the proposal before it.
+
+"We spreken af dat u ..." assigns a task: it becomes an action of the person addressed, not also a decision (the
+actielijst holds it; the same words are not repeated in the besluitenlijst).
+"""
+
+from __future__ import annotations
+
+import re
+
+from notulist.summary.citations import content_words
+from notulist.summary.minutes_context import MinutesContext
+from notulist.summary.sentences import find_due
+
+_DECISION = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:we|wij) (?:besluiten|besloten)\b",
+        r"\b(?:besluiten|besloten) (?:we|wij)\b",
+        r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd)\b",
+        r"\b(?:het|ons) besluit is\b",
+        r"\b(?:spreken|spraken) (?:we|wij) af\b",
+        r"\b(?:we|wij) (?:spreken|spraken) (?:\w+ )?af\b",
+        r"\b(?:we|wij) (?:hebben )?afgesproken\b",
+        r"\bde afspraak is\b",
+        r"\b(?:we|wij) gaan (?:daarmee |hiermee |ermee )?akkoord\b",
+        r"\bakkoord (?:met|dat)\b",
+        r"\b(?:dat|dit|die|het) nemen (?:we|wij) (?:op|mee)\b",
+        r"\bzo (?:doen|gaan) (?:we|wij) het\b",
+        r"\bvoortaan\b",
+        r"\bop voorwaarde dat\b",
+        r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
+        r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
+        r"^(?:dan|goed,? dan) (?!weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen)\w+en "
+        r"(?:we|wij) dat\b",
+    )
+)
+_ASSENT = re.compile(r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken)$")
+_PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
+_ADDRESSEE = re.compile(
+    r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"
+)
+_ANAPHORIC = re.compile(r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b")
+_EVALUATION = re.compile(
+    r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
+    r"verstandig|redelijk|mooi)"
+)
+
+
+def find_decisions(context: MinutesContext) -> None:
+    for i, sentence in enumerate(context.sentences):
+        if sentence.question or i in context.used:
+            continue
+        if _ASSENT.match(sentence.norm):
+            _assent(context, i)
+            continue
+        if not any(p.search(sentence.norm) for p in _DECISION):
+            continue
+        addressed = _ADDRESSEE.search(sentence.norm)
+        if addressed:
+            _agreed_task(context, i, addressed)
+            continue
+        indices, text = [i], sentence.text
+        if _ANAPHORIC.match(sentence.norm) and len(content_words(sentence.text)) < 5:
+            prior = _antecedent(context, i)
+            if prior is not None:  # "Dat nemen we op in de werkinstructie": say what "dat" is
+                indices.insert(0, prior)
+                text = f"{context.sentences[prior].text} {sentence.text}"
+        context.add("decision", text, indices, due=find_due(sentence))
+
+
+def _antecedent(context: MinutesContext, i: int) -> int | None:
+    """What "dat"/"zo" refers to: the speaker's own previous statement, or, when that only judges something ("Dat
+    lijkt me een goed voorstel."), the proposal someone made just before."""
+    prior = context.previous(i, other_speaker=False, max_segments=2)
+    while prior is not None and context.sentences[prior].question and prior > 0:
+        prior = context.previous(prior, other_speaker=False, max_segments=2)
+    if prior is None or not _EVALUATION.match(context.sentences[prior].norm):
+        return prior
+    proposal = context.previous(prior, other_speaker=True, max_segments=2)
+    if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
+        return proposal
+    return prior
+
+
+def _agreed_task(context: MinutesContext, i: int, addressed: re.Match[str]) -> None:
+    """ "We spreken af dat u ...": the person addressed owns it; cite where they last spoke."""
+    sentence = context.sentences[i]
+    other = context.addressee(i)
+    owner = context.owner_of(context.sentences[other]) if other is not None else None
+    task = sentence.original(addressed.start(2), addressed.end(2)).rstrip(" .")
+    cited = [i] if other is None else [other, i]
+    context.add("action", task, cited, owner=owner, due=find_due(sentence))
+    context.used.discard(other)  # their own words may hold a commitment of their own
+
+
+def _assent(context: MinutesContext, i: int) -> None:
+    """A short "Akkoord." confirms the decision or proposal just before it."""
+    here = context.sentences[i].segment
+    for draft in reversed(context.drafts):
+        if draft.kind == "decision" and 0 <= here - draft.segments[-1] <= 2:
+            draft.segments = sorted({*draft.segments, here})
+            context.used.add(i)
+            return
+    proposal = context.previous(i)
+    if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
+        sentence = context.sentences[proposal]
+        context.add("decision", sentence.text, [proposal, i], due=find_due(sentence))
