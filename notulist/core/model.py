@@ -22,13 +22,14 @@ class Word:
     text: str
     probability: float
     speaker: str | None = None
+    uncertain: bool = False  # the word-doubt rule (notulist.recognition.doubt) doubts it; JSON "uncertain"
 
 
 @dataclass(frozen=True)
 class Flag:
     """A reason to doubt a segment (a suspected hallucination or a weak recognition), with its evidence."""
 
-    kind: str  # low_confidence | no_speech | repetition | phantom_phrase | outside_speech
+    kind: str  # low_confidence | no_speech | repetition | phantom_phrase | outside_speech | untranscribed
     evidence: str
 
 
@@ -96,6 +97,7 @@ def word_to_dict(word: Word) -> dict[str, Any]:
         "text": word.text,
         "probability": round(float(word.probability), 4),
         "speaker": word.speaker,
+        "uncertain": bool(word.uncertain),
     }
 
 
@@ -145,6 +147,7 @@ def _words_from(items: Sequence[Mapping[str, Any]]) -> tuple[Word, ...]:
             text=str(w["text"]),
             probability=float(w.get("probability", 1.0)),
             speaker=w.get("speaker"),
+            uncertain=bool(w.get("uncertain", False)),
         )
         for w in items
     )

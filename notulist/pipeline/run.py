@@ -24,6 +24,7 @@ from notulist.audio.vad import speech_regions
 from notulist.core.errors import AudioError
 from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook
+from notulist.recognition.doubt import DoubtRule, describe, mark_uncertain
 from notulist.recognition.flags import flag_segments
 from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
 from notulist.recognition.whisper_model import DeviceChoice, ModelSpec, choose_device, resolve_model
@@ -181,9 +182,16 @@ def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]],
     return Transcript(
         language=options.language,
         duration=len(audio) / SAMPLE_RATE,
-        segments=flag_segments(segments, regions),
+        segments=mark_uncertain(flag_segments(segments, regions), _known_terms(options), DoubtRule()),
         provenance={"asr_model": run.spec.name, "asr_model_sha256": run.spec.sha256},
     )
+
+
+def _known_terms(options: PipelineOptions) -> list[str]:
+    """Words the word-doubt rule must not call rare: the glossary's abbreviations and the decoding hints."""
+    entries = options.glossary.entries.values() if options.glossary is not None else ()
+    glossary = [term for e in entries for term in (e.abbreviation, *e.spoken_variants)]
+    return glossary + (options.decoding_hints or "").replace(",", " ").split()
 
 
 def _diarize(
@@ -251,6 +259,7 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> dict[
             **({"summarizer": {"method": summary.method, "model": summary.model}} if summary else {}),
         },
         "glossary": outputs.glossary,
+        "word_doubt": describe(DoubtRule()),
         "options": {**run.options.recorded, "decoding_hints": run.options.decoding_hints},
         "platform": {"python": platform.python_version(), "machine": platform.machine()},
     }
