@@ -82,12 +82,11 @@ class TranscriptionWorker:
 
 
 def _load_models(options: PipelineOptions) -> dict[str, Any]:
-    """Load Whisper (kept by ``shared_model`` for the life of the process) and warm up the diarizer."""
-    from notulist.recognition.recognizer import shared_model
+    """Load Whisper into the options' model pool (kept for the life of the worker) and warm up the diarizer."""
     from notulist.recognition.whisper_model import choose_device, resolve_model
 
     choice = choose_device(options.device, options.compute_type)
-    shared_model(resolve_model(options.model), choice, options.cpu_threads)
+    options.models.get(resolve_model(options.model), choice, options.cpu_threads)
     if options.diarizer is not None:
         options.diarizer.warm_up()
     return {"device": choice.device, "compute_type": choice.compute_type, "threads": options.cpu_threads}

@@ -25,6 +25,7 @@ class Word:
     text: str
     probability: float = 1.0
     speaker: str | None = None
+    uncertain: bool = False  # the word-doubt rule (notulist.recognition.doubt) doubts it; JSON "uncertain"
 
     def shifted(self, offset: float) -> Word:
         """The same word ``offset`` seconds later (a window's clock moved onto the session clock)."""
@@ -35,7 +36,7 @@ class Word:
 class Flag:
     """A reason to doubt a segment (a suspected hallucination or a weak recognition), with its evidence."""
 
-    kind: str  # low_confidence | no_speech | repetition | phantom_phrase | outside_speech
+    kind: str  # low_confidence | no_speech | repetition | phantom_phrase | outside_speech | untranscribed
     evidence: str
 
 
@@ -103,6 +104,7 @@ def word_to_dict(word: Word) -> dict[str, Any]:
         "text": word.text,
         "probability": round(float(word.probability), 4),
         "speaker": word.speaker,
+        "uncertain": bool(word.uncertain),
     }
 
 
@@ -152,6 +154,7 @@ def _words_from(items: Sequence[Mapping[str, Any]]) -> tuple[Word, ...]:
             text=str(w["text"]),
             probability=float(w.get("probability", 1.0)),
             speaker=w.get("speaker"),
+            uncertain=bool(w.get("uncertain", False)),
         )
         for w in items
     )

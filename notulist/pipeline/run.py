@@ -27,6 +27,7 @@ from notulist.core.errors import AudioError
 from notulist.core.model import Transcript, transcript_to_dict
 from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.core.report_formats import REPORT_FORMATS
+from notulist.recognition.doubt import DoubtRule, describe, mark_uncertain
 from notulist.recognition.flags import flag_segments
 from notulist.recognition.model_pool import ModelPool
 from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
@@ -225,7 +226,7 @@ def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]],
     return Transcript(
         language=options.language,
         duration=len(audio) / SAMPLE_RATE,
-        segments=flag_segments(segments, regions),
+        segments=mark_uncertain(flag_segments(segments, regions), _known_terms(options), DoubtRule()),
         provenance={"asr_model": run.spec.name, "asr_model_sha256": run.spec.sha256},
     )
 
@@ -256,6 +257,13 @@ def _apply_context(
         new.log("abbreviation_redecoded", replacement.to_dict())
     progress(Progress(Stage.SECOND_PASS, 1, 1, "step"))
     return replace(transcript, segments=tuple(segments)) if replaced else transcript
+
+
+def _known_terms(options: PipelineOptions) -> list[str]:
+    """Words the word-doubt rule must not call rare: the glossary's abbreviations and the decoding hints."""
+    entries = options.glossary.entries.values() if options.glossary is not None else ()
+    glossary = [term for e in entries for term in (e.abbreviation, *e.spoken_variants)]
+    return glossary + (options.decoding_hints or "").replace(",", " ").split()
 
 
 def _diarize(
@@ -326,6 +334,7 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manif
         },
         glossary=outputs.glossary,
         context=outputs.context,
+        word_doubt=describe(DoubtRule()),
         options={**run.options.recorded, "decoding_hints": run.options.decoding_hints},
         platform={"python": platform.python_version(), "machine": platform.machine()},
     )

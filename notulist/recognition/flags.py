@@ -107,7 +107,19 @@ def segment_flags(
     return tuple(flags)
 
 
+RECOGNIZER_FLAGS = ("untranscribed",)  # raised by the recogniser itself, kept as they are
+
+
 def flag_segments(
     segments: Sequence[Segment], speech: Sequence[Region], thresholds: FlagThresholds = FlagThresholds()
 ) -> tuple[Segment, ...]:
-    return tuple(replace(s, flags=segment_flags(s, speech, thresholds)) for s in segments)
+    """Every segment's flags computed afresh; an empty segment (voiced audio the recogniser could not
+    write, ``untranscribed``) keeps the recogniser's own flags only."""
+    return tuple(
+        replace(
+            s,
+            flags=tuple(f for f in s.flags if f.kind in RECOGNIZER_FLAGS)
+            + (segment_flags(s, speech, thresholds) if s.words or s.text else ()),
+        )
+        for s in segments
+    )

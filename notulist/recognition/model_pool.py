@@ -39,6 +39,10 @@ class ModelPool:
                 self._models.popitem(last=False)
             return model
 
+    def __reduce__(self):
+        """A pool sent to another process (a batch worker) arrives empty: models and locks stay where they are."""
+        return (ModelPool, (self.capacity,))
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._models)

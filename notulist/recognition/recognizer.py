@@ -6,6 +6,15 @@ into chunks of up to 30 s with the silences between removed, and the chunks are 
 timestamps. Packing with a 500 ms minimum silence measured best of the variants tried (see BENCHMARKS.md): it
 matches plain sequential faster-whisper's WER where clip windows with the silences kept lost 0.02-0.03.
 Each chunk's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
+
+No speech lost: the first pass can loop ("Dat sluit aan mei mei mei ...", or one word written over every turn) and
+swallow what was said, with or without decoding hints. So every stretch of talk (VAD regions less than 1 s apart)
+that a looping segment overlaps (compression ratio above 2.4 or an n-gram repeated back to back), or that holds
+at least 1 s of voiced audio no word accounts for (``notulist.recognition.coverage``; normal speech leaves none),
+is decoded twice more: sequentially with temperature fallback and no previous-text conditioning or hints, and
+again split at its pauses (each VAD region on its own). ``choose_candidate`` keeps one of the three by a stated
+criterion (no loop; fewest voiced seconds without a word; then the highest mean word probability). Voiced audio
+still without words becomes a segment of its own with the flag ``untranscribed``, so nothing heard is hidden.
 """
 
 from __future__ import annotations
@@ -17,10 +26,11 @@ from typing import Protocol
 
 import numpy as np
 
-from notulist.audio.vad import Region
+from notulist.audio.vad import Region, speech_regions
 from notulist.core.audio import SAMPLE_RATE
-from notulist.core.model import Segment, Word, segment_id
+from notulist.core.model import Flag, Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook, Stage
+from notulist.recognition.coverage import clip_regions, stretches, unheard, unheard_seconds
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
 
 log = logging.getLogger(__name__)
@@ -41,6 +51,10 @@ class RecognizerSettings:
     hotwords: str | None = None
     max_line_s: float = 12.0  # longer sentences are cut at their longest pause
     min_silence_ms: int = 500  # VAD: a shorter pause does not split speech
+    recover: bool = True  # decode suspect windows again (``suspect_windows``), mark what stays wordless
+    redo_unheard_s: float = 1.0  # voiced audio this long without a word makes its stretch suspect
+    tie_s: float = 0.5  # candidates this close in unheard seconds are judged on word probability
+    untranscribed_min_s: float = 1.0  # voiced audio this long still without words becomes an untranscribed segment
 
 
 class FasterWhisperRecognizer:
@@ -48,58 +62,95 @@ class FasterWhisperRecognizer:
         from faster_whisper import BatchedInferencePipeline
 
         self.settings = settings
+        self.model = model
         self.pipeline = BatchedInferencePipeline(model=model)
 
     def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
         progress(Progress(Stage.RECOGNIZE, 0, duration))  # each batch of windows reports as it finishes (_decode)
         settings = self.settings
-        segments = self._decode(audio, None, settings.hotwords, settings.initial_prompt, progress)
-        if settings.hotwords or settings.initial_prompt:
-            # Decoding hints can throw Whisper into a repetition loop: decode such stretches again without them.
-            looping = _merge([(s.start, s.end) for s in segments if _looks_looped(s)])
-            if looping:
-                log.warning("decoding hints caused repetition in %d place(s); decoded again without", len(looping))
-                kept = [s for s in segments if not any(w0 <= s.start < w1 for w0, w1 in looping)]
-                segments = kept + self._decode(audio, looping, None, None, lambda _: None)
+        segments = self._decode(audio, settings.hotwords, settings.initial_prompt, progress)
+        if settings.recover:
+            voiced = speech_regions(audio)
+            segments, attempts = self._recover(audio, segments, voiced)
+            segments += untranscribed_segments(segments, voiced, attempts, settings.untranscribed_min_s)
         progress(Progress(Stage.RECOGNIZE, duration, duration))
         segments.sort(key=lambda s: (s.start, s.end))
         return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
 
-    def _decode(
-        self,
-        audio: np.ndarray,
-        windows: Sequence[Region] | None,
-        hotwords: str | None,
-        initial_prompt: str | None,
-        progress: ProgressHook,
-    ) -> list[Segment]:
-        """Decode all speech (``windows`` None: VAD packing) or just ``windows`` (seconds)."""
-        duration = len(audio) / SAMPLE_RATE
+    def _recover(
+        self, audio: np.ndarray, segments: list[Segment], voiced: Sequence[Region]
+    ) -> tuple[list[Segment], list[tuple[Region, int]]]:
+        """Decode every suspect window again (``suspect_windows``) and keep the best of the results
+        (``choose_candidate``); returns the segments and, per window redone, how many decodings it had."""
+        attempts: list[tuple[Region, int]] = []
+        for window in suspect_windows(segments, voiced, self.settings.redo_unheard_s):
+            current = [s for s in segments if window[0] <= (s.start + s.end) / 2 < window[1]]
+            start = min([window[0], *(s.start for s in current)])
+            end = max([window[1], *(s.end for s in current)])
+            inside = clip_regions(voiced, (start, end))
+            candidates = [current, self._sequential(audio, (start, end)), self._sequential(audio, (start, end), inside)]
+            best = choose_candidate(candidates, inside, self.settings.tie_s)
+            log.info(
+                "%.1f-%.1f s decoded again (%s): kept %s",
+                start,
+                end,
+                "loop" if any(looks_looped(s) for s in current) else "voiced audio without words",
+                ("first pass", "sequential", "split at pauses")[best],
+            )
+            kept = set(map(id, current))
+            segments = [s for s in segments if id(s) not in kept] + candidates[best]
+            attempts.append(((start, end), len(candidates)))
+        return segments, attempts
+
+    def _sequential(self, audio: np.ndarray, window: Region, pieces: Sequence[Region] = ()) -> list[Segment]:
+        """``window`` decoded on its own, sequentially, with temperature fallback, without decoding hints and without
+        conditioning on previous text; with ``pieces`` (voiced regions) each piece on its own (split at pauses)."""
         settings = self.settings
-        clips = [{"start": start, "end": min(end, duration)} for start, end in windows or ()]
+        start = window[0]
+        clip = audio[int(start * SAMPLE_RATE) : int(window[1] * SAMPLE_RATE)]
+        clips = [round(t - start, 3) for piece in pieces for t in piece]
+        raw_segments, _info = self.model.transcribe(
+            clip,
+            language=settings.language,
+            beam_size=settings.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            clip_timestamps=clips or "0",
+        )
+        return self._segments(raw_segments, start, lambda _: None)
+
+    def _decode(
+        self, audio: np.ndarray, hotwords: str | None, initial_prompt: str | None, progress: ProgressHook
+    ) -> list[Segment]:
+        """Decode all speech: VAD packing, batched."""
+        settings = self.settings
         raw_segments, _info = self.pipeline.transcribe(
             audio,
             language=settings.language,
             beam_size=settings.beam_size,
             batch_size=settings.batch_size,
             word_timestamps=True,
-            vad_filter=windows is None,
+            vad_filter=True,
             vad_parameters={"min_silence_duration_ms": settings.min_silence_ms},
-            clip_timestamps=clips or None,
             initial_prompt=initial_prompt,
             hotwords=hotwords,
         )
+        return self._segments(raw_segments, 0.0, progress, len(audio) / SAMPLE_RATE)
+
+    def _segments(self, raw_segments, offset: float, progress: ProgressHook, duration: float = 0.0) -> list[Segment]:
+        """faster-whisper's segments as transcript lines (``split_sentences``), times moved by ``offset``."""
         segments: list[Segment] = []
         for raw in raw_segments:
             # Word texts keep Whisper's leading space until the line text is built, so "transcriptie" + "-tool"
             # or "btw" + "-aangifte" stay one word.
             spaced = tuple(
-                Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability))
+                Word(start=offset + w.start, end=offset + w.end, text=w.word, probability=float(w.probability))
                 for w in (raw.words or ())
                 if w.word.strip()
             )
-            for piece in split_sentences(spaced, settings.max_line_s):
+            for piece in split_sentences(spaced, self.settings.max_line_s):
                 segments.append(
                     Segment(
                         id="",
@@ -112,26 +163,73 @@ class FasterWhisperRecognizer:
                         compression_ratio=float(raw.compression_ratio),
                     )
                 )
-            progress(Progress(Stage.RECOGNIZE, min(float(raw.end), duration), duration))
+            if duration:
+                progress(Progress(Stage.RECOGNIZE, min(float(raw.end), duration), duration))
         return segments
 
 
-def _merge(spans: Sequence[Region], margin_s: float = 1.0) -> list[Region]:
-    """Overlapping or nearly touching spans joined, each widened by ``margin_s`` (max 30 s, Whisper's window)."""
-    merged: list[Region] = []
-    for start, end in sorted(spans):
-        start, end = max(0.0, start - margin_s), end + margin_s
-        if merged and start <= merged[-1][1] and end - merged[-1][0] <= 30.0:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, min(end, start + 30.0)))
-    return merged
-
-
-def _looks_looped(segment: Segment) -> bool:
+def looks_looped(segment: Segment) -> bool:
+    """Whisper's loop signs: gzip compression ratio above 2.4 or an n-gram repeated back to back."""
     return segment.compression_ratio > FlagThresholds().max_compression_ratio or bool(
         repeated_ngram(segment.text.lower().split())
     )
+
+
+def _spans(segments: Sequence[Segment]) -> list[Region]:
+    return [(w.start, w.end) for s in segments for w in s.words]
+
+
+def suspect_windows(segments: Sequence[Segment], voiced: Sequence[Region], redo_unheard_s: float) -> list[Region]:
+    """Stretches of talk (``coverage.stretches``) to decode again: those a looping segment overlaps, and those
+    holding a piece of voiced audio of at least ``redo_unheard_s`` that no word accounts for. A looping segment
+    outside every stretch is a window of its own. Overlapping windows are joined."""
+    looped = [(s.start, s.end) for s in segments if looks_looped(s)]
+    talk = stretches(voiced)
+    gaps = unheard(voiced, _spans(segments), redo_unheard_s)
+    windows = [
+        (a, b) for a, b in talk if any(s < b and e > a for s, e in looped) or any(s < b and e > a for s, e in gaps)
+    ]
+    windows += [(s, e) for s, e in looped if not any(a < e and b > s for a, b in talk)]
+    joined: list[Region] = []
+    for start, end in sorted(windows):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def choose_candidate(candidates: Sequence[Sequence[Segment]], voiced: Sequence[Region], tie_s: float) -> int:
+    """The index of the decoding to keep for a window (the first pass is candidate 0).
+
+    The criterion: a candidate with a looping segment loses to any candidate without one; among the rest the one
+    that leaves the fewest voiced seconds without a word wins (``coverage.unheard_seconds``); candidates within
+    ``tie_s`` of that count as equal, and among those the highest mean word probability wins (earlier candidates
+    first on an exact tie)."""
+    looped = [any(looks_looped(s) for s in c) for c in candidates]
+    pool = [i for i in range(len(candidates)) if not looped[i]] or list(range(len(candidates)))
+    missing = {i: unheard_seconds(voiced, _spans(candidates[i])) for i in pool}
+    least = min(missing.values())
+    contenders = [i for i in pool if missing[i] <= least + tie_s]
+
+    def mean_probability(i: int) -> float:
+        words = [w.probability for s in candidates[i] for w in s.words]
+        return sum(words) / len(words) if words else 0.0
+
+    return max(contenders, key=lambda i: (mean_probability(i), -i))
+
+
+def untranscribed_segments(
+    segments: Sequence[Segment], voiced: Sequence[Region], attempts: Sequence[tuple[Region, int]], min_s: float
+) -> list[Segment]:
+    """A segment with no words and an ``untranscribed`` flag for every voiced piece of at least ``min_s`` that no
+    word accounts for after recovery; the evidence gives its voiced seconds and how often it was decoded."""
+    result = []
+    for start, end in unheard(voiced, _spans(segments), min_s):
+        tries = max((n for (a, b), n in attempts if a < end and b > start), default=1)
+        evidence = f"{end - start:.1f} s stem zonder woorden na {tries} {'poging' if tries == 1 else 'pogingen'}"
+        result.append(Segment(id="", start=start, end=end, text="", flags=(Flag("untranscribed", evidence),)))
+    return result
 
 
 SENTENCE_END = (".", "?", "!", "…")

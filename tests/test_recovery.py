@@ -1,0 +1,70 @@
+"""No speech lost: the recogniser's recovery rules (fast, on hand-made segments) and, marked slow, the real model
+on a recording where the first pass loops."""
+
+from __future__ import annotations
+
+from notulist.core.model import Flag, Segment, Word
+from notulist.recognition.coverage import stretches, unheard, unheard_seconds, word_spans
+from notulist.recognition.flags import flag_segments
+from notulist.recognition.recognizer import (
+    choose_candidate,
+    looks_looped,
+    suspect_windows,
+    untranscribed_segments,
+)
+
+
+def _segment(start: float, words: str, step: float = 0.4, probability: float = 0.9, **kw) -> Segment:
+    items = tuple(
+        Word(start + i * step, start + i * step + step * 0.8, w, probability) for i, w in enumerate(words.split())
+    )
+    return Segment("", items[0].start, items[-1].end, words, items, **kw)
+
+
+def test_word_spans_cap_a_stretched_word_and_merge():
+    assert word_spans([(1.0, 6.0)]) == [(0.6, 2.9)]  # a 5 s "word" accounts for 1.5 s (+0.4 s pad each side)
+    assert word_spans([(1.0, 1.2), (1.5, 1.7)]) == [(0.6, 2.1)]
+
+
+def test_unheard_counts_voiced_time_without_words_and_ignores_slivers():
+    voiced = [(0.0, 4.0), (10.0, 12.0)]
+    assert unheard(voiced, [(0.5, 1.0)]) == [(1.4, 4.0), (10.0, 12.0)]
+    assert unheard_seconds(voiced, [(0.5, 1.0), (1.2, 2.5), (2.6, 3.5), (10.2, 11.2), (11.3, 11.5)]) == 0.0
+
+
+def test_stretches_join_regions_with_short_pauses():
+    assert stretches([(0.0, 1.0), (1.5, 2.0), (4.0, 5.0)]) == [(0.0, 2.0), (4.0, 5.0)]
+
+
+def test_a_looping_segment_is_suspect_without_any_hints():
+    loop = _segment(5.0, "Dat sluit aan mei mei mei mei mei mei")
+    assert looks_looped(loop)
+    fine = _segment(0.0, "Goedemorgen allemaal")
+    assert suspect_windows([fine, loop], [(0.0, 1.0), (5.0, 8.5)], 1.0) == [(5.0, 8.5)]
+
+
+def test_voiced_audio_without_words_is_suspect_but_well_covered_speech_is_not():
+    said = _segment(0.0, "een twee drie vier vijf zes")  # 0.0-2.3 s
+    voiced = [(0.0, 2.4), (6.0, 9.0)]  # 6-9 s: nothing written
+    assert suspect_windows([said], voiced, 1.0) == [(6.0, 9.0)]
+    assert suspect_windows([said], voiced[:1], 1.0) == []
+
+
+def test_choose_candidate_prefers_no_loop_then_coverage_then_probability():
+    voiced = [(0.0, 4.0)]
+    looped = [_segment(0.0, "mei mei mei mei mei mei mei mei mei mei")]
+    partial = [_segment(0.0, "dat sluit", probability=0.99)]
+    full = [_segment(0.0, "dat sluit aan bij de visie van BZK", step=0.5, probability=0.6)]
+    assert choose_candidate([looped, partial, full], voiced, 0.5) == 2
+    sure = [_segment(0.0, "dat sluit aan bij de visie van BZK", step=0.5, probability=0.8)]
+    assert choose_candidate([full, sure], voiced, 0.5) == 1  # equal coverage: the surer decoding
+    assert choose_candidate([looped, looped], voiced, 0.5) == 0  # all loop: the first pass stays
+
+
+def test_wordless_voiced_audio_becomes_an_untranscribed_segment_that_keeps_its_flag():
+    said = _segment(0.0, "een twee drie")
+    pieces = untranscribed_segments([said], [(0.0, 1.2), (5.0, 7.5)], [((5.0, 7.5), 3)], 1.0)
+    assert [(p.start, p.end, p.text, p.words) for p in pieces] == [(5.0, 7.5, "", ())]
+    assert pieces[0].flags == (Flag("untranscribed", "2.5 s stem zonder woorden na 3 pogingen"),)
+    flagged = flag_segments([said, *pieces], [(0.0, 1.2), (5.0, 7.5)])
+    assert flagged[1].flags == pieces[0].flags  # no other flag on an empty line, and this one survives
