@@ -49,6 +49,8 @@ def test_delete_removes_everything_and_leaves_a_tombstone_without_content(sessio
     assert ledger.problems == () and ledger.entries[-1]["kind"] == "register_head"
     code, out = run(capsys, "sessions", str(session.path.parent))
     assert "deleted" in out and "bezwaar betrokkene" in out
+    code, out = run(capsys, "verify", str(session.path))
+    assert code == 2 and "was deleted on" in out and "J. de Boer" in out
 
 
 def test_a_held_session_cannot_be_deleted_until_released(session, capsys):

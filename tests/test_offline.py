@@ -90,3 +90,21 @@ def test_a_full_default_run_connects_nowhere(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert Path(result.stdout.strip().splitlines()[-1]).is_dir()
     assert outside_connections(trace) == []
+
+
+@pytest.mark.slow
+def test_live_mode_connects_nowhere(tmp_path):
+    """``notulist live`` replaying 20 s of an interview: streaming recognition, then the final session."""
+    import numpy as np
+    import soundfile as sf
+
+    clip, rate = sf.read(DATA / "live_fiod_10s.wav", dtype="int16")
+    replay = tmp_path / "replay.wav"
+    sf.write(replay, np.concatenate([clip, clip]), rate, subtype="PCM_16")
+    sessions = tmp_path / "sessions"
+    command = [str(NOTULIST), "live", "--input", str(replay), "--sessions-dir", str(sessions), "--no-diarize"]
+    result, trace = traced_run(
+        [*command, "--no-summary", "--format", "none"], tmp_path, _environment_without_overrides()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert outside_connections(trace) == []

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path = Path(args.session)
     if not path.is_dir():
-        raise SessionError(f"{path} is not a session folder: give the folder of the session")
+        raise SessionError(_deleted(path) or f"{path} is not a session folder: give the folder of the session")
     if not (path / MANIFEST).exists() and not (path / AUDIT_LOG).exists():
         raise SessionError(f"{path} is not a notulist session (no {MANIFEST}): give the session folder")
     anchor = check_anchor(path.absolute(), args.ledger)
@@ -62,6 +62,22 @@ def run(args: argparse.Namespace) -> int:
         anchor_session(session)
         print("ANCHORED: the current audit head was added to the ledger")
     return 0
+
+
+def _deleted(path: Path) -> str | None:
+    """What the destruction register says about a session that is gone, if anything."""
+    from notulist.archive.lifecycle import read_register
+    from notulist.archive.settings import load_settings
+
+    if not path.parent.is_dir():
+        return None
+    for tombstone in reversed(read_register(load_settings(path.parent))):
+        if tombstone.get("session") == path.name:
+            return (
+                f"{path.name} was deleted on {tombstone.get('deleted')} by {tombstone.get('operator')} "
+                f"({tombstone.get('reason')}): tombstone {tombstone.get('seq')} in the destruction register"
+            )
+    return None
 
 
 def _print_anchor(anchor) -> None:
