@@ -350,3 +350,17 @@ def test_switching_signing_on_later_and_a_stripped_signature(tmp_path, capsys):
     ledger.write_text("".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
     code, out = verify(after, capsys)
     assert code == 3 and "ledger.jsonl line 2 is not signed" in out
+
+
+def test_a_ledger_on_a_share_that_is_not_mounted_is_an_error_not_a_local_folder(tmp_path, capsys):
+    share = tmp_path / "worm"  # not there
+    sessions = tmp_path / "sessions"
+    with pytest.raises(SessionError, match="is saved, but its anchor could not be written"):
+        make_session(sessions, f'[anchor]\nledger = "{share}/ledger.jsonl"\n')
+    assert not share.exists()
+    (session_path,) = [p for p in sessions.iterdir() if p.is_dir()]
+    code, out = verify(Session(session_path), capsys)
+    assert code == 3 and "does not exist" in out  # a configured ledger must be there
+    share.mkdir()
+    assert main(["verify", str(session_path), "--anchor"]) == 0
+    assert verify(Session(session_path), capsys)[0] == 0

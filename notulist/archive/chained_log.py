@@ -83,9 +83,9 @@ def key_id(public_key) -> str:
 
 
 def append(path: Path, payload: Mapping[str, Any], signing_key: Path | None = None) -> dict[str, Any]:
-    """Append one entry under an exclusive lock, flushed to disk; returns the entry as written."""
+    """Append one entry under an exclusive lock, flushed to disk; returns the entry as written. The folder must
+    exist: a share that is not mounted is an error, not a new local folder."""
     key = _private_key(signing_key) if signing_key else None
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)

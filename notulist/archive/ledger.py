@@ -33,6 +33,7 @@ class AnchorCheck:
     anchored: dict[str, Any] | None  # the latest entry for the session
     problems: tuple[str, ...]
     notes: tuple[str, ...]
+    absent: bool = False  # the session has no anchor at all (the ledger is missing or never saw it)
 
 
 def anchor_session(session: Session) -> None:
@@ -74,7 +75,7 @@ def check_anchor(session_path: Path, ledger: Path | None = None) -> AnchorCheck:
         if ledger is None and not settings.configured_ledger:
             note = f"no ledger at {settings.ledger}: only the session's own records were checked"
             return AnchorCheck(settings.ledger, None, None, (), (note,))
-        return AnchorCheck(settings.ledger, None, None, (f"the ledger {settings.ledger} does not exist",), ())
+        return AnchorCheck(settings.ledger, None, None, (f"the ledger {settings.ledger} does not exist",), (), True)
     try:
         log = chained_log.check(settings.ledger, verification_key(settings), settings.unsigned_entries)
     except (OSError, ValueError, ImportError) as exc:
@@ -82,8 +83,8 @@ def check_anchor(session_path: Path, ledger: Path | None = None) -> AnchorCheck:
     mine = [e for e in log.entries if e.get("kind") == SESSION_HEAD and e.get("session") == session_path.name]
     problems = [f"ledger: {problem}" for problem in log.problems]
     if not mine:
-        problems.append(f"the ledger {settings.ledger} holds no anchor for {session_path.name}")
-        return AnchorCheck(settings.ledger, None, None, tuple(problems), ())
+        absent = f"the ledger {settings.ledger} holds no anchor for {session_path.name}"
+        return AnchorCheck(settings.ledger, None, None, (*problems, absent), (), not problems)
     lines = audit.read_lines(session_path / AUDIT_LOG)
     for entry in mine:
         problems.extend(_entry_problems(entry, lines))

@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
         raise SessionError(f"{path} is not a notulist session (no {MANIFEST}): give the session folder")
     anchor = check_anchor(path.absolute(), args.ledger)
     anchor_problems = list(anchor.problems)
-    if args.anchor and anchor.anchored is None:  # the anchor write failed earlier: the operator anchors it now
-        anchor_problems = [p for p in anchor_problems if "holds no anchor" not in p]
+    if args.anchor and anchor.absent:  # the anchor write failed earlier: the operator anchors it now
+        anchor_problems = []
     problems = [*session_problems(path), *anchor_problems]
     if problems:
         for problem in problems:
