@@ -130,7 +130,7 @@ def test_sessions_lists_states(tmp_path, capsys):
     (bad.path / AUDIT_LOG).write_bytes(b"kapot\n")
     (sessions / ".2026-11-30T0900_x.abcd.partial").mkdir()
     code, out = run(capsys, "sessions", str(sessions))
-    assert code == 0
+    assert code == 3 and "1 session(s) above do not verify" in out
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert "complete" in lines[ok.path.name] and "verifies" in lines[ok.path.name]
     assert "TAMPERED" in lines[bad.path.name] or "damaged" in lines[bad.path.name]
