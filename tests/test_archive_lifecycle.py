@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_archive_hostile import make_session
 
 from notulist.archive import chained_log
 from notulist.archive.lifecycle import delete_session, finish_deletions, read_register
 from notulist.archive.session import AUDIT_LOG, Session, sha256_file
 from notulist.archive.settings import load_settings
 from notulist.cli.main import main
-from tests.test_archive_hostile import make_session
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:

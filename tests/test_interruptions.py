@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from test_archive_hostile import make_session
 
 from notulist.archive.session import AUDIO, NewSession, Session
-from tests.test_archive_hostile import make_session
 
 DATA = Path(__file__).resolve().parent / "data"
 NOTULIST = Path(sys.executable).with_name("notulist")
