@@ -326,3 +326,41 @@ def test_an_older_session_without_a_manifest_digest_is_noted_not_failed(session)
     (session.path / MANIFEST).write_bytes(manifest_bytes(manifest))
     assert session_problems(session.path) == []
     assert "no digest of the manifest" in session_notes(session.path)[0]
+
+
+def test_switching_signing_on_later_and_a_stripped_signature(tmp_path, capsys):
+    sessions = tmp_path / "sessions"
+    before = make_session(sessions)  # anchored unsigned
+    key = ed25519_key(tmp_path)
+    (sessions / "archive.toml").write_text(f'[anchor]\nsigning_key = "{key}"\n', encoding="utf-8")
+    after = make_session(sessions)
+    code, out = verify(before, capsys)
+    assert (
+        code == 3 and "ledger.jsonl line 1 is not signed" in out
+    )  # the operator has not said which entries predate it
+    (sessions / "archive.toml").write_text(f'[anchor]\nsigning_key = "{key}"\nunsigned_entries = 1\n', "utf-8")
+    code, out = verify(before, capsys)
+    assert code == 0 and "written before the ledger was signed" in out
+    assert verify(after, capsys)[0] == 0
+    # stripping the signature of a later entry (to forge it) is caught
+    ledger = load_settings(sessions).ledger
+    entries = [json.loads(line) for line in ledger.read_text().splitlines()]
+    for field in ("signature", "key"):
+        entries[1].pop(field)
+    ledger.write_text("".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
+    code, out = verify(after, capsys)
+    assert code == 3 and "ledger.jsonl line 2 is not signed" in out
+
+
+def test_a_ledger_on_a_share_that_is_not_mounted_is_an_error_not_a_local_folder(tmp_path, capsys):
+    share = tmp_path / "worm"  # not there
+    sessions = tmp_path / "sessions"
+    with pytest.raises(SessionError, match="is saved, but its anchor could not be written"):
+        make_session(sessions, f'[anchor]\nledger = "{share}/ledger.jsonl"\n')
+    assert not share.exists()
+    (session_path,) = [p for p in sessions.iterdir() if p.is_dir()]
+    code, out = verify(Session(session_path), capsys)
+    assert code == 3 and "does not exist" in out  # a configured ledger must be there
+    share.mkdir()
+    assert main(["verify", str(session_path), "--anchor"]) == 0
+    assert verify(Session(session_path), capsys)[0] == 0

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_archive_hostile import make_session
 
 from notulist.archive import chained_log
 from notulist.archive.lifecycle import delete_session, finish_deletions, read_register
 from notulist.archive.session import AUDIT_LOG, Session, sha256_file
 from notulist.archive.settings import load_settings
 from notulist.cli.main import main
-from tests.test_archive_hostile import make_session
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
@@ -49,6 +49,8 @@ def test_delete_removes_everything_and_leaves_a_tombstone_without_content(sessio
     assert ledger.problems == () and ledger.entries[-1]["kind"] == "register_head"
     code, out = run(capsys, "sessions", str(session.path.parent))
     assert "deleted" in out and "bezwaar betrokkene" in out
+    code, out = run(capsys, "verify", str(session.path))
+    assert code == 2 and "was deleted on" in out and "J. de Boer" in out
 
 
 def test_a_held_session_cannot_be_deleted_until_released(session, capsys):
@@ -128,7 +130,7 @@ def test_sessions_lists_states(tmp_path, capsys):
     (bad.path / AUDIT_LOG).write_bytes(b"kapot\n")
     (sessions / ".2026-11-30T0900_x.abcd.partial").mkdir()
     code, out = run(capsys, "sessions", str(sessions))
-    assert code == 0
+    assert code == 3 and "1 session(s) above do not verify" in out
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert "complete" in lines[ok.path.name] and "verifies" in lines[ok.path.name]
     assert "TAMPERED" in lines[bad.path.name] or "damaged" in lines[bad.path.name]

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from test_archive_hostile import make_session
 
 from notulist.archive.session import AUDIO, NewSession, Session
-from tests.test_archive_hostile import make_session
 
 DATA = Path(__file__).resolve().parent / "data"
 NOTULIST = Path(sys.executable).with_name("notulist")
@@ -109,3 +109,31 @@ def make_session_named(sessions: Path) -> Session:
     with NewSession(sessions, "interview.wav", CREATED) as new:
         new.write_bytes(AUDIO, b"audio")
         return new.commit({"audio": {}})
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_live_recording_keeps_what_was_captured(tmp_path):
+    """A shutdown during ``notulist live`` stops the recording as Ctrl+C does, and the session is still made."""
+    sessions = tmp_path / "sessions"
+    clip = DATA / "live_fiod_10s.wav"
+    process = subprocess.Popen(
+        [str(NOTULIST), "live", "--input", str(clip), "--realtime", "--sessions-dir", str(sessions)]
+        + ["--no-diarize", "--no-summary", "--format", "none"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        raw = list(sessions.glob("*.live/audio.s16le")) if sessions.is_dir() else []
+        if raw and raw[0].stat().st_size >= 3 * 16_000 * 2:  # three seconds captured
+            break
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 0, err
+    session = Session(Path(out.strip().splitlines()[-1]))
+    assert session.problems() == []
+    assert 3.0 <= session.manifest.audio["duration"] < 10.0  # stopped early, nothing captured was lost
+    assert not list(sessions.glob("*.live"))

@@ -22,6 +22,9 @@ NOTULIST = Path(sys.executable).with_name("notulist")
 CONNECT = re.compile(r"connect\(\d+, \{sa_family=(?P<family>AF_\w+)(?P<rest>.*)")
 LOCAL_FAMILIES = {"AF_UNIX", "AF_LOCAL", "AF_NETLINK"}
 LOOPBACK = re.compile(r'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|inet_pton\(AF_INET6, "::ffff:127\.')
+# A name look-up is the first step of any connection out, even when it goes through a local resolver
+# (systemd-resolved on 127.0.0.53, nscd or resolved's socket): notulist has no name to look up.
+NAME_LOOKUP = re.compile(r"htons\(53\)|/nscd/socket|/systemd/resolve/")
 
 
 def _strace() -> str:
@@ -34,11 +37,14 @@ def _strace() -> str:
 
 
 def outside_connections(trace: str) -> list[str]:
-    """Every traced connect() to anything but a local socket or the loopback address."""
+    """Every traced connect() to anything but a local socket or the loopback address, and every name look-up."""
     outside = []
     for line in trace.splitlines():
         match = CONNECT.search(line)
-        if match and match["family"] not in LOCAL_FAMILIES and not LOOPBACK.search(match["rest"]):
+        if not match:
+            continue
+        local = match["family"] in LOCAL_FAMILIES or LOOPBACK.search(match["rest"])
+        if not local or NAME_LOOKUP.search(match["rest"]):
             outside.append(line.strip())
     return outside
 
@@ -71,13 +77,14 @@ def test_importing_notulist_switches_telemetry_off():
 
 @pytest.mark.slow
 def test_the_trace_sees_a_native_connection(tmp_path):
-    """The check itself works: a connect() to a documentation address (UDP: nothing is sent) is reported."""
-    probe = "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(('192.0.2.1', 53))"
-    local = "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(('127.0.0.1', 53))"
-    result, trace = traced_run([sys.executable, "-c", f"{local}; {probe}"], tmp_path, dict(os.environ))
+    """The check itself works: a native connect() to a documentation address and a DNS query to a local resolver
+    are reported (UDP: nothing is sent), a loopback connection is not."""
+    udp = "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect"
+    script = f"{udp}(('127.0.0.1', 8000)); {udp}(('127.0.0.53', 53)); {udp}(('192.0.2.1', 443))"
+    result, trace = traced_run([sys.executable, "-c", script], tmp_path, dict(os.environ))
     assert result.returncode == 0, result.stderr
     outside = outside_connections(trace)
-    assert len(outside) == 1 and "192.0.2.1" in outside[0]
+    assert len(outside) == 2 and "127.0.0.53" in outside[0] and "192.0.2.1" in outside[1]
 
 
 @pytest.mark.slow
@@ -89,4 +96,22 @@ def test_a_full_default_run_connects_nowhere(tmp_path):
     result, trace = traced_run(command, tmp_path, _environment_without_overrides())
     assert result.returncode == 0, result.stderr[-2000:]
     assert Path(result.stdout.strip().splitlines()[-1]).is_dir()
+    assert outside_connections(trace) == []
+
+
+@pytest.mark.slow
+def test_live_mode_connects_nowhere(tmp_path):
+    """``notulist live`` replaying 20 s of an interview: streaming recognition, then the final session."""
+    import numpy as np
+    import soundfile as sf
+
+    clip, rate = sf.read(DATA / "live_fiod_10s.wav", dtype="int16")
+    replay = tmp_path / "replay.wav"
+    sf.write(replay, np.concatenate([clip, clip]), rate, subtype="PCM_16")
+    sessions = tmp_path / "sessions"
+    command = [str(NOTULIST), "live", "--input", str(replay), "--sessions-dir", str(sessions), "--no-diarize"]
+    result, trace = traced_run(
+        [*command, "--no-summary", "--format", "none"], tmp_path, _environment_without_overrides()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
     assert outside_connections(trace) == []

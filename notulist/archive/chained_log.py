@@ -31,7 +31,8 @@ class LogCheck:
 
     entries: tuple[dict[str, Any], ...]
     problems: tuple[str, ...]
-    signed: int
+    verified: frozenset[int] = frozenset()  # sequence numbers of the entries whose signature was checked
+    unsigned_before_signing: int = 0  # entries written before signing was switched on
 
 
 def _canonical(entry: Mapping[str, Any]) -> bytes:
@@ -43,7 +44,15 @@ def _line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
+def _require_cryptography() -> None:
+    try:
+        import cryptography  # noqa: F401
+    except ImportError as exc:
+        raise ValueError("signing the ledger needs the cryptography package: pip install 'notulist[signing]'") from exc
+
+
 def _private_key(path: Path):
+    _require_cryptography()
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -54,6 +63,7 @@ def _private_key(path: Path):
 
 
 def _public_key(path: Path):
+    _require_cryptography()
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
@@ -73,9 +83,9 @@ def key_id(public_key) -> str:
 
 
 def append(path: Path, payload: Mapping[str, Any], signing_key: Path | None = None) -> dict[str, Any]:
-    """Append one entry under an exclusive lock, flushed to disk; returns the entry as written."""
+    """Append one entry under an exclusive lock, flushed to disk; returns the entry as written. The folder must
+    exist: a share that is not mounted is an error, not a new local folder."""
     key = _private_key(signing_key) if signing_key else None
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
@@ -95,16 +105,17 @@ def append(path: Path, payload: Mapping[str, Any], signing_key: Path | None = No
     return entry
 
 
-def check(path: Path, public_key: Path | None = None) -> LogCheck:
-    """Read and check the whole log: chain, sequence and (with a key) every signature."""
+def check(path: Path, public_key: Path | None = None, unsigned_allowed: int = 0) -> LogCheck:
+    """Read and check the whole log: chain, sequence and (with a key) every signature. The first
+    ``unsigned_allowed`` entries may be unsigned (written before signing was switched on); no later one may."""
     key = _public_key(public_key) if public_key else None
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
-    previous, signed = GENESIS, 0
+    previous, verified, unsigned_early = GENESIS, set(), 0
     try:
         lines = [line for line in path.read_bytes().split(b"\n") if line] if path.exists() else []
     except OSError as exc:
-        return LogCheck((), (f"{path} cannot be read ({exc.strerror or exc})",), 0)
+        return LogCheck((), (f"{path} cannot be read ({exc.strerror or exc})",))
     for number, line in enumerate(lines, start=1):
         try:
             entry = json.loads(line.decode("utf-8"))
@@ -115,14 +126,17 @@ def check(path: Path, public_key: Path | None = None) -> LogCheck:
         else:
             if entry.get("prev") != previous or entry.get("seq") != number:
                 problems.append(f"{path.name} line {number} does not follow line {number - 1} (chain broken)")
-            if key is not None:
+            if key is not None and "signature" not in entry and number <= unsigned_allowed:
+                unsigned_early += 1
+            elif key is not None:
                 problem = _signature_problem(entry, key, f"{path.name} line {number}")
-                signed += problem is None
                 if problem:
                     problems.append(problem)
+                else:
+                    verified.add(number)
             entries.append(entry)
         previous = _line_hash(line)
-    return LogCheck(tuple(entries), tuple(problems), signed)
+    return LogCheck(tuple(entries), tuple(problems), frozenset(verified), unsigned_early)
 
 
 def _signature_problem(entry: Mapping[str, Any], key, where: str) -> str | None:

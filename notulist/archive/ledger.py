@@ -33,6 +33,7 @@ class AnchorCheck:
     anchored: dict[str, Any] | None  # the latest entry for the session
     problems: tuple[str, ...]
     notes: tuple[str, ...]
+    absent: bool = False  # the session has no anchor at all (the ledger is missing or never saw it)
 
 
 def anchor_session(session: Session) -> None:
@@ -74,27 +75,27 @@ def check_anchor(session_path: Path, ledger: Path | None = None) -> AnchorCheck:
         if ledger is None and not settings.configured_ledger:
             note = f"no ledger at {settings.ledger}: only the session's own records were checked"
             return AnchorCheck(settings.ledger, None, None, (), (note,))
-        return AnchorCheck(settings.ledger, None, None, (f"the ledger {settings.ledger} does not exist",), ())
+        return AnchorCheck(settings.ledger, None, None, (f"the ledger {settings.ledger} does not exist",), (), True)
     try:
-        log = chained_log.check(settings.ledger, verification_key(settings))
+        log = chained_log.check(settings.ledger, verification_key(settings), settings.unsigned_entries)
     except (OSError, ValueError, ImportError) as exc:
         return AnchorCheck(settings.ledger, None, None, (f"the ledger cannot be read ({exc})",), ())
-    signed_by = None
-    if verification_key(settings) and log.entries and log.signed == len(log.entries):
-        signed_by = str(log.entries[-1].get("key"))
     mine = [e for e in log.entries if e.get("kind") == SESSION_HEAD and e.get("session") == session_path.name]
     problems = [f"ledger: {problem}" for problem in log.problems]
     if not mine:
-        problems.append(f"the ledger {settings.ledger} holds no anchor for {session_path.name}")
-        return AnchorCheck(settings.ledger, signed_by, None, tuple(problems), ())
+        absent = f"the ledger {settings.ledger} holds no anchor for {session_path.name}"
+        return AnchorCheck(settings.ledger, None, None, (*problems, absent), (), not problems)
     lines = audit.read_lines(session_path / AUDIT_LOG)
     for entry in mine:
         problems.extend(_entry_problems(entry, lines))
     latest = mine[-1]
-    notes = ()
+    signed_by = str(latest.get("key")) if latest.get("seq") in log.verified else None
+    notes = []
     if isinstance(latest.get("event_seq"), int) and latest["event_seq"] < len(lines):
-        notes = (f"audit events {latest['event_seq'] + 1}-{len(lines)} are not anchored yet",)
-    return AnchorCheck(settings.ledger, signed_by, latest, tuple(problems), notes)
+        notes.append(f"audit events {latest['event_seq'] + 1}-{len(lines)} are not anchored yet")
+    if verification_key(settings) and signed_by is None and not problems:
+        notes.append("this session's anchor was written before the ledger was signed (archive.toml unsigned_entries)")
+    return AnchorCheck(settings.ledger, signed_by, latest, tuple(problems), tuple(notes))
 
 
 def _entry_problems(entry: dict[str, Any], lines: list[bytes]) -> list[str]:

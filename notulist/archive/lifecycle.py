@@ -152,7 +152,9 @@ def read_register(settings: ArchiveSettings) -> list[dict[str, Any]]:
         return []
     return [
         e
-        for e in chained_log.check(settings.register, verification_key(settings)).entries
+        for e in chained_log.check(
+            settings.register, verification_key(settings), settings.unsigned_register_entries
+        ).entries
         if e.get("kind") == TOMBSTONE
     ]
 

@@ -7,6 +7,8 @@ Read from ``SESSIONS_DIR/archive.toml`` (optional; every key has a default)::
     register = "/mnt/worm/destroyed.jsonl"        # default: <sessions_dir>.destroyed.jsonl beside the folder
     signing_key = "/etc/notulist/ledger-ed25519.pem"   # Ed25519 private key (PEM): each entry is signed
     public_key = "/etc/notulist/ledger-ed25519.pub"    # to check signatures where the private key is not kept
+    unsigned_entries = 0     # when signing is switched on for an existing ledger: how many entries came before
+    unsigned_register_entries = 0                      # the same for the destruction register
 
     [retention]          # days a session is kept after it was created; 0 or absent: kept until deleted by hand
     days = 365
@@ -39,6 +41,8 @@ class ArchiveSettings:
     retention_days: int = 0
     retention_by_kind: Mapping[str, int] = field(default_factory=dict)
     configured_ledger: bool = False  # the ledger's place was chosen in archive.toml
+    unsigned_entries: int = 0  # ledger entries written before signing was switched on
+    unsigned_register_entries: int = 0  # the same for the destruction register
 
     def retention_for(self, kind: str) -> int:
         """Days a session of ``kind`` is kept (0: no limit)."""
@@ -70,7 +74,15 @@ def load_settings(sessions_dir: Path) -> ArchiveSettings:
         retention_days=days,
         retention_by_kind=by_kind,
         configured_ledger="ledger" in anchor,
+        unsigned_entries=_whole(anchor.get("unsigned_entries", 0), "unsigned_entries"),
+        unsigned_register_entries=_whole(anchor.get("unsigned_register_entries", 0), "unsigned_register_entries"),
     )
+
+
+def _whole(value: Any, key: str) -> int:
+    if not isinstance(value, int) or value < 0:
+        raise SessionError(f"{key} in {SETTINGS_FILE} must be a whole number of 0 or more")
+    return value
 
 
 def _read(path: Path) -> dict[str, Any]:

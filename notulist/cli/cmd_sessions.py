@@ -12,7 +12,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list the sessions of a folder: state (complete, live, interrupted, held, deleted) and verification",
         description="List every session of a sessions folder with its state: complete, held (legal hold), live "
         "(a recording running now), interrupted (a live recording or a transcription that stopped: `notulist "
-        "recover` or run it again), deleted (a tombstone in the destruction register); and whether it verifies.",
+        "recover` or run it again), deleted (a tombstone in the destruction register), MISSING (anchored in the "
+        "ledger but gone without a tombstone); and whether it verifies. Exits 3 when any session does not verify "
+        "or is missing.",
     )
     parser.add_argument("sessions_dir", type=Path, nargs="?", default=Path("sessions"), metavar="SESSIONS_DIR")
     parser.add_argument("--no-verify", action="store_true", help="skip re-hashing (fast, for large archives)")
@@ -21,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from notulist.archive.settings import load_settings
-    from notulist.core.errors import SessionError
+    from notulist.core.errors import SessionError, VerificationError
 
     folder = args.sessions_dir
     if not folder.is_dir():
@@ -33,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
     width = max((len(name) for name, _, _ in rows), default=0)
     for name, state, detail in rows:
         print(f"{name:<{width}}  {state:<11}  {detail}")
+    failing = [name for name, state, detail in rows if state in ("MISSING", "damaged") or detail.startswith("TAMPERED")]
+    if failing:
+        raise VerificationError(f"{len(failing)} session(s) above do not verify or are missing: run `notulist verify`")
     return 0
 
 

@@ -40,13 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path = Path(args.session)
     if not path.is_dir():
-        raise SessionError(f"{path} is not a session folder: give the folder of the session")
+        raise SessionError(_deleted(path) or f"{path} is not a session folder: give the folder of the session")
     if not (path / MANIFEST).exists() and not (path / AUDIT_LOG).exists():
         raise SessionError(f"{path} is not a notulist session (no {MANIFEST}): give the session folder")
     anchor = check_anchor(path.absolute(), args.ledger)
     anchor_problems = list(anchor.problems)
-    if args.anchor and anchor.anchored is None:  # the anchor write failed earlier: the operator anchors it now
-        anchor_problems = [p for p in anchor_problems if "holds no anchor" not in p]
+    if args.anchor and anchor.absent:  # the anchor write failed earlier: the operator anchors it now
+        anchor_problems = []
     problems = [*session_problems(path), *anchor_problems]
     if problems:
         for problem in problems:
@@ -62,6 +62,22 @@ def run(args: argparse.Namespace) -> int:
         anchor_session(session)
         print("ANCHORED: the current audit head was added to the ledger")
     return 0
+
+
+def _deleted(path: Path) -> str | None:
+    """What the destruction register says about a session that is gone, if anything."""
+    from notulist.archive.lifecycle import read_register
+    from notulist.archive.settings import load_settings
+
+    if not path.parent.is_dir():
+        return None
+    for tombstone in reversed(read_register(load_settings(path.parent))):
+        if tombstone.get("session") == path.name:
+            return (
+                f"{path.name} was deleted on {tombstone.get('deleted')} by {tombstone.get('operator')} "
+                f"({tombstone.get('reason')}): tombstone {tombstone.get('seq')} in the destruction register"
+            )
+    return None
 
 
 def _print_anchor(anchor) -> None:
