@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DATA
 
 from notulist.core.model import Segment
 from notulist.live.speakers import AudioHistory, LiveSpeakerLabeler
 
-DATA = Path(__file__).resolve().parent / "data"
 CLIP = DATA / "diarize_interview_40s.flac"
 # from diarize_interview_40s.rttm: INTERVIEWER 0.000-9.896 and 17.389-24.200, GEINTERVIEWDE 10.386-16.319 and
 # 24.770-28.999 (the segments below lie inside those turns)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPO
 
 from notulist.core.errors import AudioError
 from notulist.core.model import Link, Segment, Transcript
@@ -26,7 +27,7 @@ from notulist.live.recording import (
     seal,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 
 def seg(id_: str, start: float, end: float, text: str) -> Segment:

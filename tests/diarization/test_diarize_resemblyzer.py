@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import os
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DATA
 
 from notulist.core.progress import Progress
 from notulist.diarization.diarize import Turn, make_diarizer, turns_from_rttm, warm_up
 from notulist.diarization.resemblyzer_backend import HOP_SAMPLES, N_FFT, encoder
 
-DATA = Path(__file__).resolve().parent / "data"
 SR = 16_000
 pytestmark = pytest.mark.filterwarnings("ignore:'uem' was approximated")
 

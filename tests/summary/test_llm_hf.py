@@ -10,6 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
@@ -21,7 +22,6 @@ from notulist.summary.llm import SYSTEM_PROMPT, LLMError, LLMSummarizer, LLMTime
 from notulist.summary.llm_hf import HfChatBackend  # noqa: E402
 from notulist.summary.summarizer import make_summarizer  # noqa: E402
 
-DATA = Path(__file__).parent / "data"
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} <eos> {% endfor %}"
     "{% if add_generation_prompt %}<|assistant|> {% endif %}"
