@@ -65,7 +65,7 @@ def annotation(turns, uri: str):
     return result
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-asr", action="store_true", help="skip the transcription timing")
     parser.add_argument(
@@ -76,73 +76,84 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for Whisper and the diarizer")
     parser.add_argument("--hop-s", type=float, default=None, help="seconds between embedding windows (tuning)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
     missing = [str(p) for wav, rttm, _ in FILES.values() for p in (wav, rttm) if not p.is_file()]
     if missing:
         print(f"shared audio missing ({missing[0]}): nothing to measure")
         return 0
-
     import torch
-    from faster_whisper.audio import decode_audio
-    from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from notulist.diarization.diarize import make_diarizer, turns_from_rttm, warm_up
+    from notulist.diarization.diarize import warm_up
 
     warnings.filterwarnings("ignore", message="'uem' was approximated")
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
     warm_up()
-    warm_s = time.perf_counter() - started
-    print(f"warm-up (once per process, off the hot path): {warm_s:.2f} s")
-
-    pipeline = None
-    if not args.no_asr:
-        from faster_whisper import BatchedInferencePipeline
-
-        from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
-
-        model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=args.threads)
-        pipeline = BatchedInferencePipeline(model)
-
+    print(f"warm-up (once per process, off the hot path): {time.perf_counter() - started:.2f} s")
+    pipeline = None if args.no_asr else asr_pipeline(args.threads)
     print(
         f"{'file':<16} {'dur_s':>6} {'ref':>3} {'hyp':>3} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}"
         f" {'diar_s':>7} {'asr_s':>7} {'ratio':>6}"
     )
     total_diar = total_asr = 0.0
     for name, (wav, rttm, language) in FILES.items():
-        audio = decode_audio(str(wav), sampling_rate=SAMPLE_RATE)
-        reference_turns = turns_from_rttm(rttm.read_text())
-        speech = speech_regions(audio, args.vad)
-        asr_s = float("nan")
-        if pipeline is not None:
-            started = time.perf_counter()
-            segments, _ = pipeline.transcribe(audio, language=language, beam_size=5, batch_size=8, word_timestamps=True)
-            list(segments)
-            asr_s = time.perf_counter() - started
-            total_asr += asr_s
-        diarizer = make_diarizer()
-        if args.hop_s is not None:
-            diarizer.settings = replace(diarizer.settings, hop_frames=round(args.hop_s * 100))
-        started = time.perf_counter()
-        turns = diarizer.diarize(audio, speech, lambda _: None)
-        diar_s = time.perf_counter() - started
+        diar_s, asr_s = measure(name, wav, rttm, language, args, pipeline)
         total_diar += diar_s
-        metric = DiarizationErrorRate(collar=0.25, skip_overlap=False)
-        der = metric(annotation(reference_turns, name), annotation(turns, name), detailed=True)
-        total = der["total"] or 1.0
-        ref_n = len({t.speaker for t in reference_turns})
-        hyp_n = len({t.speaker for t in turns})
-        print(
-            f"{name:<16} {len(audio) / SAMPLE_RATE:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
-            f" {der['missed detection'] / total:6.1%} {der['false alarm'] / total:6.1%}"
-            f" {der['confusion'] / total:6.1%} {diar_s:7.2f} {asr_s:7.2f} {diar_s / asr_s:6.1%}"
-        )
+        total_asr += 0.0 if pipeline is None else asr_s
     if pipeline is not None:
         print(
             f"diarization / transcription wall time, all files: {total_diar:.2f} s / {total_asr:.2f} s = "
             f"{total_diar / total_asr:.1%} (goal <= 15%)"
         )
     return 0
+
+
+def asr_pipeline(threads: int):  # -> faster_whisper.BatchedInferencePipeline
+    """Batched recognition as the pipeline runs it, to time diarization against."""
+    from faster_whisper import BatchedInferencePipeline
+
+    from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
+
+    return BatchedInferencePipeline(load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=threads))
+
+
+def measure(name: str, wav: Path, rttm: Path, language: str, args: argparse.Namespace, pipeline) -> tuple[float, float]:
+    """Diarize one file (and transcribe it, for the time ratio), print its row; its diarization and ASR seconds."""
+    from faster_whisper.audio import decode_audio
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from notulist.diarization.diarize import make_diarizer, turns_from_rttm
+
+    audio = decode_audio(str(wav), sampling_rate=SAMPLE_RATE)
+    reference_turns = turns_from_rttm(rttm.read_text())
+    speech = speech_regions(audio, args.vad)
+    asr_s = float("nan")
+    if pipeline is not None:
+        started = time.perf_counter()
+        segments, _ = pipeline.transcribe(audio, language=language, beam_size=5, batch_size=8, word_timestamps=True)
+        list(segments)
+        asr_s = time.perf_counter() - started
+    diarizer = make_diarizer()
+    if args.hop_s is not None:
+        diarizer.settings = replace(diarizer.settings, hop_frames=round(args.hop_s * 100))
+    started = time.perf_counter()
+    turns = diarizer.diarize(audio, speech, lambda _: None)
+    diar_s = time.perf_counter() - started
+    metric = DiarizationErrorRate(collar=0.25, skip_overlap=False)
+    der = metric(annotation(reference_turns, name), annotation(turns, name), detailed=True)
+    total = der["total"] or 1.0
+    ref_n = len({t.speaker for t in reference_turns})
+    hyp_n = len({t.speaker for t in turns})
+    print(
+        f"{name:<16} {len(audio) / SAMPLE_RATE:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
+        f" {der['missed detection'] / total:6.1%} {der['false alarm'] / total:6.1%}"
+        f" {der['confusion'] / total:6.1%} {diar_s:7.2f} {asr_s:7.2f} {diar_s / asr_s:6.1%}"
+    )
+    return diar_s, asr_s
 
 
 if __name__ == "__main__":

@@ -29,9 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.live_latency import normal  # noqa: E402  (the live WER's normalisation, as in the replay)
 from notulist.core.audio import SAMPLE_RATE  # noqa: E402
 from notulist.core.model import Word  # noqa: E402
+from notulist.core.text import comparable as normal  # noqa: E402  (the live WER's normalisation, as in the replay)
 from notulist.live.presets import PRESETS  # noqa: E402
 from notulist.live.streaming import (  # noqa: E402
     StreamingOptions,

@@ -28,7 +28,7 @@ from notulist.reports.session_files import session_summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from notulist.cli.pipeline_args import add_pipeline_arguments
+    from notulist.cli.pipeline_args import add_pipeline_arguments, add_sessions_dir_argument
 
     parser = subparsers.add_parser(
         "live",
@@ -60,12 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how the live text trades delay for accuracy: 'low' shows words about half a second sooner, with "
         "clearly more errors; the final session is made at full quality either way (default: balanced)",
     )
-    parser.add_argument(
-        "--sessions-dir",
-        type=Path,
-        default=Path("sessions"),
-        help="where session folders are created (default: ./sessions)",
-    )
+    add_sessions_dir_argument(parser)
     add_pipeline_arguments(parser)
     parser.set_defaults(func=run)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
+from notulist.cli.pipeline_args import add_pipeline_arguments, add_sessions_dir_argument, options_from_args
 from notulist.cli.progress_bar import ProgressBar
 from notulist.cli.summary_args import report_summary
 from notulist.pipeline.run import run_pipeline
@@ -22,12 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Prints the session folder as the last line. Runs offline.",
     )
     parser.add_argument("input", type=Path, help="the recording (wav, flac, mp3, m4a, ogg, mp4, ...)")
-    parser.add_argument(
-        "--sessions-dir",
-        type=Path,
-        default=Path("sessions"),
-        help="where session folders are created (default: ./sessions)",
-    )
+    add_sessions_dir_argument(parser)
     add_pipeline_arguments(parser)
     parser.set_defaults(func=run)
 

@@ -12,6 +12,16 @@ from notulist.cli.flags import said_as_flags
 from notulist.pipeline.run import PipelineOptions
 
 
+def add_sessions_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """``--sessions-dir``, where new sessions go (``notulist transcribe`` and ``notulist live``)."""
+    parser.add_argument(
+        "--sessions-dir",
+        type=Path,
+        default=Path("sessions"),
+        help="where session folders are created (default: ./sessions)",
+    )
+
+
 def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags shared by ``notulist transcribe`` and ``notulist live``."""
     asr = parser.add_argument_group("recognition")

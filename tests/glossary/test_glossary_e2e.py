@@ -6,15 +6,14 @@ said twice and the FG twice. Runs the real model on CPU (about 20-60 s on 2 core
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import DATA
 
 from notulist.glossary import load_glossary
 from notulist.glossary.hints import HINT_PARAMETER, decoding_hints
 from notulist.glossary.linker import link_texts
 
-CLIP = Path(__file__).parent / "data" / "glossary_overleg_excerpt.flac"
+CLIP = DATA / "glossary_overleg_excerpt.flac"
 SAID = {"dpia": 2, "fg": 2}
 
 pytestmark = pytest.mark.slow

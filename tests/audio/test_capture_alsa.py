@@ -38,7 +38,10 @@ try:
 except (ImportError, OSError):
     HAVE_PORTAUDIO = False
 
-pytestmark = pytest.mark.skipif(not HAVE_PORTAUDIO, reason="PortAudio (libportaudio2) and ALSA are not available")
+pytestmark = [
+    pytest.mark.slow,  # each test records through PortAudio in a subprocess
+    pytest.mark.skipif(not HAVE_PORTAUDIO, reason="PortAudio (libportaudio2) and ALSA are not available"),
+]
 
 
 def asoundrc(home: Path, name: str, infile: Path) -> None:

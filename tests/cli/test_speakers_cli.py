@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 import notulist.cli.main
 from notulist.archive.session import SPEAKERS_NAMED, NewSession, Session, sha256_file
@@ -16,8 +17,6 @@ from notulist.cli.cmd_speakers import parse_names
 from notulist.core.errors import NotulistError
 from notulist.core.model import transcript_from_dict, transcript_to_dict
 from notulist.diarization.diarize import Turn, assign_speakers, rttm_text, turns_from_transcript
-
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def _session(tmp_path: Path, with_speakers: bool = True) -> Session:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from notulist.core.model import Link, Segment, Transcript, transcript_from_dict
 from notulist.reports.data import (
@@ -20,8 +21,6 @@ from notulist.reports.data import (
     safe_url,
 )
 from notulist.summary.model import Summary, SummaryPoint, summary_from_dict
-
-DATA = Path(__file__).parent / "data"
 
 
 def fixture_input(audio_mode: str = "auto") -> ReportInput:

@@ -22,7 +22,7 @@ from test_report_html import PAYLOAD_TEXT, hostile_input
 
 from notulist.reports.html import render_html
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path(os.environ.get("NOTULIST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

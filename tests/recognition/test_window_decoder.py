@@ -11,6 +11,8 @@ from notulist.live.streaming import SAMPLE_RATE, InferenceRequest, transcribe_re
 from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
 from notulist.recognition.window_decoder import WindowDecoder
 
+pytestmark = pytest.mark.slow  # the real Whisper base model
+
 
 @pytest.fixture(scope="module")
 def model():

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DATA
 
 from notulist.core.model import Segment
 from notulist.live.speakers import AudioHistory, LiveSpeakerLabeler
 
-DATA = Path(__file__).resolve().parent / "data"
 CLIP = DATA / "diarize_interview_40s.flac"
 # from diarize_interview_40s.rttm: INTERVIEWER 0.000-9.896 and 17.389-24.200, GEINTERVIEWDE 10.386-16.319 and
 # 24.770-28.999 (the segments below lie inside those turns)
@@ -49,6 +49,7 @@ def segment(number: int, span: tuple[float, float]) -> Segment:
 
 
 @needs_encoder
+@pytest.mark.slow
 def test_one_speaker_keeps_a_label_and_another_voice_gets_a_new_one(clip) -> None:
     labeler = labeler_over(clip)
     a1, b1, a2, b2 = (
@@ -61,6 +62,7 @@ def test_one_speaker_keeps_a_label_and_another_voice_gets_a_new_one(clip) -> Non
 
 
 @needs_encoder
+@pytest.mark.slow
 def test_a_too_short_segment_opens_no_speaker(clip) -> None:
     labeler = labeler_over(clip)
     first = labeler.label(segment(0, INTERVIEWER[0]))
@@ -100,6 +102,7 @@ def test_audio_history_cuts_on_the_stream_clock_and_forgets_old_audio() -> None:
 
 
 @needs_encoder
+@pytest.mark.slow
 def test_a_live_run_over_two_speakers_labels_its_segments(clip, tmp_path: Path) -> None:
     from notulist.audio.capture import FileSource
     from notulist.live.recording import LiveRecording, read_captured

@@ -153,6 +153,7 @@ def _soffice() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     soffice = _soffice()
     from pypdf import PdfReader

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import os
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import DATA
 
 from notulist.core.progress import Progress
 from notulist.diarization.diarize import Turn, make_diarizer, turns_from_rttm, warm_up
 from notulist.diarization.resemblyzer_backend import HOP_SAMPLES, N_FFT, encoder
 
-DATA = Path(__file__).resolve().parent / "data"
 SR = 16_000
 pytestmark = pytest.mark.filterwarnings("ignore:'uem' was approximated")
 
@@ -76,6 +75,7 @@ def first_speech_order(turns: tuple[Turn, ...]) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_mel_front_end_matches_resemblyzers_librosa_spectrogram():
     """torch.stft + librosa's mel bank == librosa.feature.melspectrogram as resemblyzer calls it (numpy reference)."""
     import librosa
@@ -92,6 +92,7 @@ def test_mel_front_end_matches_resemblyzers_librosa_spectrogram():
     np.testing.assert_allclose(ours, reference, rtol=1e-3, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_two_speakers_found_and_placed():
     audio, reference = load("diarize_interview_40s")
     events: list[Progress] = []
@@ -103,6 +104,7 @@ def test_two_speakers_found_and_placed():
     assert events[-1].done == events[-1].total > 30
 
 
+@pytest.mark.slow
 def test_three_speakers_found():
     audio, reference = load("diarize_overleg_36s")
     turns = make_diarizer().diarize(audio, vad(audio), lambda _: None)
@@ -110,6 +112,7 @@ def test_three_speakers_found():
     assert der(reference, turns) < 0.08
 
 
+@pytest.mark.slow
 def test_given_number_of_speakers_is_used():
     audio, _ = load("diarize_overleg_36s")
     turns = make_diarizer(num_speakers=2).diarize(audio, vad(audio), lambda _: None)
@@ -129,6 +132,7 @@ def one_speaker(audio: np.ndarray, reference: tuple[Turn, ...]) -> np.ndarray:
     return np.concatenate(pieces)
 
 
+@pytest.mark.slow
 def test_one_speaker_recording_gives_one_speaker():
     audio, reference = load("diarize_interview_40s")
     single = one_speaker(audio, reference)
@@ -141,6 +145,7 @@ def test_one_speaker_recording_gives_one_speaker():
     assert forced[-1].end <= len(single) / SR + 1e-6
 
 
+@pytest.mark.slow
 def test_long_silence_is_left_out_and_speakers_still_found():
     audio, reference = load("diarize_interview_40s")
     gap_s = 30.0
@@ -161,6 +166,7 @@ def test_recording_shorter_than_two_seconds():
     assert tiny == (Turn(0.0, 0.2, "S1"),)
 
 
+@pytest.mark.slow
 def test_no_speech_at_all():
     silence = np.zeros(5 * SR, dtype=np.float32)
     events: list[Progress] = []
@@ -175,6 +181,7 @@ def test_no_speech_at_all():
     assert make_diarizer().diarize(np.zeros(0, dtype=np.float32), [(0.0, 1.0)], lambda _: None) == ()
 
 
+@pytest.mark.slow
 def test_warm_up_is_idempotent():
     warm_up()
     first = encoder()

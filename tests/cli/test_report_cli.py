@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from docx import Document
-from test_report_data import DATA
 
 import notulist.cli.main
 from notulist.archive.session import SPEAKERS_NAMED, NewSession, Session, sha256_file

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from notulist.cli.flags import said_as_flags
 from notulist.core.errors import NotulistError
@@ -23,7 +24,6 @@ from notulist.summary.llm import LLMSummarizer, LLMTimeout, LLMUnavailable
 from notulist.summary.llm_http import HttpChatBackend, completions_url
 from notulist.summary.summarizer import make_summarizer
 
-DATA = Path(__file__).parent / "data"
 Reply = str | Callable[[dict], str] | tuple[str, float] | tuple[int, str]
 
 

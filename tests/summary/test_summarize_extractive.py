@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import DATA, REPO
 
 from notulist.core.model import Flag, Segment, Transcript, segment_id, transcript_from_dict
 from notulist.core.progress import Progress, no_progress
@@ -20,13 +21,9 @@ from notulist.summary.extractive import ExtractiveSummarizer, find_due, split_se
 from notulist.summary.model import summary_from_dict, summary_to_dict
 from notulist.summary.summarizer import make_summarizer
 
-DATA = Path(__file__).parent / "data"
-
 
 def _benchmark():
-    spec = importlib.util.spec_from_file_location(
-        "summary_recall", Path(__file__).parents[1] / "benchmarks" / "summary_recall.py"
-    )
+    spec = importlib.util.spec_from_file_location("summary_recall", REPO / "benchmarks" / "summary_recall.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["summary_recall"] = module
     spec.loader.exec_module(module)

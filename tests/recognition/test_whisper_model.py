@@ -23,6 +23,7 @@ def cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
+@pytest.mark.slow
 def test_bundled_model_is_assembled_and_verified(cache):
     spec = resolve_model(None)
     assert spec.path == cache / "whisper-base"
@@ -30,6 +31,7 @@ def test_bundled_model_is_assembled_and_verified(cache):
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no partial build left behind
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete-tokenizer"])
 def test_damaged_cache_is_rebuilt_not_used(cache, damage):
     target = assemble_bundled()
@@ -76,6 +78,7 @@ def test_broken_config(tmp_path):
         resolve_model(tmp_path)
 
 
+@pytest.mark.slow
 def test_garbage_weights_fail_to_load_with_a_clear_error(tmp_path, cache):
     bundled = assemble_bundled()
     broken = tmp_path / "broken"

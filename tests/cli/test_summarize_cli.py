@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from conftest import DATA
 
 from notulist.archive.session import NewSession, Session, sha256_file
 from notulist.cli import cmd_summarize
@@ -20,8 +21,6 @@ from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript, segment_id, transcript_to_dict
 from notulist.summary.extractive import ExtractiveSummarizer
 from notulist.summary.llm import LLMSummarizer
-
-DATA = Path(__file__).parent / "data"
 
 
 def make_session(tmp_path: Path) -> Session:

@@ -10,6 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
@@ -21,7 +22,6 @@ from notulist.summary.llm import SYSTEM_PROMPT, LLMError, LLMSummarizer, LLMTime
 from notulist.summary.llm_hf import HfChatBackend  # noqa: E402
 from notulist.summary.summarizer import make_summarizer  # noqa: E402
 
-DATA = Path(__file__).parent / "data"
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} <eos> {% endfor %}"
     "{% if add_generation_prompt %}<|assistant|> {% endif %}"
@@ -73,6 +73,7 @@ def tiny_chat_model(tmp_path_factory) -> Path:
     return build_tiny_model(tmp_path_factory.mktemp("tiny-gpt2-chat"), chat_template=CHAT_TEMPLATE)
 
 
+@pytest.mark.slow
 def test_backend_generates_text_from_a_local_directory(tiny_model, monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     real_connect = socket.socket.connect
@@ -100,6 +101,7 @@ def test_backend_generates_text_from_a_local_directory(tiny_model, monkeypatch):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 
+@pytest.mark.slow
 def test_chat_template_is_used_when_the_tokenizer_has_one(tiny_chat_model):
     backend = HfChatBackend(tiny_chat_model, max_new_tokens=8)
     encoded = backend._encode([{"role": "user", "content": "De DPIA"}])
@@ -110,6 +112,7 @@ def test_chat_template_is_used_when_the_tokenizer_has_one(tiny_chat_model):
     assert isinstance(backend.chat([{"role": "user", "content": "De DPIA"}], 8), str)
 
 
+@pytest.mark.slow
 def test_gibberish_answers_are_reported_and_the_session_still_gets_minutes(tiny_model):
     summarizer = make_summarizer(llm_hf=tiny_model, timeout_s=60)
     assert isinstance(summarizer, LLMSummarizer)
@@ -122,6 +125,7 @@ def test_gibberish_answers_are_reported_and_the_session_still_gets_minutes(tiny_
     assert all(set(p.segment_ids) <= ids for p in summary.points)
 
 
+@pytest.mark.slow
 def test_a_prompt_longer_than_the_context_is_an_error_not_a_crash(tmp_path):
     small = build_tiny_model(tmp_path / "small", n_positions=64)
     backend = HfChatBackend(small, max_new_tokens=8)
@@ -134,6 +138,7 @@ def test_a_prompt_longer_than_the_context_is_an_error_not_a_crash(tmp_path):
     assert summary.points
 
 
+@pytest.mark.slow  # imports transformers and tries to load the broken model
 def test_missing_or_broken_model_directory_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="no config.json"):
         HfChatBackend(tmp_path)
@@ -142,6 +147,7 @@ def test_missing_or_broken_model_directory_is_a_clear_error(tmp_path):
         HfChatBackend(tmp_path)
 
 
+@pytest.mark.slow
 def test_generation_stops_at_the_timeout_and_says_so(tiny_model):
     backend = HfChatBackend(tiny_model, timeout_s=1e-4, max_new_tokens=200)
     with pytest.raises(LLMTimeout, match="did not finish its answer within"):

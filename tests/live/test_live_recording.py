@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPO
 
 from notulist.core.errors import AudioError
 from notulist.core.model import Link, Segment, Transcript
@@ -26,7 +27,7 @@ from notulist.live.recording import (
     seal,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 
 def seg(id_: str, start: float, end: float, text: str) -> Segment:
@@ -82,6 +83,7 @@ def test_empty_or_foreign_folders_give_clear_errors(tmp_path: Path) -> None:
         seal(read_captured(recording.path))
 
 
+@pytest.mark.slow
 def test_a_killed_writer_loses_nothing_it_was_given(tmp_path: Path) -> None:
     """kill -9 a process writing blocks: every block it reported as written is in the file."""
     script = (
@@ -118,6 +120,7 @@ def test_a_killed_writer_loses_nothing_it_was_given(tmp_path: Path) -> None:
     assert all(np.all(block == i % 30000) for i, block in enumerate(blocks))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0 or sys.platform != "linux", reason="needs root to mount a tiny tmpfs")
 def test_a_full_disk_stops_cleanly_and_keeps_what_was_written(tmp_path: Path) -> None:
     small = tmp_path / "small"

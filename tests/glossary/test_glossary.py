@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DATA, REPO, SHARED
 
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript, segment_id, transcript_from_dict, transcript_to_dict
@@ -17,7 +18,6 @@ from notulist.glossary.hints import MAX_CHARS, MAX_TERMS, decoding_hints
 from notulist.glossary.linker import link_texts, link_transcript
 from notulist.glossary.normalise import normalise_key, spelled_key
 
-DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "glossary_labelled.yaml"
 
 
@@ -77,14 +77,14 @@ def test_ambiguous_abbreviations_carry_context_words(glossary):
 
 
 def test_bundled_file_is_what_the_build_script_makes(tmp_path):
-    sources = Path(__file__).resolve().parents[2] / "shared" / "glossary-sources"
+    sources = SHARED / "glossary-sources"
     if not sources.is_dir():
         pytest.skip("../shared/glossary-sources is absent")
     from notulist.glossary.build_bundled import main
 
     out = tmp_path / "rebuilt.yaml"
     main(["--sources", str(sources), "--out", str(out)])
-    bundled = Path(__file__).resolve().parents[1] / "notulist" / "glossary" / "data" / "civil_service.yaml"
+    bundled = REPO / "notulist" / "glossary" / "data" / "civil_service.yaml"
     assert out.read_text(encoding="utf-8") == bundled.read_text(encoding="utf-8")
 
 

@@ -176,6 +176,7 @@ def test_start_line_names_a_resampled_capture_rate() -> None:
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_48_khz_only_device_is_recorded_and_resampled_to_16_khz(tmp_path: Path) -> None:
     played = recording_at(48_000)
     played.tofile(tmp_path / "mic48.raw")
@@ -200,6 +201,7 @@ def test_48_khz_only_device_is_recorded_and_resampled_to_16_khz(tmp_path: Path) 
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_a_44_1_khz_device_is_opened_at_its_default_rate(tmp_path: Path) -> None:
     played = recording_at(44_100)
     played.tofile(tmp_path / "mic44.raw")
@@ -210,6 +212,7 @@ def test_a_44_1_khz_device_is_opened_at_its_default_rate(tmp_path: Path) -> None
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_16_khz_device_is_recorded_as_before_bit_exact(tmp_path: Path) -> None:
     samples = clip_int16()
     samples.astype("<i2").tofile(tmp_path / "mic16.raw")
@@ -221,6 +224,7 @@ def test_16_khz_device_is_recorded_as_before_bit_exact(tmp_path: Path) -> None:
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_no_usable_rate_is_a_clear_error(tmp_path: Path) -> None:
     recording_at(48_000).tofile(tmp_path / "mic48.raw")
     home = make_home(tmp_path, ("cap48", tmp_path / "mic48.raw", 48_000))
@@ -231,6 +235,7 @@ def test_no_usable_rate_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_device_that_goes_quiet_keeps_the_resampled_tail(tmp_path: Path) -> None:
     """A 48 kHz-only microphone that delivers 3 s and then hangs: stopping it still yields all 3 s at 16 kHz."""
     fifo = tmp_path / "mic.fifo"
@@ -252,6 +257,7 @@ def test_device_that_goes_quiet_keeps_the_resampled_tail(tmp_path: Path) -> None
 
 
 @needs_portaudio
+@pytest.mark.slow
 def test_live_records_from_a_48_khz_only_device(tmp_path: Path) -> None:
     played = recording_at(48_000)
     played.tofile(tmp_path / "mic48.raw")

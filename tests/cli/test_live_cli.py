@@ -31,6 +31,8 @@ from rapidfuzz import fuzz
 
 from notulist.live.recording import LiveRecording, find_interrupted, read_captured
 
+pytestmark = pytest.mark.slow  # each test runs `notulist live` in a subprocess
+
 
 def test_replayed_interview_becomes_a_session_that_keeps_live_ids(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
