@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ DOWNLOADS = {
     "transcript.vtt": "text/vtt",
 }
 MB = 1024 * 1024
+AUDIO_CHUNK = MB // 2
 STALE = "De sessie is intussen gewijzigd (in een ander tabblad of door iemand anders): herlaad de pagina."
 
 
@@ -150,7 +152,7 @@ class Handlers:
             session = self.session(request)
         except NotFound:
             return _error(404, "Deze sessie bestaat niet.")
-        return FileResponse(session.path / AUDIO, media_type="audio/flac")
+        return await asyncio.to_thread(audio_range, session.path / AUDIO, request.headers.get("range"))
 
     async def download(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -258,6 +260,28 @@ class Handlers:
                 await asyncio.sleep(0.5)
 
         return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+def audio_range(path: Path, header: str | None) -> Response:
+    """The audio, or the part of it a Range header asks for, at most ``AUDIO_CHUNK`` bytes at a time.
+
+    An open range ("bytes=N-") gets one chunk, not the rest of the file: a streamed answer the browser stops reading
+    would keep its connection busy, and a browser has only six per host.
+    """
+    size = path.stat().st_size
+    found = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if found is None or not (found.group(1) or found.group(2)):
+        return FileResponse(path, media_type="audio/flac", headers={"accept-ranges": "bytes"})
+    first, last = found.group(1), found.group(2)
+    start = int(first) if first else max(0, size - int(last))
+    end = min(size - 1, int(last) if first and last else size - 1, start + AUDIO_CHUNK - 1)
+    if start >= size or end < start:
+        return Response(status_code=416, headers={"content-range": f"bytes */{size}"})
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+    headers = {"content-range": f"bytes {start}-{end}/{size}", "accept-ranges": "bytes"}
+    return Response(data, status_code=206, media_type="audio/flac", headers=headers)
 
 
 def create_app(config: AppConfig) -> Starlette:

@@ -115,6 +115,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "export": ("Exporteren", "Export"),
     "export_html": ("HTML-verslag", "HTML report"),
     "export_docx": ("DOCX-verslag", "DOCX report"),
+    "download": ("Downloaden:", "Download:"),
+    "exported": ("Het verslag is opnieuw gemaakt met de correcties: download het via de link.", "Report ready."),
     "status_final": ("Notulen vaststellen (definitief)", "Approve minutes (final)"),
     "status_concept": ("Terug naar concept", "Back to draft"),
     "audit": ("Audittrail", "Audit trail"),
@@ -137,6 +139,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "k_enter": ("speel de gekozen regel af", "play the focused line"),
     "k_edit": ("verbeter de gekozen regel", "correct the focused line"),
     "k_flag": ("volgende te controleren regel", "next line to check"),
+    "k_speaker": ("wijs de gekozen regel aan een andere spreker toe", "reassign the focused line"),
+    "k_check": ("markeer de gekozen regel als gehoord en juist", "mark the focused line heard and correct"),
     "k_undo": ("ongedaan maken", "undo"),
     "meeting": ("Gegevens", "Details"),
 }

@@ -321,9 +321,12 @@ for (const button of document.querySelectorAll('[data-export]')) {
     if (!result.ok) { toast(result.error, true); return; }
     version = result.data.version;
     document.getElementById('version').textContent = String(version);
-    const link = document.createElement('a');
-    link.href = result.data.url; link.download = '';
-    document.body.append(link); link.click(); link.remove();
+    // A link the user follows: a download started by script after a slow render would lack the user's gesture.
+    const link = document.getElementById(`download-${button.dataset.export}`);
+    link.href = result.data.url;
+    link.hidden = false;
+    link.focus();
+    toast(words.exported);
   });
 }
 
@@ -344,6 +347,8 @@ document.addEventListener('keydown', (event) => {
     k: toggle, j: () => skip(-5), l: () => skip(5), '[': () => stepSpeed(-1), ']': () => stepSpeed(1),
     u: undo, Escape: closePopover,
     e: () => li && editText(li),
+    s: () => li && editSpeaker(li),
+    c: () => li && li.classList.contains('flagged') && check(li, 'gehoord en juist'),
     n: () => {
       const next = nextFlagged(li);
       if (next) { focusLine(next); playFrom(Number(next.dataset.start)); } else toast(words.no_flagged);
