@@ -56,9 +56,9 @@ class Tab:
         self.page.wait_for_function("(v) => Number(document.getElementById('version').textContent) >= v", arg=version)
 
 
-def _context(browser: Any, server: Server, outside: list[str]) -> Any:
+def _context(chromium: Any, server: Server, outside: list[str]) -> Any:
     """A browser context that notes every request not to the app (routing would break downloads)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.on("request", lambda r: None if r.url.startswith(server.base + "/") else outside.append(r.url))
     return context
 
