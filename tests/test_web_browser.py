@@ -155,6 +155,8 @@ def test_review_correct_name_approve_export(browser: Any, served: tuple[Server, 
     pdf_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "export.pdf").pages)
     assert "groothandel in Utrecht" in pdf_text and "Sandra Jansen" in pdf_text
 
+    page.wait_for_selector("#verify.ok")  # the page checks the session after every export
+    assert "in orde" in page.locator("#verify").inner_text()
     view = session_view(session)
     assert view.transcript.segment("s0002").text == CORRECTED
     assert view.roles == {"SPEAKER_01": "geïnterviewde"} and view.points[0].accepted

@@ -29,7 +29,16 @@ from notulist.pipeline.run import PipelineOptions
 from notulist.reports.data import format_time
 from notulist.reports.session_files import rerender, session_glossary_entries
 from notulist.web import review
-from notulist.web.catalog import NotFound, Verifier, list_sessions, matches, resolve_session, summarize, title_of
+from notulist.web.catalog import (
+    NotFound,
+    Transcripts,
+    Verifier,
+    list_sessions,
+    matches,
+    resolve_session,
+    summarize,
+    title_of,
+)
 from notulist.web.edits import EditError, Locks, StaleVersion, apply_edit
 from notulist.web.i18n import KINDS, LANGUAGES, ROLES, STATES, translator
 from notulist.web.jobs import Jobs, UploadError, receive_upload, upload_name
@@ -57,6 +66,7 @@ class AppConfig:
     max_upload_bytes: int = 2048 * MB
     locks: Locks = field(default_factory=Locks)
     verifier: Verifier = field(default_factory=Verifier)
+    transcripts: Transcripts = field(default_factory=Transcripts)
 
 
 def _lang(request: Request) -> str:
@@ -96,8 +106,8 @@ class Handlers:
         def build() -> list[Any]:
             found = list_sessions(self.config.sessions_dir)
             if query:
-                found = [s for s in found if matches(s, query)]
-            return [summarize(s, self.config.verifier) for s in found]
+                found = [s for s in found if matches(s, query, self.config.transcripts)]
+            return [summarize(s, self.config.verifier, self.config.transcripts) for s in found]
 
         rows = await asyncio.to_thread(build)
         states = STATES[_lang(request)]
@@ -125,8 +135,8 @@ class Handlers:
         return self.page(request, "review.html", **context)
 
     def _review_context(self, session: Session, lang: str) -> dict[str, Any]:
-        view = session_view(session)
-        machine = session.machine_transcript()
+        machine = self.config.transcripts.machine(session)
+        view = session_view(session, machine)
         events = session.events()
         glossary = session_glossary_entries(session)
         return {
@@ -138,7 +148,6 @@ class Handlers:
             "roles": ROLES,
             "kinds": KINDS[lang],
             "audit": review.audit_rows(events, view.undone),
-            "problems": self.config.verifier.problems(session),
             "glossary": {
                 key: {k: str(entry.get(k) or "") for k in ("abbreviation", "expansion", "description", "source")}
                 for key, entry in glossary.items()
@@ -146,6 +155,14 @@ class Handlers:
             "has_audio": (session.path / AUDIO).is_file(),
             "states": STATES[lang],
         }
+
+    async def verify(self, request: Request) -> Response:
+        try:
+            session = self.session(request)
+        except NotFound:
+            return _error(404, "Deze sessie bestaat niet.")
+        problems = await asyncio.to_thread(self.config.verifier.problems, session)
+        return JSONResponse({"problems": list(problems)})
 
     async def audio(self, request: Request) -> Response:
         try:
@@ -177,7 +194,8 @@ class Handlers:
         try:
             session = self.session(request)
             data = await self._json(request)
-            view = await asyncio.to_thread(apply_edit, session, self.config.locks, data, self.config.operator)
+            machine = await asyncio.to_thread(self.config.transcripts.machine, session)
+            view = await asyncio.to_thread(apply_edit, session, self.config.locks, data, self.config.operator, machine)
         except NotFound:
             return _error(404, "Deze sessie bestaat niet.")
         except StaleVersion:
@@ -291,6 +309,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/lang/{lang}", h.language),
         Route("/s/{sid}", h.review_page),
         Route("/s/{sid}/audio", h.audio),
+        Route("/api/s/{sid}/verify", h.verify),
         Route("/s/{sid}/files/{name}", h.download),
         Route("/api/s/{sid}/edit", h.edit, methods=["POST"]),
         Route("/api/s/{sid}/export", h.export, methods=["POST"]),

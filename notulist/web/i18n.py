@@ -66,6 +66,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "state": ("Status", "State"),
     "verification": ("Verificatie", "Verification"),
     "verified": ("in orde", "intact"),
+    "verifying": ("wordt gecontroleerd…", "checking…"),
     "problems": ("problemen", "problems"),
     "no_sessions": ("Nog geen sessies in deze map.", "No sessions in this folder yet."),
     "no_results": ("Geen sessie gevonden voor deze zoekopdracht.", "No session matches this search."),
