@@ -5,8 +5,9 @@ how fast a correction is saved.
     python -m benchmarks.review_app --hours 1 --rounds 5
 
 The session is the test fixture's six real lines repeated with shifted times (``benchmarks.report_render``), with
-2 hours of real audio (the fixture clip repeated) as audio.flac, committed like any session. The app runs as a user
-runs it (``notulist serve`` in its own process); Chromium is driven by Playwright. Figures per round:
+2 hours of real audio (the fixture clip repeated) as audio.flac, committed like any session. The app is the one
+``notulist serve`` builds, served by uvicorn on 127.0.0.1 in a thread; Chromium is driven by Playwright.
+Figures per round:
 - server: the page's response time (Navigation Timing ``responseEnd - requestStart``: render + transfer);
 - interactive: from navigation start until the review script has wired every line (``performance.now()``);
 - save: from pressing Enter in a line's editor until the page shows the new version (the audited event written).
@@ -17,20 +18,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+import secrets
 import shutil
+import socket
 import statistics
-import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile
 
-from benchmarks.report_render import DATA, ROOT, long_report
+from benchmarks.report_render import DATA, long_report
 from notulist.archive.session import NewSession, sha256_file
 from notulist.core.model import transcript_to_dict
 from notulist.summary.model import summary_to_dict
@@ -58,27 +61,24 @@ def build_session(sessions_dir: Path, hours: float) -> tuple[str, int]:
     return session.path.name, len(report.transcript.segments)
 
 
-def start_server(sessions_dir: Path) -> tuple[subprocess.Popen, str]:
-    log = sessions_dir.parent / "serve.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("DISPLAY", None)
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "notulist.cli.main", "serve", "--sessions-dir", str(sessions_dir), "--port", "0"]
-            + ["--no-browser"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = re.search(r"(http://\S+)\?token=(\S+)\n", log.read_text(encoding="utf-8"))
-        if found:
-            time.sleep(1.0)  # let uvicorn bind
-            return process, found.group(0).strip()
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"notulist serve did not start: {log.read_text(encoding='utf-8')}")
+def start_server(sessions_dir: Path) -> tuple[Any, str]:
+    """The app as ``notulist serve`` builds it, served by uvicorn in a thread; returns the server and its address."""
+    import uvicorn
+
+    from notulist.web.app import AppConfig, create_app
+    from notulist.web.security import Guard, allowed_hosts
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_urlsafe(32)
+    config = AppConfig(sessions_dir.resolve(), Guard(token, allowed_hosts("127.0.0.1", port)), "benchmark")
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, name="review-app", daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}/?token={token}"
 
 
 def one_round(browser, address: str, session_id: str, line_id: str, number: int) -> dict[str, float]:
@@ -105,6 +105,29 @@ def one_round(browser, address: str, session_id: str, line_id: str, number: int)
     return timing
 
 
+def cpu_figures(sessions_dir: Path, session_id: str, line_id: str) -> dict[str, float]:
+    """CPU milliseconds (this thread) of rendering the review page and of saving one correction, in-process:
+    unlike wall times, these hardly move when other work shares the machine."""
+    from notulist.archive.session import Session
+    from notulist.web.app import AppConfig, Handlers
+    from notulist.web.edits import Locks, apply_edit
+    from notulist.web.i18n import translator
+    from notulist.web.security import Guard
+
+    handlers = Handlers(AppConfig(sessions_dir, Guard("x", frozenset()), "benchmark"))
+    session = Session(sessions_dir / session_id)
+    handlers.config.transcripts.machine(session)  # the server parses transcript.json once, on the first visit
+    start = time.thread_time()
+    context = handlers._review_context(session, "nl")
+    html = handlers.env.get_template("review.html").render(t=translator("nl"), lang="nl", csrf="x", path="/", **context)
+    render = (time.thread_time() - start) * 1000
+    start = time.thread_time()
+    edit = {"version": len(session.events()), "action": "correct", "segment_id": line_id, "text": "CPU-meting."}
+    apply_edit(session, Locks(), edit, "benchmark", handlers.config.transcripts.machine(session))
+    save = (time.thread_time() - start) * 1000
+    return {"render_cpu": render, "save_cpu": save, "html_kib": len(html.encode()) / 1024}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=2.0)
@@ -117,7 +140,8 @@ def main() -> int:
         started = time.perf_counter()
         session_id, lines = build_session(sessions_dir, args.hours)
         print(f"session: {lines} lines, {args.hours:g} h of audio, built in {time.perf_counter() - started:.1f} s")
-        process, address = start_server(sessions_dir)
+        cpu = cpu_figures(sessions_dir, session_id, f"s{lines // 3:04d}")
+        server, address = start_server(sessions_dir)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
@@ -125,9 +149,9 @@ def main() -> int:
                 rounds = [one_round(browser, address, session_id, line_id, n) for n in range(args.rounds)]
                 browser.close()
         finally:
-            process.terminate()
-            process.wait()
-    print(f"page size {rounds[0]['bytes'] / 1024:.0f} KiB")
+            server.should_exit = True
+    print(f"page size {cpu['html_kib']:.0f} KiB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"CPU ms in-process: page render {cpu['render_cpu']:.0f}, save a correction {cpu['save_cpu']:.0f}")
     print("| round | server ms | interactive ms | save ms |")
     print("|---|---|---|---|")
     for number, r in enumerate(rounds, start=1):
