@@ -30,6 +30,7 @@ class Server:
     port: int
     token: str
     sessions_dir: Path
+    log: Path
 
     @property
     def base(self) -> str:
@@ -92,26 +93,26 @@ def start_server(sessions_dir: Path, *extra: str) -> Server:
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     command = [sys.executable, "-m", "notulist.cli.main", "serve", "--sessions-dir", str(sessions_dir)]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--no-browser", "--operator", "toetser", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    log = sessions_dir.parent / f"serve-{port}.log"
+    with open(log, "wb") as output:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--no-browser", "--operator", "toetser", *extra],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     token = None
     deadline = time.monotonic() + 60
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError(f"notulist serve stopped: exit {process.wait()}")
-        found = re.search(r"\?token=([A-Za-z0-9_-]+)$", line.strip())
+    while time.monotonic() < deadline and token is None:
+        found = re.search(r"\?token=([A-Za-z0-9_-]+)\n", log.read_text(encoding="utf-8", errors="replace"))
         if found:
             token = found.group(1)
-            break
+        elif process.poll() is not None:
+            raise AssertionError(f"notulist serve stopped: {log.read_text(encoding='utf-8', errors='replace')}")
+        else:
+            time.sleep(0.1)
     assert token, "notulist serve printed no address with a token"
-    server = Server(process, port, token, sessions_dir)
+    server = Server(process, port, token, sessions_dir, log)
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):

@@ -251,18 +251,19 @@ def apply(machine: Transcript, summary: Summary | None, events: Sequence[AuditEv
     state = _replay(events, gone)
     known = {s.id: s for s in machine.segments}
     names = {**machine.speakers, **state.names}
+    changed = _changed_text(machine, state)
     transcript = replace(
         machine,
         segments=tuple(_corrected_segment(s, state) for s in machine.segments),
         speakers=names,
-        links=tuple(link for link in machine.links if link.segment_id not in _changed_text(machine, state)),
+        links=tuple(link for link in machine.links if link.segment_id not in changed),
     )
     points = _corrected_points(summary, state, names) if summary is not None else ()
     return CorrectedView(
         transcript=transcript,
         summary=replace(summary, points=tuple(p.point for p in points)) if summary is not None else None,
         points=points,
-        originals={i: known[i].text for i in _changed_text(machine, state)},
+        originals={i: known[i].text for i in sorted(changed)},
         reassigned={i: known[i].speaker for i, s in state.speakers.items() if i in known and s != known[i].speaker},
         checked={i: v for i, v in state.checked.items() if i in known},
         roles=dict(state.roles),
@@ -304,9 +305,18 @@ def last_undoable(events: Iterable[AuditEvent]) -> AuditEvent | None:
     return None
 
 
-def session_view(session: Session) -> CorrectedView:
-    """The corrected view of a committed session, from its files and audit log."""
-    summary = None
-    if (session.path / "summary.json").is_file():
-        summary = summary_from_dict(session.read_json("summary.json"))
-    return apply(session.machine_transcript(), summary, session.events())
+def machine_summary(session: Session) -> Summary | None:
+    """The summary as the machine wrote it (None when the session has none)."""
+    if not (session.path / "summary.json").is_file():
+        return None
+    return summary_from_dict(session.read_json("summary.json"))
+
+
+def session_view(session: Session, machine: Transcript | None = None) -> CorrectedView:
+    """The corrected view of a committed session, from its files and audit log.
+
+    ``machine`` may be given when the caller already holds the session's machine transcript (it never changes).
+    """
+    if machine is None:
+        machine = session.machine_transcript()
+    return apply(machine, machine_summary(session), session.events())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,16 @@ from notulist.pipeline.run import PipelineOptions
 from notulist.reports.data import format_time
 from notulist.reports.session_files import rerender, session_glossary_entries
 from notulist.web import review
-from notulist.web.catalog import NotFound, Verifier, list_sessions, matches, resolve_session, summarize, title_of
+from notulist.web.catalog import (
+    NotFound,
+    Transcripts,
+    Verifier,
+    list_sessions,
+    matches,
+    resolve_session,
+    summarize,
+    title_of,
+)
 from notulist.web.edits import EditError, Locks, StaleVersion, apply_edit
 from notulist.web.i18n import KINDS, LANGUAGES, ROLES, STATES, translator
 from notulist.web.jobs import Jobs, UploadError, receive_upload, upload_name
@@ -43,6 +53,7 @@ DOWNLOADS = {
     "transcript.vtt": "text/vtt",
 }
 MB = 1024 * 1024
+AUDIO_CHUNK = MB // 2
 STALE = "De sessie is intussen gewijzigd (in een ander tabblad of door iemand anders): herlaad de pagina."
 
 
@@ -55,6 +66,7 @@ class AppConfig:
     max_upload_bytes: int = 2048 * MB
     locks: Locks = field(default_factory=Locks)
     verifier: Verifier = field(default_factory=Verifier)
+    transcripts: Transcripts = field(default_factory=Transcripts)
 
 
 def _lang(request: Request) -> str:
@@ -94,8 +106,8 @@ class Handlers:
         def build() -> list[Any]:
             found = list_sessions(self.config.sessions_dir)
             if query:
-                found = [s for s in found if matches(s, query)]
-            return [summarize(s, self.config.verifier) for s in found]
+                found = [s for s in found if matches(s, query, self.config.transcripts)]
+            return [summarize(s, self.config.verifier, self.config.transcripts) for s in found]
 
         rows = await asyncio.to_thread(build)
         states = STATES[_lang(request)]
@@ -123,8 +135,8 @@ class Handlers:
         return self.page(request, "review.html", **context)
 
     def _review_context(self, session: Session, lang: str) -> dict[str, Any]:
-        view = session_view(session)
-        machine = session.machine_transcript()
+        machine = self.config.transcripts.machine(session)
+        view = session_view(session, machine)
         events = session.events()
         glossary = session_glossary_entries(session)
         return {
@@ -136,7 +148,6 @@ class Handlers:
             "roles": ROLES,
             "kinds": KINDS[lang],
             "audit": review.audit_rows(events, view.undone),
-            "problems": self.config.verifier.problems(session),
             "glossary": {
                 key: {k: str(entry.get(k) or "") for k in ("abbreviation", "expansion", "description", "source")}
                 for key, entry in glossary.items()
@@ -145,12 +156,20 @@ class Handlers:
             "states": STATES[lang],
         }
 
+    async def verify(self, request: Request) -> Response:
+        try:
+            session = self.session(request)
+        except NotFound:
+            return _error(404, "Deze sessie bestaat niet.")
+        problems = await asyncio.to_thread(self.config.verifier.problems, session)
+        return JSONResponse({"problems": list(problems)})
+
     async def audio(self, request: Request) -> Response:
         try:
             session = self.session(request)
         except NotFound:
             return _error(404, "Deze sessie bestaat niet.")
-        return FileResponse(session.path / AUDIO, media_type="audio/flac")
+        return await asyncio.to_thread(audio_range, session.path / AUDIO, request.headers.get("range"))
 
     async def download(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -175,7 +194,8 @@ class Handlers:
         try:
             session = self.session(request)
             data = await self._json(request)
-            view = await asyncio.to_thread(apply_edit, session, self.config.locks, data, self.config.operator)
+            machine = await asyncio.to_thread(self.config.transcripts.machine, session)
+            view = await asyncio.to_thread(apply_edit, session, self.config.locks, data, self.config.operator, machine)
         except NotFound:
             return _error(404, "Deze sessie bestaat niet.")
         except StaleVersion:
@@ -260,6 +280,28 @@ class Handlers:
         return StreamingResponse(stream(), media_type="text/event-stream")
 
 
+def audio_range(path: Path, header: str | None) -> Response:
+    """The audio, or the part of it a Range header asks for, at most ``AUDIO_CHUNK`` bytes at a time.
+
+    An open range ("bytes=N-") gets one chunk, not the rest of the file: a streamed answer the browser stops reading
+    would keep its connection busy, and a browser has only six per host.
+    """
+    size = path.stat().st_size
+    found = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if found is None or not (found.group(1) or found.group(2)):
+        return FileResponse(path, media_type="audio/flac", headers={"accept-ranges": "bytes"})
+    first, last = found.group(1), found.group(2)
+    start = int(first) if first else max(0, size - int(last))
+    end = min(size - 1, int(last) if first and last else size - 1, start + AUDIO_CHUNK - 1)
+    if start >= size or end < start:
+        return Response(status_code=416, headers={"content-range": f"bytes */{size}"})
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+    headers = {"content-range": f"bytes {start}-{end}/{size}", "accept-ranges": "bytes"}
+    return Response(data, status_code=206, media_type="audio/flac", headers=headers)
+
+
 def create_app(config: AppConfig) -> Starlette:
     h = Handlers(config)
     routes = [
@@ -267,6 +309,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/lang/{lang}", h.language),
         Route("/s/{sid}", h.review_page),
         Route("/s/{sid}/audio", h.audio),
+        Route("/api/s/{sid}/verify", h.verify),
         Route("/s/{sid}/files/{name}", h.download),
         Route("/api/s/{sid}/edit", h.edit, methods=["POST"]),
         Route("/api/s/{sid}/export", h.export, methods=["POST"]),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from notulist.archive.corrections import CorrectedView, session_view
-from notulist.archive.session import AUDIO, AUDIT_LOG, MANIFEST, Session
+from notulist.archive.session import AUDIO, AUDIT_LOG, MANIFEST, TRANSCRIPT, Session
 from notulist.core.errors import NotulistError
+from notulist.core.model import Transcript
 
 SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
@@ -72,16 +74,40 @@ class Verifier:
         return known[1]
 
 
+class Transcripts:
+    """Machine transcripts, parsed once per session: ``transcript.json`` of a committed session never changes
+    (a changed file is parsed again, and ``verify`` reports it)."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, int], Transcript]] = {}
+        self._lock = threading.Lock()
+
+    def machine(self, session: Session) -> Transcript:
+        st = os.stat(session.path / TRANSCRIPT)
+        key = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            known = self._known.get(session.path)
+        if known is not None and known[0] == key:
+            return known[1]
+        transcript = session.machine_transcript()
+        with self._lock:
+            self._known[session.path] = (key, transcript)
+        return transcript
+
+    def view(self, session: Session) -> CorrectedView:
+        return session_view(session, self.machine(session))
+
+
 def title_of(session: Session, view: CorrectedView) -> str:
     manifest = session.manifest
     return str(view.info.get("title") or manifest.get("audio", {}).get("source_name") or session.path.name)
 
 
-def summarize(session: Session, verifier: Verifier) -> SessionSummary:
+def summarize(session: Session, verifier: Verifier, transcripts: Transcripts) -> SessionSummary:
     manifest = session.manifest
     try:
-        view = session_view(session)
-    except (NotulistError, KeyError, TypeError, ValueError):
+        view = transcripts.view(session)
+    except (OSError, NotulistError, KeyError, TypeError, ValueError):
         return SessionSummary(session.path.name, session.path.name, "", 0.0, (), "unreadable", None)
     speakers = tuple(sorted({view.transcript.speaker_name(s.speaker) for s in view.transcript.segments if s.speaker}))
     return SessionSummary(
@@ -106,12 +132,12 @@ def list_sessions(sessions_dir: Path) -> list[Session]:
     return found
 
 
-def matches(session: Session, query: str) -> bool:
+def matches(session: Session, query: str, transcripts: Transcripts) -> bool:
     """Whether ``query`` occurs (case-insensitive) in the session's title or its corrected transcript."""
     needle = query.casefold()
     try:
-        view = session_view(session)
-    except (NotulistError, KeyError, TypeError, ValueError):
+        view = transcripts.view(session)
+    except (OSError, NotulistError, KeyError, TypeError, ValueError):
         return needle in session.path.name.casefold()
     if needle in title_of(session, view).casefold():
         return True

@@ -15,6 +15,7 @@ from typing import Any
 
 from notulist.archive import corrections as c
 from notulist.archive.session import Session
+from notulist.core.model import Transcript
 
 MAX_TEXT = 5000
 SPEAKER_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -198,8 +199,12 @@ ACTIONS = {
 }
 
 
-def apply_edit(session: Session, locks: Locks, data: Any, operator: str) -> c.CorrectedView:
-    """Check ``data`` (``{"version", "action", ...}``) and record it; returns the new corrected view."""
+def apply_edit(
+    session: Session, locks: Locks, data: Any, operator: str, machine: Transcript | None = None
+) -> c.CorrectedView:
+    """Check ``data`` (``{"version", "action", ...}``) and record it; returns the new corrected view.
+
+    ``machine`` is the session's machine transcript when the caller holds it already."""
     if not isinstance(data, dict):
         raise EditError("Het verzoek is geen geldig JSON-object.")
     action = data.get("action")
@@ -212,7 +217,8 @@ def apply_edit(session: Session, locks: Locks, data: Any, operator: str) -> c.Co
         events = session.events()
         if version != len(events):
             raise StaleVersion()
-        view = c.session_view(session)
+        machine = machine or session.machine_transcript()
+        view = c.apply(machine, c.machine_summary(session), events)
         event, payload = _undo(view, events) if action == "undo" else ACTIONS[action](view, data)
         session.record(event, {**payload, "operator": operator})
-        return c.session_view(session)
+        return c.session_view(session, machine)

@@ -145,6 +145,7 @@ function openEditor(li, build) {
   cancel.type = 'button'; cancel.textContent = words.cancel;
   cancel.addEventListener('click', () => { closeEditor(li); focusLine(li); });
   box.append(save, ' ', cancel);
+  ensureActions(li);
   li.querySelector('.acts').before(box);
   field.focus();
   return { box, field, save };
@@ -197,6 +198,46 @@ async function check(li, verdict) {
   const state = await edit('check', { segment_id: li.id, verdict });
   if (state) updateLines(state);
 }
+
+// Each line's buttons are made when the line is first focused or pointed at (a long transcript stays light).
+function ensureActions(li) {
+  if (!li || li.querySelector('.acts')) return;
+  const acts = document.createElement('div');
+  acts.className = 'acts';
+  const add = (act, label, verdict) => {
+    const button = document.createElement('button');
+    button.type = 'button'; button.tabIndex = -1; button.dataset.act = act; button.textContent = label;
+    if (verdict) button.dataset.verdict = verdict;
+    acts.append(button);
+  };
+  add('edit', words.correct);
+  add('reassign', words.reassign);
+  if (li.classList.contains('flagged')) {
+    add('check', words.checked_ok, 'gehoord en juist');
+    add('check', words.checked_fixed, 'gecorrigeerd');
+  }
+  li.append(acts);
+}
+const lineList = document.getElementById('lines');
+lineList.addEventListener('focusin', (event) => ensureActions(event.target.closest('.line')));
+lineList.addEventListener('mouseover', (event) => ensureActions(event.target.closest('.line')));
+
+async function showVerification() {
+  const box = document.getElementById('verify');
+  try {
+    const response = await fetch(`/api/s/${encodeURIComponent(sid)}/verify`, { credentials: 'same-origin' });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error);
+    box.className = data.problems.length ? 'bad' : 'ok';
+    box.textContent = data.problems.length
+      ? `${words.verification}: ${data.problems.length} ${words.problems} — ${data.problems.join('; ')}`
+      : `${words.verification}: ✓ ${words.verified}`;
+  } catch (err) {
+    box.className = 'bad';
+    box.textContent = `${words.verification}: ${err.message}`;
+  }
+}
+showVerification();
 
 // --- glossary popover -------------------------------------------------------------------------------------------
 function explain(button) {
@@ -321,9 +362,13 @@ for (const button of document.querySelectorAll('[data-export]')) {
     if (!result.ok) { toast(result.error, true); return; }
     version = result.data.version;
     document.getElementById('version').textContent = String(version);
-    const link = document.createElement('a');
-    link.href = result.data.url; link.download = '';
-    document.body.append(link); link.click(); link.remove();
+    // A link the user follows: a download started by script after a slow render would lack the user's gesture.
+    const link = document.getElementById(`download-${button.dataset.export}`);
+    link.href = result.data.url;
+    link.hidden = false;
+    link.focus();
+    toast(words.exported);
+    showVerification();
   });
 }
 
@@ -344,6 +389,8 @@ document.addEventListener('keydown', (event) => {
     k: toggle, j: () => skip(-5), l: () => skip(5), '[': () => stepSpeed(-1), ']': () => stepSpeed(1),
     u: undo, Escape: closePopover,
     e: () => li && editText(li),
+    s: () => li && editSpeaker(li),
+    c: () => li && li.classList.contains('flagged') && check(li, 'gehoord en juist'),
     n: () => {
       const next = nextFlagged(li);
       if (next) { focusLine(next); playFrom(Number(next.dataset.start)); } else toast(words.no_flagged);
@@ -356,3 +403,5 @@ document.addEventListener('keydown', (event) => {
   const action = actions[event.key];
   if (action) { event.preventDefault(); action(); }
 });
+window.__readyAt = performance.now();
+root.dataset.ready = '1'; // the page is interactive (tests and benchmarks wait for this)
