@@ -133,8 +133,8 @@ class RayBackend:
         return len(self._inflight)
 
     def submit(self, job: Job) -> WorkerInfo:
+        audio = job.recording.path.read_bytes()  # an OSError here leaves every worker free
         actor, info = self._idle.pop(0)
-        audio = job.recording.path.read_bytes()
         ref = actor.transcribe.remote(job.recording.path.name, audio, str(job.recording.path))
         self._inflight[ref] = (job, actor, info)
         return info

@@ -10,6 +10,8 @@ inherited by every process Ray starts:
   Ray's usage module asks cloud metadata addresses (169.254.169.254, metadata.google.internal) which cloud it runs
   on even with statistics off; these requests now fail on loopback instead of leaving the machine. The workers get
   the user's own proxy settings back (``runtime_env``), so a language-model server on the user's network still works.
+- ``RAY_AUTH_MODE=token`` (unless set otherwise): Ray's own default for a local instance (a token under
+  ``~/.ray``), chosen explicitly so Ray does not print a notice about it.
 - ``ORT_DISABLE_TELEMETRY=1`` for onnxruntime (voice activity detection) in every worker.
 
 The dashboard is off (``include_dashboard=False``). Checked with ``strace -f -e trace=connect,bind`` and ``ss``:
@@ -61,6 +63,7 @@ def start_local(num_cpus: int) -> Cluster:
             "start the batch in a new process"
         )
     os.environ.update(LOCAL_ENVIRONMENT)
+    os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default for a local instance, chosen explicitly
     user_proxies = _worker_proxies()
     ray = _import_ray()
     with _cloud_probes_to_loopback():
