@@ -66,15 +66,25 @@ def start_local(num_cpus: int) -> Cluster:
     os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default for a local instance, chosen explicitly
     user_proxies = _worker_proxies()
     ray = _import_ray()
-    with _cloud_probes_to_loopback():
-        ray.init(
-            num_cpus=num_cpus,
-            include_dashboard=False,
-            _node_ip_address="127.0.0.1",
-            configure_logging=False,
-            log_to_driver=False,
-            runtime_env={"env_vars": {**WORKER_ENVIRONMENT, **user_proxies}},
-        )
+    for attempt in (1, 2):  # Ray gives its processes 30 s to register: a busy machine can miss that once
+        try:
+            with _cloud_probes_to_loopback():
+                ray.init(
+                    num_cpus=num_cpus,
+                    include_dashboard=False,
+                    _node_ip_address="127.0.0.1",
+                    configure_logging=False,
+                    log_to_driver=False,
+                    runtime_env={"env_vars": {**WORKER_ENVIRONMENT, **user_proxies}},
+                )
+            break
+        except Exception as exc:  # Ray raises a bare Exception when its processes do not come up in time
+            ray.shutdown()
+            if attempt == 2:
+                raise RayUnavailable(
+                    f"the local Ray instance did not start ({exc}); the machine may be too busy: try again, or "
+                    "run the batch in this process"
+                ) from exc
     cluster = _describe(ray, local=True)
     if cluster.address.split(":")[0] != "127.0.0.1":
         stop(cluster)
