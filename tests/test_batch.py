@@ -104,3 +104,28 @@ def test_a_damaged_or_strange_session_is_refused_and_leaves_nothing(tmp_path):
         install_session(tmp_path / "sessions", "../up", files)
     assert list((tmp_path / "sessions").iterdir()) == []
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_workers_without_ray_installed_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    from notulist.cli.main import main
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real_find_spec(name, *a)
+    )
+    shutil.copy(DATA / "live_fiod_10s.wav", tmp_path / "a.wav")
+    code = main(["batch", str(tmp_path / "a.wav"), "--sessions-dir", str(tmp_path / "s"), "--workers", "2"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "pip install 'notulist[ray]'" in err and len(err.strip().splitlines()[-1]) < 200
+    assert not (tmp_path / "s").exists() or list((tmp_path / "s").iterdir()) == []
+
+
+def test_no_recordings_found_is_a_one_line_error(tmp_path, capsys):
+    from notulist.cli.main import main
+
+    (tmp_path / "empty").mkdir()
+    assert main(["batch", str(tmp_path / "empty"), "--sessions-dir", str(tmp_path / "s")]) == 2
+    assert "no audio or video files were found" in capsys.readouterr().err

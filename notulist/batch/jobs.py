@@ -39,7 +39,7 @@ class Backend(Protocol):
     def running(self) -> int: ...
 
     def submit(self, job: Job) -> WorkerInfo:
-        """Start ``job``; returns who runs it."""
+        """Start ``job``; returns who runs it. Raises OSError when the recording cannot be read."""
         ...
 
     def collect(self, timeout_s: float) -> list[JobResult]:

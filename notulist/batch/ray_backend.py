@@ -80,7 +80,10 @@ class RayBackend:
         cls, options: PipelineOptions, sessions_dir: Path, workers: int | None, address: str | None
     ) -> RayBackend:
         """Start (or join) Ray, start the actors and wait until each has loaded its models."""
-        cluster = connect(address) if address else start_local(max(workers or 1, os.cpu_count() or 1))
+        if address:
+            cluster = connect(address)
+        else:  # room for every worker, also when --threads asks for more cores than the machine has
+            cluster = start_local(max((workers or 1) * (options.cpu_threads or 1), os.cpu_count() or 1))
         try:
             backend = cls(cluster, plan_workers(cluster, workers, options), options, sessions_dir)
             backend._start_actors()
@@ -133,8 +136,8 @@ class RayBackend:
         return len(self._inflight)
 
     def submit(self, job: Job) -> WorkerInfo:
+        audio = job.recording.path.read_bytes()  # an OSError here leaves every worker free
         actor, info = self._idle.pop(0)
-        audio = job.recording.path.read_bytes()
         ref = actor.transcribe.remote(job.recording.path.name, audio, str(job.recording.path))
         self._inflight[ref] = (job, actor, info)
         return info

@@ -10,6 +10,8 @@ inherited by every process Ray starts:
   Ray's usage module asks cloud metadata addresses (169.254.169.254, metadata.google.internal) which cloud it runs
   on even with statistics off; these requests now fail on loopback instead of leaving the machine. The workers get
   the user's own proxy settings back (``runtime_env``), so a language-model server on the user's network still works.
+- ``RAY_AUTH_MODE=token`` (unless set otherwise): Ray's own default for a local instance (a token under
+  ``~/.ray``), chosen explicitly so Ray does not print a notice about it.
 - ``ORT_DISABLE_TELEMETRY=1`` for onnxruntime (voice activity detection) in every worker.
 
 The dashboard is off (``include_dashboard=False``). Checked with ``strace -f -e trace=connect,bind`` and ``ss``:
@@ -61,17 +63,28 @@ def start_local(num_cpus: int) -> Cluster:
             "start the batch in a new process"
         )
     os.environ.update(LOCAL_ENVIRONMENT)
+    os.environ.setdefault("RAY_AUTH_MODE", "token")  # Ray's default for a local instance, chosen explicitly
     user_proxies = _worker_proxies()
     ray = _import_ray()
-    with _cloud_probes_to_loopback():
-        ray.init(
-            num_cpus=num_cpus,
-            include_dashboard=False,
-            _node_ip_address="127.0.0.1",
-            configure_logging=False,
-            log_to_driver=False,
-            runtime_env={"env_vars": {**WORKER_ENVIRONMENT, **user_proxies}},
-        )
+    for attempt in (1, 2):  # Ray gives its processes 30 s to register: a busy machine can miss that once
+        try:
+            with _cloud_probes_to_loopback():
+                ray.init(
+                    num_cpus=num_cpus,
+                    include_dashboard=False,
+                    _node_ip_address="127.0.0.1",
+                    configure_logging=False,
+                    log_to_driver=False,
+                    runtime_env={"env_vars": {**WORKER_ENVIRONMENT, **user_proxies}},
+                )
+            break
+        except Exception as exc:  # Ray raises a bare Exception when its processes do not come up in time
+            ray.shutdown()
+            if attempt == 2:
+                raise RayUnavailable(
+                    f"the local Ray instance did not start ({exc}); the machine may be too busy: try again, or "
+                    "run the batch in this process"
+                ) from exc
     cluster = _describe(ray, local=True)
     if cluster.address.split(":")[0] != "127.0.0.1":
         stop(cluster)

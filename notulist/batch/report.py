@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ def report_data(
     finished: datetime,
     execution: Mapping[str, Any],
     options: Mapping[str, Any],
-    missing: list[str] = (),  # type: ignore[assignment]
+    missing: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The report as a JSON-ready dict; ``missing`` are inputs that named no file (listed as failed)."""
     wall_s = (finished - started).total_seconds()

@@ -141,7 +141,12 @@ def _dispatch(state: _State, backend: Backend, done: DoneSessions, hook: BatchHo
             _finish(state, Outcome(recording, SKIPPED, note=note, source_sha256=sha), hook)
             continue
         job = replace(job, source_sha256=sha)
-        worker = backend.submit(job)
+        try:
+            worker = backend.submit(job)
+        except OSError as exc:
+            reason = f"cannot read {recording.path} ({exc.strerror or exc}): check the file and its permissions"
+            _finish(state, Outcome(recording, FAILED, error=reason, source_sha256=sha), hook)
+            continue
         state.running[recording] = worker
         hook(BatchEvent("started", recording, worker=worker, attempt=job.attempt))
 
