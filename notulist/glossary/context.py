@@ -128,6 +128,13 @@ def _expansion(text: str, abbreviation: str) -> str:
         initials = [w[0].upper() for w in chosen if w.lower() not in small]
         if initials == letters and chosen[0].lower() not in small:
             return " ".join(chosen)
+    for size in range(1, min(3, len(words)) + 1):  # a compound: "basisbeveiligingsniveau (BBN)"
+        chosen = words[-size:]
+        if chosen[0].lower() in small or chosen[0][0].upper() != letters[0]:
+            continue
+        rest = iter("".join(chosen).upper())
+        if all(letter in rest for letter in letters):  # the letters in order
+            return " ".join(chosen)
     return ""
 
 
