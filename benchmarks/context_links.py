@@ -103,7 +103,9 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary) -> list[d
         segments, replaced = SecondPass(model, candidates).run(audio, segments)
     out = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
     if replaced:
-        out[0]["replaced"] = [[r.old_text, r.new_text, "+".join(r.candidates), r.old_score, r.new_score] for r in replaced]
+        out[0]["replaced"] = [
+            [r.old_text, r.new_text, "+".join(r.candidates), r.old_score, r.new_score] for r in replaced
+        ]
     return out
 
 
