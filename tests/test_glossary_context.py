@@ -141,3 +141,18 @@ def test_snapshot_lists_unknown_abbreviations_with_a_working_add_command(tmp_pat
     with pytest.raises(GlossaryError, match="already defined"):
         add_entry(own, "BBN", "iets anders")
     assert own.read_bytes() == before  # a refused addition leaves the file as it was
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tussen K-I-N-S-N-D-F-N-A.", [("K-I-N-S", "ki-en-s"), ("D-F-N-A", "df-en-a")]),  # "en" written as N
+        ("tussen KI&S&DF&A.", [("KI&S", "ki-en-s"), ("DF&A", "df-en-a")]),  # two said as "A en B", written as one
+        ("is D-N-A-F-D-F-N-A heeft", [("D-F-N-A", "df-en-a")]),  # no "N-A" or "F-D" out of a longer chain
+        ("de A-V-G en de F-G", [("A-V-G", "avg"), ("F-G", "fg")]),
+    ],
+)
+def test_linker_reads_letter_chains_as_the_recogniser_writes_them(glossary, text, expected):
+    from notulist.glossary.linker import link_texts
+
+    assert [(link.surface, link.entry_id) for link in link_texts([text], glossary)] == expected
