@@ -134,14 +134,24 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary, first_pas
     return out
 
 
-def score(name: str, segments: list[dict], spoken: list[Spoken], glossary, audio_dir: Path, verbose: bool):
+def unknown_keys(name: str, mode: str, glossary) -> frozenset[str]:
+    """The acronyms of the agenda that the glossary lacks (with the agenda as context), as the pipeline passes them."""
+    if not mode.startswith("agenda"):
+        return frozenset()
+    from notulist.glossary.context import session_context
+    from notulist.glossary.documents import read_document
+
+    return session_context([read_document(DATA / "agendas" / f"{name}.md")], glossary).unknown_keys()
+
+
+def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glossary, audio_dir: Path, verbose: bool):
     import jiwer
 
     reference = (audio_dir / f"{name}.ref.txt").read_text(encoding="utf-8")
     wer = jiwer.wer(_words(reference), _words(" ".join(s["text"] for s in segments)))
     links = link_texts(
         [s["text"] for s in segments], glossary, [str(i) for i in range(len(segments))],
-        [(s["start"], s["end"]) for s in segments],
+        [(s["start"], s["end"]) for s in segments], unknown_keys(name, mode, glossary),
     )  # fmt: skip
     linkable = [o for o in spoken if o.entry]
     unused = list(linkable)
@@ -213,7 +223,9 @@ def main() -> int:
             done[mode] = segments
             if args.verbose:
                 print(f"    {name} [{mode}]")
-            results.setdefault(mode, {})[name] = score(name, segments, spoken, glossary, args.audio_dir, args.verbose)
+            results.setdefault(mode, {})[name] = score(
+                name, mode, segments, spoken, glossary, args.audio_dir, args.verbose
+            )
     report(results, names)
     return 0
 

@@ -156,3 +156,14 @@ def test_linker_reads_letter_chains_as_the_recogniser_writes_them(glossary, text
     from notulist.glossary.linker import link_texts
 
     assert [(link.surface, link.entry_id) for link in link_texts([text], glossary)] == expected
+
+
+def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path, glossary):
+    from notulist.glossary.linker import link_texts
+
+    (tmp_path / "uitnodiging.txt").write_text("Onderwerpen: de BIO, het BBN en het SSC-ICT.", encoding="utf-8")
+    unknown = session_context([read_document(tmp_path / "uitnodiging.txt")], glossary).unknown_keys()
+    assert unknown == {"BIO", "BBN", "SSC-ICT"}
+    text = "U bent CISO bij het SSC-ICT en toetst aan de BIO-normen en de BIO; de ICT-afdeling helpt."
+    assert [link.surface for link in link_texts([text], glossary)] == ["ICT", "BIO", "BIO", "ICT"]  # BIO as CIO
+    assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling

@@ -65,6 +65,10 @@ class SessionContext:
     def unknown_abbreviations(self) -> list[ContextTerm]:
         return [t for t in self.terms if t.kind == "acronym"]
 
+    def unknown_keys(self) -> frozenset[str]:
+        """Keys of the unknown acronyms, for the linker to leave alone (``linker.link_texts(unknown=...)``)."""
+        return frozenset(normalise_key(t.text) for t in self.unknown_abbreviations())
+
 
 def _rank(term: ContextTerm) -> tuple[int, int, int]:
     kind = {"glossary": 0, "acronym": 1, "name": 2}[term.kind]
