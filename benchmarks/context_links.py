@@ -78,7 +78,30 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", text.lower().replace("-", " ")))
 
 
-def transcribe(name: str, mode: str, audio_dir: Path, model, glossary) -> list[dict]:
+def _to_dicts(segments) -> list[dict]:
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "words": [[w.start, w.end, w.text, w.probability] for w in s.words],
+        }
+        for s in segments
+    ]
+
+
+def _to_segments(rows: list[dict]):
+    from notulist.core.model import Segment, Word, segment_id
+
+    return [
+        Segment(segment_id(i), r["start"], r["end"], r["text"], tuple(Word(*w) for w in r.get("words", ())))
+        for i, r in enumerate(rows)
+    ]
+
+
+def transcribe(name: str, mode: str, audio_dir: Path, model, glossary, first_pass: list[dict] | None) -> list[dict]:
+    """The recognised segments of one recording in one mode; a +2p mode runs the second pass on ``first_pass``, the
+    segments of the same mode without it (recognition is the same, so it is not repeated)."""
     from notulist.audio.decode import load_for_recognition
     from notulist.core.progress import no_progress
     from notulist.glossary.context import context_hint_terms, session_context
@@ -92,29 +115,43 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary) -> list[d
     context = None
     if mode.startswith("agenda"):
         context = session_context([read_document(DATA / "agendas" / f"{name}.md")], glossary)
-    hints = ", ".join(context_hint_terms(context)) or None
-    recognizer = FasterWhisperRecognizer(model, RecognizerSettings(hotwords=hints))
-    segments = recognizer.recognize(audio, no_progress)
-    replaced = []
-    if mode.endswith("+2p"):
-        from notulist.recognition.second_pass import SecondPass, second_pass_candidates
+    if not mode.endswith("+2p") or first_pass is None:
+        hints = ", ".join(context_hint_terms(context)) or None
+        segments = FasterWhisperRecognizer(model, RecognizerSettings(hotwords=hints)).recognize(audio, no_progress)
+        if not mode.endswith("+2p"):
+            return _to_dicts(segments)
+    else:
+        segments = _to_segments(first_pass)
+    from notulist.recognition.second_pass import SecondPass, second_pass_candidates
 
-        candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
-        segments, replaced = SecondPass(model, candidates).run(audio, segments)
-    out = [{"start": s.start, "end": s.end, "text": s.text} for s in segments]
+    candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
+    segments, replaced = SecondPass(model, candidates).run(audio, segments)
+    out = _to_dicts(segments)
     if replaced:
-        out[0]["replaced"] = [[r.old_text, r.new_text, r.candidate, r.old_score, r.new_score] for r in replaced]
+        out[0]["replaced"] = [
+            [r.old_text, r.new_text, "+".join(r.candidates), r.old_score, r.new_score] for r in replaced
+        ]
     return out
 
 
-def score(name: str, segments: list[dict], spoken: list[Spoken], glossary, audio_dir: Path, verbose: bool):
+def unknown_keys(name: str, mode: str, glossary) -> frozenset[str]:
+    """The acronyms of the agenda that the glossary lacks (with the agenda as context), as the pipeline passes them."""
+    if not mode.startswith("agenda"):
+        return frozenset()
+    from notulist.glossary.context import session_context
+    from notulist.glossary.documents import read_document
+
+    return session_context([read_document(DATA / "agendas" / f"{name}.md")], glossary).unknown_keys()
+
+
+def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glossary, audio_dir: Path, verbose: bool):
     import jiwer
 
     reference = (audio_dir / f"{name}.ref.txt").read_text(encoding="utf-8")
     wer = jiwer.wer(_words(reference), _words(" ".join(s["text"] for s in segments)))
     links = link_texts(
         [s["text"] for s in segments], glossary, [str(i) for i in range(len(segments))],
-        [(s["start"], s["end"]) for s in segments],
+        [(s["start"], s["end"]) for s in segments], unknown_keys(name, mode, glossary),
     )  # fmt: skip
     linkable = [o for o in spoken if o.entry]
     unused = list(linkable)
@@ -168,20 +205,27 @@ def main() -> int:
     for name in names:
         make_recording(name, args.audio_dir)
         spoken = spoken_abbreviations(args.audio_dir, name, glossary)
+        done: dict[str, list[dict]] = {}
         for mode in args.modes.split(","):
             path = args.cache / f"{name}.{mode}.json" if args.cache else None
             if path and path.exists():
                 segments = json.loads(path.read_text(encoding="utf-8"))
             else:
                 started = time.perf_counter()
-                segments = transcribe(name, mode, args.audio_dir, model, glossary)
+                first = done.get(mode.removesuffix("+2p"))
+                if first and not first[0].get("words"):
+                    first = None  # cached without words (older cache): recognise again
+                segments = transcribe(name, mode, args.audio_dir, model, glossary, first)
                 print(f"  {name} [{mode}] {time.perf_counter() - started:.1f} s", file=sys.stderr)
                 if path:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(json.dumps(segments, ensure_ascii=False, indent=1), encoding="utf-8")
+            done[mode] = segments
             if args.verbose:
                 print(f"    {name} [{mode}]")
-            results.setdefault(mode, {})[name] = score(name, segments, spoken, glossary, args.audio_dir, args.verbose)
+            results.setdefault(mode, {})[name] = score(
+                name, mode, segments, spoken, glossary, args.audio_dir, args.verbose
+            )
     report(results, names)
     return 0
 

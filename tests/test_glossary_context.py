@@ -141,3 +141,29 @@ def test_snapshot_lists_unknown_abbreviations_with_a_working_add_command(tmp_pat
     with pytest.raises(GlossaryError, match="already defined"):
         add_entry(own, "BBN", "iets anders")
     assert own.read_bytes() == before  # a refused addition leaves the file as it was
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tussen K-I-N-S-N-D-F-N-A.", [("K-I-N-S", "ki-en-s"), ("D-F-N-A", "df-en-a")]),  # "en" written as N
+        ("tussen KI&S&DF&A.", [("KI&S", "ki-en-s"), ("DF&A", "df-en-a")]),  # two said as "A en B", written as one
+        ("is D-N-A-F-D-F-N-A heeft", [("D-F-N-A", "df-en-a")]),  # no "N-A" or "F-D" out of a longer chain
+        ("de A-V-G en de F-G", [("A-V-G", "avg"), ("F-G", "fg")]),
+    ],
+)
+def test_linker_reads_letter_chains_as_the_recogniser_writes_them(glossary, text, expected):
+    from notulist.glossary.linker import link_texts
+
+    assert [(link.surface, link.entry_id) for link in link_texts([text], glossary)] == expected
+
+
+def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path, glossary):
+    from notulist.glossary.linker import link_texts
+
+    (tmp_path / "uitnodiging.txt").write_text("Onderwerpen: de BIO, het BBN en het SSC-ICT.", encoding="utf-8")
+    unknown = session_context([read_document(tmp_path / "uitnodiging.txt")], glossary).unknown_keys()
+    assert unknown == {"BIO", "BBN", "SSC-ICT"}
+    text = "U bent CISO bij het SSC-ICT en toetst aan de BIO-normen en de BIO; de ICT-afdeling helpt."
+    assert [link.surface for link in link_texts([text], glossary)] == ["ICT", "BIO", "BIO", "ICT"]  # BIO as CIO
+    assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling

@@ -65,6 +65,10 @@ class SessionContext:
     def unknown_abbreviations(self) -> list[ContextTerm]:
         return [t for t in self.terms if t.kind == "acronym"]
 
+    def unknown_keys(self) -> frozenset[str]:
+        """Keys of the unknown acronyms, for the linker to leave alone (``linker.link_texts(unknown=...)``)."""
+        return frozenset(normalise_key(t.text) for t in self.unknown_abbreviations())
+
 
 def _rank(term: ContextTerm) -> tuple[int, int, int]:
     kind = {"glossary": 0, "acronym": 1, "name": 2}[term.kind]
@@ -127,6 +131,13 @@ def _expansion(text: str, abbreviation: str) -> str:
         chosen = words[-size:]
         initials = [w[0].upper() for w in chosen if w.lower() not in small]
         if initials == letters and chosen[0].lower() not in small:
+            return " ".join(chosen)
+    for size in range(1, min(3, len(words)) + 1):  # a compound: "basisbeveiligingsniveau (BBN)"
+        chosen = words[-size:]
+        if chosen[0].lower() in small or chosen[0][0].upper() != letters[0]:
+            continue
+        rest = iter("".join(chosen).upper())
+        if all(letter in rest for letter in letters):  # the letters in order
             return " ".join(chosen)
     return ""
 

@@ -337,9 +337,18 @@ class Linker:
         position, meaning = max(enumerate(entry.meanings), key=rank)
         return meaning, 1.0 if _hits(meaning, context) else 0.8
 
-    def link_text(self, text: str, context: str, segment_id: str) -> list[Link]:
+    def link_text(self, text: str, context: str, segment_id: str, unknown: frozenset[str] = frozenset()) -> list[Link]:
+        """Links in ``text``; ``unknown``: keys of acronyms the session's documents use that the glossary lacks
+        ("BIO", "SSC-ICT"): such a written token is left alone (not read as a slip for CIO, nor its ICT part)."""
         links = []
+        spared = []  # a written token, or hyphen part ("BIO-normen"), that is one of the unknown acronyms
+        for token in _tokens(text) if unknown else ():
+            for start, end in [(token[0].start, token[-1].end), *((sub.start, sub.end) for sub in token)]:
+                if normalise_key(text[start:end]) in unknown:
+                    spared.append((start, end))
         for candidate in self.candidates(text, context):
+            if any(start <= candidate.start and candidate.end <= end for start, end in spared):
+                continue
             entry = self.keys[candidate.key]
             meaning, factor = self.choose(entry, context)
             links.append(
@@ -371,10 +380,12 @@ def link_texts(
     ids: Sequence[str] | None = None,
     times: Sequence[tuple[float, float]] | None = None,
     linker: Linker | None = None,
+    unknown: frozenset[str] = frozenset(),
 ) -> list[Link]:
     """Link a sequence of consecutive texts (segments). Context for choosing a meaning: the segments within
     ``CONTEXT_SECONDS`` when ``times`` are given, else ``CONTEXT_SEGMENTS`` neighbours on each side. A caller that
-    links again and again with one glossary (the live view) builds its ``Linker`` once and passes it."""
+    links again and again with one glossary (the live view) builds its ``Linker`` once and passes it. ``unknown``:
+    see ``Linker.link_text``."""
     linker = linker if linker is not None else Linker(glossary)
     ids = ids or [str(i) for i in range(len(texts))]
     lowered = [t.lower() for t in texts]
@@ -390,14 +401,19 @@ def link_texts(
             window = " ".join(near)
         else:
             window = " ".join(lowered[max(0, i - CONTEXT_SEGMENTS) : i + CONTEXT_SEGMENTS + 1])
-        links.extend(linker.link_text(text, window, ids[i]))
+        links.extend(linker.link_text(text, window, ids[i], unknown))
     return links
 
 
-def link_transcript(transcript: Transcript, glossary: Glossary) -> Transcript:
-    """The transcript with ``links`` replaced by the abbreviations found in its segments."""
+def link_transcript(transcript: Transcript, glossary: Glossary, unknown: frozenset[str] = frozenset()) -> Transcript:
+    """The transcript with ``links`` replaced by the abbreviations found in its segments (``unknown``: see
+    ``Linker.link_text``)."""
     segments = transcript.segments
     links = link_texts(
-        [s.text for s in segments], glossary, [s.id for s in segments], [(s.start, s.end) for s in segments]
+        [s.text for s in segments],
+        glossary,
+        [s.id for s in segments],
+        [(s.start, s.end) for s in segments],
+        unknown=unknown,
     )
     return dataclasses.replace(transcript, links=tuple(links))

@@ -100,12 +100,13 @@ class Spot:
 
 
 def _written_slip(token: str, candidate: Candidate) -> bool:
-    """A wrong abbreviation one letter off: same length ("MEP" for MJP), or for the session's own candidates one
-    letter more or less ("APE" for AP)."""
+    """A wrong abbreviation one letter off, for the session's own candidates only: same length ("MEP" for MJP) or one
+    letter more or less ("APE" for AP). (With the glossary's list as candidates this turned a heard "DPA", said
+    DPIA, into "DBA" on the recordings kept aside: a written abbreviation is only questioned by the session.)"""
     key = normalise_key(candidate.abbreviation)
-    if not token.isupper() or token == key or len(token) < 2 or Levenshtein.distance(token, key) != 1:
+    if candidate.source == "glossary" or not token.isupper() or token == key or len(token) < 2:
         return False
-    return len(token) == len(key) >= 3 or (candidate.source != "glossary" and len(key) >= 2)
+    return Levenshtein.distance(token, key) == 1 and (len(token) == len(key) >= 3 or len(key) >= 2)
 
 
 def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_similarity: dict | None = None):

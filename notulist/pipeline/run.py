@@ -294,7 +294,8 @@ def _link(run: _Run, transcript: Transcript, outputs: _Outputs, progress: Progre
     from notulist.glossary.linker import link_transcript
 
     progress(Progress(Stage.LINK_ABBREVIATIONS, 0, 1, "step"))
-    transcript = link_transcript(transcript, glossary)
+    context = run.options.context
+    transcript = link_transcript(transcript, glossary, context.unknown_keys() if context else frozenset())
     snapshot = entries_snapshot(glossary, transcript.links, run.options.context)
     outputs.files["glossary.json"] = json_bytes(snapshot)
     outputs.glossary_entries = dict(snapshot.get("entries", {}))

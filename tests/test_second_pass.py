@@ -1,0 +1,77 @@
+"""The glossary second pass end to end, with the real Whisper base model: `notulist transcribe --context`.
+
+The clip is 21 s of a synthetic meeting (benchmarks/context_links, recording overleg_kis, lines 8-10): "Ik stuur de
+IAMA naar de FG ...", "En de RAG-pilot ... BSN", "Besluit: de pilot gaat door als de IAMA voor de zomer klaar is.
+Actie voor KI&S: het datalab in het MJP zetten." IAMA is said as a word; Whisper base writes it "Lama" or "jama"
+unless told. The agenda (tests/data/context_kis_agenda.md) was written before the recording was transcribed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notulist.cli.main import main
+from notulist.glossary.spelled import find_spots, make_candidates, sound_key
+
+DATA = Path(__file__).parent / "data"
+SAID = {"IAMA", "FG", "RAG", "BSN", "KI&S", "MJP"}
+
+
+def test_letter_names_and_sound_alike_words_are_spotted():
+    candidates = make_candidates([(a, "context") for a in ("KI&S", "DF&A", "MJP", "IAMA", "RAG", "BZK")], {})
+    assert sound_key("dee ef en aa") == sound_key("dee-ef-en-aa") == "defena"
+    line = "Welkom bij het overleg tussen Kajandes en even aan over het MEP en de janna van errage."
+    spots = find_spots(line.split(), candidates)
+    found = {" ".join(line.split()[s.first_word : s.last_word + 1]): s.candidate.abbreviation for s in spots}
+    assert found == {"Kajandes": "KI&S", "even aan": "DF&A", "MEP": "MJP", "janna": "IAMA", "errage.": "RAG"}
+    assert find_spots("Goedemorgen, ik heb de stukken gelezen en ga akkoord.".split(), candidates) == []
+    assert find_spots("Het KI&S-team en DF&A".split(), candidates) == []  # already written
+
+
+def test_glossary_candidates_never_stand_for_ordinary_words():
+    from notulist.glossary import load_glossary
+    from notulist.recognition.second_pass import second_pass_candidates
+
+    candidates = second_pass_candidates(load_glossary())
+    assert all(c.source == "glossary" for c in candidates) and len(candidates) > 20
+    assert find_spots("Dan gaan we naar huis.".split(), candidates) == []
+
+
+@pytest.mark.slow
+def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_path, capsys):
+    notes = tmp_path / "notitie.txt"
+    notes.write_text("Zie ook de toets aan het basisbeveiligingsniveau (BBN).\n", encoding="utf-8")
+    argv = ["transcribe", str(DATA / "context_kis_clip.flac"), "--sessions-dir", str(tmp_path / "sessions")]
+    argv += ["--context", str(DATA / "context_kis_agenda.md"), "--context", str(notes)]
+    code = main([*argv, "--no-summary", "--format", "none", "--no-diarize", "--device", "cpu", "--threads", "2"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    session = Path(out.strip().splitlines()[-1])
+
+    manifest = json.loads((session / "manifest.json").read_text())
+    assert [c["file"] for c in manifest["context"]] == ["context/context_kis_agenda.md", "context/notitie.txt"]
+    assert manifest["files"]["context/notitie.txt"] == manifest["context"][1]["sha256"]
+    assert (session / "context" / "notitie.txt").read_bytes() == notes.read_bytes()
+    assert manifest["options"]["decoding_hints"].startswith("KI&S, DF&A, MJP, IAMA")
+
+    glossary = json.loads((session / "glossary.json").read_text())
+    (unknown,) = glossary["context"]["unknown_abbreviations"]
+    assert unknown["abbreviation"] == "BBN" and unknown["add"].startswith('notulist glossary add BBN "basis')
+
+    events = [json.loads(line) for line in (session / "audit.jsonl").read_text().splitlines()]
+    replaced = [e["data"] for e in events if e["event"] == "abbreviation_redecoded"]
+    assert replaced, "no line was decoded again"
+    for item in replaced:
+        assert "IAMA" in item["new"] and "IAMA" not in item["old"] and item["abbreviations"] == ["IAMA"]
+        assert item["new_score"] >= item["old_score"] - 3.5
+    transcript = json.loads((session / "transcript.json").read_text())
+    texts = {s["id"]: s["text"] for s in transcript["segments"]}
+    assert all(texts[item["segment_id"]] == item["new"] for item in replaced)
+    # every link points at an abbreviation that was said: nothing inserted
+    surfaces = {link["surface"] for link in transcript["links"]}
+    linked = {glossary["entries"][link["entry_id"]]["abbreviation"] for link in transcript["links"]}
+    assert "IAMA" in linked and linked <= SAID, surfaces
+    assert main(["verify", str(session)]) == 0
