@@ -16,7 +16,7 @@ notulist's recogniser (batched, with loop and coverage recovery, flags and word 
   alone (``p < 0.7``) beside it; lines whose own WER exceeds 0.5 and carry no mark (no flag, no uncertain word);
 - live (``--live``): ``interview_fiod`` replayed through the live recogniser (``balanced``, 1 s steps); the share of
   committed live lines that neither the reference nor the final pass support (rapidfuzz partial ratio < 60 against
-  the text within 3 s of the line).
+  the text within 1 s of the line).
 
     NOTULIST_SHARED=../shared nice -n 10 python benchmarks/faithfulness.py --live
 """

@@ -41,5 +41,5 @@ def live_unsupported(model, audio: np.ndarray, reference: Sequence[Segment], fin
         "unsupported": len(neither),
         "share": len(neither) / max(len(lines), 1),
         "unsupported_texts": [s.text for s in neither],
-        "live_text": [s.text for s in lines],
+        "live_lines": [[round(s.start, 2), round(s.end, 2), s.text] for s in lines],
     }

@@ -125,6 +125,6 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
                 request = streaming.request(final=final)
                 lines += segmenter.add(streaming.accept(request, transcribe_request(recognizer, request)).committed)
         lines += segmenter.finish()
-        assert len(lines) >= 4
         assert unsupported_live_lines(reference, lines) == [], [s.text for s in lines]
+        assert len(lines) >= 3
         assert "administrat" in " ".join(s.text for s in lines).lower()

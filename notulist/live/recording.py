@@ -367,7 +367,7 @@ def keep_live_ids(final: Transcript, live_segments: Sequence[Segment]) -> Transc
 
 
 SUPPORT_THRESHOLD = 60.0  # rapidfuzz partial ratio (0-100) of a live line within the final text around it
-SUPPORT_SLACK_S = 3.0
+SUPPORT_SLACK_S = 1.0
 
 
 def unsupported_live_lines(final: Transcript, live_segments: Sequence[Segment]) -> list[Segment]:
