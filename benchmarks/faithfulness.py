@@ -14,9 +14,10 @@ notulist's recogniser (batched, with loop and coverage recovery, flags and word 
 - word doubt (notulist only): precision/recall of ``uncertain`` against the wrong words of the jiwer alignment
   (substitutions and insertions), as a curve over thresholds and at the chosen one, with Whisper's probability
   alone (``p < 0.7``) beside it; lines whose own WER exceeds 0.5 and carry no mark (no flag, no uncertain word);
-- live (``--live``): ``interview_fiod`` replayed through the live recogniser (``balanced``, 1 s steps); the share of
-  committed live lines that neither the reference nor the final pass support (rapidfuzz partial ratio < 60 against
-  the text within 1 s of the line).
+- live (``--live``): the first minute of ``interview_fiod`` (the caution, the answers) replayed through the live
+  recogniser (``balanced``, 1 s steps); the share of committed live lines that neither the reference nor the final
+  pass supports (``live.recording.unsupported_live_lines``: rapidfuzz partial ratio < 60 against the text within
+  1 s of the line).
 
     NOTULIST_SHARED=../shared nice -n 10 python benchmarks/faithfulness.py --live
 """
@@ -153,18 +154,18 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _live(model, results: list[dict]) -> dict:
-    """The live replay of ``interview_fiod``, checked against its reference and this run's final pass."""
+def _live(model, results: list[dict], seconds: float) -> dict:
+    """The live replay of the first ``seconds`` of ``interview_fiod``, checked against its reference and the final
+    pass of this run (or of the run in ``results``)."""
     from benchmarks.faithfulness_live import live_unsupported
 
     wav = SHARED / "audio" / "synthetic" / "interview_fiod.wav"
-    audio = load_for_recognition(wav)
-    reference = [
-        Segment(f"r{i}", t.start, t.end, t.text) for i, t in enumerate(read_turns(wav.with_suffix(".ref.tsv")))
-    ]
+    audio = load_for_recognition(wav)[: int(seconds * 16000)]
+    turns = read_turns(wav.with_suffix(".ref.tsv"))
+    reference = [Segment(f"r{i}", t.start, t.end, t.text) for i, t in enumerate(turns) if t.start < seconds]
     measured = [r for r in results if r["name"] == "interview_fiod"]
     if measured:
-        final = [Segment("", a, b, text) for a, b, text in measured[0]["final_lines"]]
+        final = [Segment("", a, b, text) for a, b, text in measured[0]["final_lines"] if a < seconds]
     else:
         final = list(FasterWhisperRecognizer(model, RecognizerSettings()).recognize(audio, lambda _: None))
     return live_unsupported(model, audio, reference, final)
@@ -173,6 +174,8 @@ def _live(model, results: list[dict]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--live", action="store_true", help="also replay interview_fiod through live recognition")
+    parser.add_argument("--live-seconds", type=float, default=60.0, help="replay this much of it (default 60)")
+    parser.add_argument("--final-from", type=Path, help="the --json of an earlier run: its final pass for --live")
     parser.add_argument("--only", help="comma-separated recording names")
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
     parser.add_argument("--threads", type=int, default=2)
@@ -187,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {json.dumps({k: results[-1][k] for k in ('unheard', 'wer')})}", flush=True)
     live = None
     if args.live:
-        live = _live(model, results)
+        earlier = json.loads(args.final_from.read_text())["recordings"] if args.final_from else []
+        live = _live(model, results + earlier, args.live_seconds)
     print(report(results))
     if live is not None:
         print(
