@@ -44,7 +44,7 @@ def test_a_looping_segment_is_suspect_without_any_hints():
     loop = _segment(5.0, "Dat sluit aan mei mei mei mei mei mei")
     assert looks_looped(loop)
     fine = _segment(0.0, "Goedemorgen allemaal")
-    assert suspect_windows([fine, loop], [(0.0, 1.0), (5.0, 8.5)], 1.0) == [(5.0, 8.5)]
+    assert suspect_windows([fine, loop], [(0.0, 1.0), (5.0, 8.5)], 1.0) == [(5.0, pytest.approx(8.52))]
 
 
 def test_voiced_audio_without_words_is_suspect_but_well_covered_speech_is_not():
@@ -54,15 +54,23 @@ def test_voiced_audio_without_words_is_suspect_but_well_covered_speech_is_not():
     assert suspect_windows([said], voiced[:1], 1.0) == []
 
 
-def test_choose_candidate_prefers_no_loop_then_coverage_then_probability():
+def test_choose_candidate_keeps_the_first_pass_unless_it_loops_or_leaves_speech_unheard():
     voiced = [(0.0, 4.0)]
     looped = [_segment(0.0, "mei mei mei mei mei mei mei mei mei mei")]
     partial = [_segment(0.0, "dat sluit", probability=0.99)]
     full = [_segment(0.0, "dat sluit aan bij de visie van BZK", step=0.5, probability=0.6)]
-    assert choose_candidate([looped, partial, full], voiced, 0.5) == 2
     sure = [_segment(0.0, "dat sluit aan bij de visie van BZK", step=0.5, probability=0.8)]
-    assert choose_candidate([full, sure], voiced, 0.5) == 1  # equal coverage: the surer decoding
-    assert choose_candidate([looped, looped], voiced, 0.5) == 0  # all loop: the first pass stays
+    assert choose_candidate([looped, partial, full], voiced, 0.5) == 2  # no loop, then coverage over probability
+    assert choose_candidate([looped, full, sure], voiced, 0.5) == 2  # equal coverage: the surer decoding
+    assert choose_candidate([full, sure], voiced, 0.5) == 0  # the first pass stands when nothing is gained
+    assert choose_candidate([partial, full], voiced, 0.5) == 1  # ... and falls when it leaves speech unheard
+    assert choose_candidate([looped, looped], voiced, 0.5) == 1  # all loop: the retry (no hints, no prompt)
+
+
+def test_a_window_takes_in_every_segment_it_touches():
+    before = _segment(0.0, "een twee drie vier vijf zes zeven acht")  # 0.0-3.1 s
+    voiced = [(0.0, 6.0)]  # 3.5-6.0 s voiced without words
+    assert suspect_windows([before], voiced, 1.0) == [(0.0, 6.0)]
 
 
 def test_wordless_voiced_audio_becomes_an_untranscribed_segment_that_keeps_its_flag():
