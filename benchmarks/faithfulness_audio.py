@@ -84,4 +84,6 @@ def make_recording(name: str, folder: Path, seed: int = 1) -> tuple[Path, list[T
     audio, turns = roughen(clean, read_turns(folder / f"{name}.clean.ref.tsv"), seed)
     wav = folder / f"{name}.wav"
     soundfile.write(wav, audio, RATE, subtype="PCM_16")
+    lines = [f"{t.start:.3f}\t{t.end:.3f}\t{t.speaker}\t{t.text}\n" for t in turns]
+    (folder / f"{name}.ref.tsv").write_text("".join(lines), encoding="utf-8")
     return wav, turns

@@ -2,8 +2,10 @@
 
 ``transcript.json`` mirrors these classes; other tools read it, so the keys are a public contract:
 ``{"language", "duration", "segments": [{"id", "start", "end", "text", "speaker", "words": [...], "flags": [...]}],
-"speakers": {}, "links": [], "provenance": {}}``. Changes go through ``dataclasses.replace``, never mutation.
-Segment ids ("s0001", ...) are stable once assigned: citations and links refer to them.
+"speakers": {}, "links": [], "provenance": {}}``; every word has ``"uncertain"`` (absent in older sessions: false), and
+voiced audio the recogniser could not write is a segment with no text and no words flagged ``untranscribed``.
+Changes go through ``dataclasses.replace``, never mutation. Segment ids ("s0001", ...) are stable once assigned:
+citations and links refer to them.
 """
 
 from __future__ import annotations

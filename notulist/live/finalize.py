@@ -6,8 +6,16 @@ from pathlib import Path
 
 from notulist.archive.session import Session
 from notulist.core.errors import NotulistError
+from notulist.core.model import Segment, Transcript
 from notulist.core.progress import ProgressHook
-from notulist.live.recording import CapturedRecording, keep_live_ids, read_captured, remove, seal
+from notulist.live.recording import (
+    CapturedRecording,
+    keep_live_ids,
+    read_captured,
+    remove,
+    seal,
+    unsupported_live_lines,
+)
 from notulist.pipeline.run import PipelineOptions, run_pipeline
 
 
@@ -16,17 +24,35 @@ def finalize_recording(
 ) -> Session:
     """Make a session from a finished or interrupted ``.live`` folder; the folder is removed only on success.
 
+    Live lines the final pass does not support (``unsupported_live_lines``) are recorded in the audit log as
+    ``live_lines_unsupported`` with their ids and texts: what was shown live but, by the full-quality pass, not said.
+
     Errors leave the ``.live`` folder as it was and say how to
     try again.
     """
     captured: CapturedRecording = read_captured(path)
+    unsupported: list[Segment] = []
+
+    def postprocess(final: Transcript) -> Transcript:
+        unsupported.extend(unsupported_live_lines(final, captured.segments))  # live lines checked against final
+        return keep_live_ids(final, captured.segments)
+
     try:
         wav = seal(captured)
-        session = run_pipeline(
-            wav, sessions_dir, options, progress, postprocess=lambda final: keep_live_ids(final, captured.segments)
-        )
+        session = run_pipeline(wav, sessions_dir, options, progress, postprocess=postprocess)
     except NotulistError as exc:
         raise _kept(exc, captured.path) from exc
+    if unsupported:
+        session.record(
+            "live_lines_unsupported",
+            {
+                "ids": [s.id for s in unsupported],
+                "lines": [
+                    {"id": s.id, "start": round(s.start, 3), "end": round(s.end, 3), "text": s.text}
+                    for s in unsupported
+                ],
+            },
+        )
     session.record(
         "live_recording_recovered" if recovered else "live_recording",
         {

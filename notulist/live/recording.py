@@ -339,3 +339,29 @@ def keep_live_ids(final: Transcript, live_segments: Sequence[Segment]) -> Transc
     links = tuple(replace(link, segment_id=renamed.get(link.segment_id, link.segment_id)) for link in final.links)
     provenance = {**final.provenance, "live": {"live_segments": len(live_segments), "ids_kept": kept}}
     return replace(final, segments=tuple(segments), links=links, provenance=provenance)
+
+
+SUPPORT_THRESHOLD = 60.0  # rapidfuzz partial ratio (0-100) of a live line within the final text around it
+SUPPORT_SLACK_S = 1.0
+
+
+def unsupported_live_lines(final: Transcript, live_segments: Sequence[Segment]) -> list[Segment]:
+    """The live lines the final pass does not support: lines whose normalised text is not found (rapidfuzz
+    partial ratio below ``SUPPORT_THRESHOLD``) in the final text said from ``SUPPORT_SLACK_S`` before the line to as
+    long after it. Live text is a preview from short windows; a line the full-quality pass cannot find near it was
+    probably never said (a hypothesis that copied its prompt), and is marked as such in the audit log."""
+    from rapidfuzz import fuzz
+
+    unsupported = []
+    for live in live_segments:
+        text = comparable(live.text)
+        if not text:
+            continue
+        around = " ".join(
+            comparable(s.text)
+            for s in final.segments
+            if s.start < live.end + SUPPORT_SLACK_S and live.start - SUPPORT_SLACK_S < s.end
+        )
+        if fuzz.partial_ratio(text, around) < SUPPORT_THRESHOLD:
+            unsupported.append(live)
+    return unsupported

@@ -78,9 +78,46 @@ class InferenceRequest:
         return self.offset + len(self.audio) / SAMPLE_RATE
 
 
-def transcribe_request(recognizer: WindowRecognizer, request: InferenceRequest) -> list[Word]:
-    """Run the recogniser on a request; words relative to the start of the request's audio. Touches no state."""
-    return recognizer.decode(request.audio, request.prompt, request.prefix)
+PROMPT_COPY_WORDS = 4  # a run of this many prompt words in a hypothesis is a suspected copy
+
+
+def transcribe_request(
+    recognizer: WindowRecognizer, request: InferenceRequest, copy_words: int = PROMPT_COPY_WORDS
+) -> list[Word]:
+    """Run the recogniser on a request; words relative to the start of the request's audio. Touches no state.
+
+    Live says only what it heard: Whisper sometimes answers a window with the committed text it was prompted with
+    (a witness's "Nee, dat doet ons administratiekantoor" shown as a copy of her previous line). When a hypothesis
+    reproduces ``copy_words`` or more consecutive words of the prompt (or is nothing but prompt words), the window
+    is decoded again without the prompt; the copied words stand only when that decoding hears them too, otherwise
+    the prompt-free hypothesis is used. ``copy_words`` 0 turns the check off."""
+    words = recognizer.decode(request.audio, request.prompt, request.prefix)
+    copied = prompt_copy(words, request.prompt, copy_words)
+    if not copied:
+        return words
+    unprompted = recognizer.decode(request.audio, "", request.prefix)
+    if _contains(unprompted, copied):
+        return words
+    log.info("hypothesis copied the prompt (%r) without it being in the audio: decoded without prompt", copied)
+    return unprompted
+
+
+def prompt_copy(words: Sequence[Word], prompt: str, copy_words: int = PROMPT_COPY_WORDS) -> list[str]:
+    """The longest run of consecutive prompt words the hypothesis reproduces, when it is suspect (at least
+    ``copy_words`` words, or every word of a hypothesis of two or more); else []."""
+    if copy_words <= 0 or not prompt.strip() or not words:
+        return []
+    said = [comparable_word(w.text) for w in words]
+    before = [comparable_word(t) for t in prompt.split()]
+    match = SequenceMatcher(None, before, said, autojunk=False).find_longest_match(0, len(before), 0, len(said))
+    if match.size >= copy_words or (match.size >= 2 and match.size == len(said)):
+        return said[match.b : match.b + match.size]
+    return []
+
+
+def _contains(words: Sequence[Word], run: Sequence[str]) -> bool:
+    said = [comparable_word(w.text) for w in words]
+    return any(said[i : i + len(run)] == list(run) for i in range(len(said) - len(run) + 1))
 
 
 BRIDGE_WORDS = 2  # a disagreement of at most this many words on either side can be bridged ...

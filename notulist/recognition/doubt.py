@@ -85,14 +85,19 @@ def mark_uncertain(
     return tuple(_marked(segment, rare, rule) for segment in segments)
 
 
-def _marked(segment: Segment, rare: Callable[[str], bool], rule: DoubtRule) -> Segment:
-    words = segment.words
-    marked: list[Word] = []
+def word_scores(words: Sequence[Word], rare: Callable[[str], bool], rule: DoubtRule = DoubtRule()) -> list[float]:
+    """The doubt score of each word of one line (``rule.score``; ``rare`` from ``rarity_check``)."""
+    scores = []
     for i, word in enumerate(words):
         before = words[i - 1].probability if i > 0 else 1.0
         after = words[i + 1].probability if i + 1 < len(words) else 1.0
-        score = rule.score(word.probability, rare(word.text), min(before, after))
-        marked.append(replace(word, uncertain=score >= rule.threshold))
+        scores.append(rule.score(word.probability, rare(word.text), min(before, after)))
+    return scores
+
+
+def _marked(segment: Segment, rare: Callable[[str], bool], rule: DoubtRule) -> Segment:
+    scores = word_scores(segment.words, rare, rule)
+    marked = [replace(w, uncertain=score >= rule.threshold) for w, score in zip(segment.words, scores, strict=True)]
     doubted = [w for w in marked if w.uncertain]
     flags = segment.flags
     dense = len(doubted) >= rule.dense_min and len(doubted) >= rule.dense_share * len(marked)

@@ -3,7 +3,9 @@
 Thresholds follow Whisper's own failure signals (``avg_logprob < -1.0``, ``compression_ratio > 2.4``,
 ``no_speech_prob > 0.6``) plus two checks of our own: known Dutch phantom phrases that Whisper writes over silence
 or music (flagged only as whole segments and only with supporting evidence), and text placed where the voice
-activity detector heard no voice.
+activity detector heard no voice. The recogniser raises ``untranscribed`` itself (voiced audio left without words,
+``notulist.recognition.recognizer``) and ``notulist.recognition.doubt`` adds ``low_confidence`` to lines dense with
+uncertain words.
 """
 
 from __future__ import annotations

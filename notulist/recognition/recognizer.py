@@ -8,13 +8,14 @@ matches plain sequential faster-whisper's WER where clip windows with the silenc
 Each chunk's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
 
 No speech lost: the first pass can loop ("Dat sluit aan mei mei mei ...", or one word written over every turn) and
-swallow what was said, with or without decoding hints. So every stretch of talk (VAD regions less than 1 s apart)
-that a looping segment overlaps (compression ratio above 2.4 or an n-gram repeated back to back), or that holds
-at least 1 s of voiced audio no word accounts for (``notulist.recognition.coverage``; normal speech leaves none),
-is decoded twice more: sequentially with temperature fallback and no previous-text conditioning or hints, and
-again split at its pauses (each VAD region on its own). ``choose_candidate`` keeps one of the three by a stated
-criterion (no loop; fewest voiced seconds without a word; then the highest mean word probability). Voiced audio
-still without words becomes a segment of its own with the flag ``untranscribed``, so nothing heard is hidden.
+swallow what was said, with or without decoding hints. So the voiced regions that a looping segment overlaps
+(compression ratio above 2.4 or an n-gram repeated back to back), or that hold at least 1 s of voiced audio no word
+accounts for (``notulist.recognition.coverage``; normal speech leaves none), are decoded twice more: sequentially
+with temperature fallback and no previous-text conditioning or hints, and again split at their pauses (each VAD
+region on its own). ``choose_candidate`` keeps one of the three by a stated criterion: the first pass stands unless
+it loops or another decoding leaves at least 0.5 s fewer voiced seconds without a word; then no loop, fewest
+voiced seconds without a word, highest mean word probability. Voiced audio still without words becomes a segment
+of its own with the flag ``untranscribed``, so nothing heard is hidden.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from notulist.audio.vad import Region, speech_regions
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Flag, Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook, Stage
-from notulist.recognition.coverage import clip_regions, stretches, unheard, unheard_seconds
+from notulist.recognition.coverage import clip_regions, unheard, unheard_seconds
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,8 @@ class FasterWhisperRecognizer:
         """Decode every suspect window again (``suspect_windows``) and keep the best of the results
         (``choose_candidate``); returns the segments and, per window redone, how many decodings it had."""
         attempts: list[tuple[Region, int]] = []
-        for window in suspect_windows(segments, voiced, self.settings.redo_unheard_s):
-            current = [s for s in segments if window[0] <= (s.start + s.end) / 2 < window[1]]
-            start = min([window[0], *(s.start for s in current)])
-            end = max([window[1], *(s.end for s in current)])
+        for start, end in suspect_windows(segments, voiced, self.settings.redo_unheard_s):
+            current = [s for s in segments if s.start < end and s.end > start]
             inside = clip_regions(voiced, (start, end))
             candidates = [current, self._sequential(audio, (start, end)), self._sequential(audio, (start, end), inside)]
             best = choose_candidate(candidates, inside, self.settings.tie_s)
@@ -180,18 +179,19 @@ def _spans(segments: Sequence[Segment]) -> list[Region]:
 
 
 def suspect_windows(segments: Sequence[Segment], voiced: Sequence[Region], redo_unheard_s: float) -> list[Region]:
-    """Stretches of talk (``coverage.stretches``) to decode again: those a looping segment overlaps, and those
-    holding a piece of voiced audio of at least ``redo_unheard_s`` that no word accounts for. A looping segment
-    outside every stretch is a window of its own. Overlapping windows are joined."""
-    looped = [(s.start, s.end) for s in segments if looks_looped(s)]
-    talk = stretches(voiced)
-    gaps = unheard(voiced, _spans(segments), redo_unheard_s)
-    windows = [
-        (a, b) for a, b in talk if any(s < b and e > a for s, e in looped) or any(s < b and e > a for s, e in gaps)
-    ]
-    windows += [(s, e) for s, e in looped if not any(a < e and b > s for a, b in talk)]
+    """Where to decode again: the voiced regions that a looping segment overlaps, and those holding a piece of voiced
+    audio of at least ``redo_unheard_s`` that no word accounts for (a looping segment outside every region is a
+    window of its own); each widened to the whole of every segment it overlaps, overlapping windows joined."""
+    suspects = [(s.start, s.end) for s in segments if looks_looped(s)]
+    suspects += unheard(voiced, _spans(segments), redo_unheard_s)
+    windows = []
+    for start, end in suspects:
+        regions = [(a, b) for a, b in voiced if a < end and b > start]
+        windows.append((min([start, *(a for a, _ in regions)]), max([end, *(b for _, b in regions)])))
     joined: list[Region] = []
     for start, end in sorted(windows):
+        touched = [s for s in segments if s.start < end and s.end > start]
+        start, end = min([start, *(s.start for s in touched)]), max([end, *(s.end for s in touched)])
         if joined and start <= joined[-1][1]:
             joined[-1] = (joined[-1][0], max(joined[-1][1], end))
         else:
@@ -202,14 +202,17 @@ def suspect_windows(segments: Sequence[Segment], voiced: Sequence[Region], redo_
 def choose_candidate(candidates: Sequence[Sequence[Segment]], voiced: Sequence[Region], tie_s: float) -> int:
     """The index of the decoding to keep for a window (the first pass is candidate 0).
 
-    The criterion: a candidate with a looping segment loses to any candidate without one; among the rest the one
-    that leaves the fewest voiced seconds without a word wins (``coverage.unheard_seconds``); candidates within
-    ``tie_s`` of that count as equal, and among those the highest mean word probability wins (earlier candidates
-    first on an exact tie)."""
+    The criterion: the first pass stands unless it loops or another decoding leaves at least ``tie_s`` fewer voiced
+    seconds without a word (``coverage.unheard_seconds``). Otherwise, among the other decodings, one without a
+    looping segment beats one with; then the fewest voiced seconds without a word wins, candidates within ``tie_s``
+    of that counting as equal; then the highest mean word probability (the earlier candidate on an exact tie)."""
     looped = [any(looks_looped(s) for s in c) for c in candidates]
-    pool = [i for i in range(len(candidates)) if not looped[i]] or list(range(len(candidates)))
-    missing = {i: unheard_seconds(voiced, _spans(candidates[i])) for i in pool}
-    least = min(missing.values())
+    missing = [unheard_seconds(voiced, _spans(c)) for c in candidates]
+    others = range(1, len(candidates))
+    if not looped[0] and not any(missing[i] <= missing[0] - tie_s for i in others):
+        return 0
+    pool = [i for i in others if not looped[i]] or list(others)
+    least = min(missing[i] for i in pool)
     contenders = [i for i in pool if missing[i] <= least + tie_s]
 
     def mean_probability(i: int) -> float:
