@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import notulist.glossary.hints as hints  # noqa: E402
 from notulist.glossary import load_glossary  # noqa: E402
 from notulist.glossary.hints import decoding_hints  # noqa: E402
-from notulist.glossary.linker import link_texts  # noqa: E402
+from notulist.glossary.linker import Linker, link_texts  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "glossary_labelled.yaml"
 SPOKEN = ROOT / "tests" / "data" / "glossary_spoken_abbreviations.yaml"
@@ -87,10 +87,11 @@ def score_labelled_items(items: list[dict], glossary) -> LabelledScore:
     right = predicted = gold_total = 0
     false_links: list[str] = []
     missed: list[str] = []
+    linker = Linker(glossary)  # built once, as a caller that links many texts does
     for item in items:
         text = item["text"]
         unused = gold_spans(text, item.get("links") or [])
-        links = link_texts([text], glossary)
+        links = link_texts([text], glossary, linker=linker)
         gold_total += len(unused)
         predicted += len(links)
         for link in links:

@@ -1,1 +1,3 @@
-"""The vocabulary every stage shares: the data model, errors, progress reporting, hashing."""
+"""The vocabulary every stage shares: the data model (``model``), errors, progress and stage names (``progress``),
+the sample rate (``audio``), time formats (``times``), the text normaliser (``text``), atomic writes (``files``),
+the report formats (``report_formats``) and hashing."""
