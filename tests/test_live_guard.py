@@ -9,14 +9,16 @@ import pytest
 
 from notulist.core.model import Segment, Transcript
 from notulist.live.recording import unsupported_live_lines
-from notulist.live.streaming import SAMPLE_RATE, InferenceRequest, TimedWord, prompt_copy, transcribe_request
+from notulist.core.audio import SAMPLE_RATE
+from notulist.core.model import Word
+from notulist.live.streaming import InferenceRequest, prompt_copy, transcribe_request
 
 PREVIOUS = "Ja, dat begrijp ik. Mijn vrouw heeft goed mee uitgelegd."
 ANSWER = "Nee, dat doet ons administratiekantoor."
 
 
-def _timed(text: str) -> list[TimedWord]:
-    return [TimedWord(i * 0.4, i * 0.4 + 0.3, w, 0.9) for i, w in enumerate(text.split())]
+def _timed(text: str) -> list[Word]:
+    return [Word(i * 0.4, i * 0.4 + 0.3, w, 0.9) for i, w in enumerate(text.split())]
 
 
 class CopiesItsPrompt:
@@ -26,7 +28,7 @@ class CopiesItsPrompt:
         self.said = said
         self.calls: list[str] = []
 
-    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+    def decode(self, audio: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:
         self.calls.append(prompt)
         return _timed(prompt.split(". ")[-1] if prompt else self.said)
 
@@ -95,7 +97,7 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
     decoder = WindowDecoder(shared_model(resolve_model(None), choose_device("cpu"), 2), BALANCED.window)
 
     class Copying:  # the real decoder, with the reported failure injected: a prompted window copies its prompt
-        def decode(self, window: np.ndarray, prompt: str = "", prefix: str = "") -> list[TimedWord]:
+        def decode(self, window: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:
             heard = decoder.decode(window, prompt, prefix)
             copy = [w for w in _timed(prompt.split(". ")[-1])] if prompt and not prefix else []
             return copy or heard
