@@ -13,6 +13,7 @@ from serve_support import start_server
 from test_report_data import DATA
 
 from notulist.archive.session import Session
+from notulist.web.jobs import STAGES_NL
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,8 @@ def test_upload_is_transcribed_and_listed(tmp_path: Path) -> None:
         states = _follow(server, job["id"])
         final = states[-1]
         assert final["state"] == "done", final
-        assert {"spraak zoeken", "spraak herkennen"} <= {s["stage"] for s in states}  # stages in Dutch
+        stages = {s["stage"] for s in states}  # sampled twice a second: short stages may pass unseen
+        assert len(stages) >= 3 and stages <= {"wachten", *STAGES_NL.values()}  # named in Dutch
         session = Session(sessions_dir / final["session_id"])
         assert final["session_id"].endswith("_verhoor-fiod")
         assert session.problems() == []
