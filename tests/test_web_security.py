@@ -191,6 +191,9 @@ def test_markup_in_every_text_field_is_shown_as_text(served: tuple[Server, Sessi
     edit({"action": "point_add", "kind": "action", "text": HOSTILE, "owner": HOSTILE, "segment_ids": ["s0001"]})
     edit({"action": "replace", "find": "KvK", "replace": HOSTILE})
     edit({"action": "info", "title": HOSTILE})
+    glossary = json.loads((session.path / "glossary.json").read_text(encoding="utf-8"))
+    glossary["entries"]["fiod"].update(expansion=HOSTILE, description=HOSTILE, source=HOSTILE)
+    session.update({"glossary.json": json.dumps(glossary).encode()}, "glossary_replaced", {"operator": "toetser"})
     for path in ("/", f"/s/{sid}", f"/?q={'%3Cscript'}"):
         status, _, body = server.request("GET", path)
         assert status == 200

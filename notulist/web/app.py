@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,8 +253,12 @@ class Handlers:
             if declared > self.config.max_upload_bytes:
                 raise UploadError(f"Het bestand is groter dan {self.config.max_upload_bytes // MB} MB.")
             folder = await asyncio.to_thread(self.jobs.upload_dir)
-            target = folder / f"{secrets.token_hex(6)}_{name}"
-            await receive_upload(request.stream(), target, self.config.max_upload_bytes)
+            target = folder / name
+            try:
+                await receive_upload(request.stream(), target, self.config.max_upload_bytes)
+            except BaseException:
+                folder.rmdir()
+                raise
         except UploadError as exc:
             return _error(413 if "groter" in str(exc) else 400, str(exc))
         job = self.jobs.start(target, name)

@@ -71,6 +71,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_sessions": ("Nog geen sessies in deze map.", "No sessions in this folder yet."),
     "no_results": ("Geen sessie gevonden voor deze zoekopdracht.", "No session matches this search."),
     "upload": ("Nieuwe opname transcriberen", "Transcribe a new recording"),
+    "recording": ("Opname:", "Recording:"),
     "upload_button": ("Uploaden en transcriberen", "Upload and transcribe"),
     "upload_hint": ("Hoogstens {mb} MB. De opname blijft op deze computer.", "At most {mb} MB, stays local."),
     "open": ("Openen", "Open"),

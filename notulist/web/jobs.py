@@ -22,6 +22,18 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".m
 UPLOADS = ".uploads"
 
 
+# The pipeline's stage names as the page shows them.
+STAGES_NL = {
+    "archive": "opname archiveren",
+    "detect speech": "spraak zoeken",
+    "recognize": "spraak herkennen",
+    "diarize": "sprekers onderscheiden",
+    "link abbreviations": "afkortingen koppelen",
+    "summarize": "samenvatten",
+    "write reports": "verslagen schrijven",
+}
+
+
 class UploadError(ValueError):
     """A refused upload; the message is shown to the user."""
 
@@ -89,8 +101,9 @@ class Jobs:
         self._lock = threading.Lock()
 
     def upload_dir(self) -> Path:
-        path = self.sessions_dir / UPLOADS
-        path.mkdir(parents=True, exist_ok=True)
+        """A new private folder for one upload (the recording keeps its own name: it names the session)."""
+        path = self.sessions_dir / UPLOADS / secrets.token_hex(8)
+        path.mkdir(parents=True)
         return path
 
     def get(self, job_id: str) -> Job | None:
@@ -106,7 +119,8 @@ class Jobs:
 
     def _run(self, job: Job, recording: Path) -> None:
         def progress(event: Progress) -> None:
-            job.stage, job.done, job.total, job.changed = event.stage, event.done, event.total, time.monotonic()
+            stage = STAGES_NL.get(event.stage, event.stage)
+            job.stage, job.done, job.total, job.changed = stage, event.done, event.total, time.monotonic()
 
         try:
             session = run_pipeline(recording, self.sessions_dir, self.options(), progress)
@@ -118,3 +132,5 @@ class Jobs:
         finally:
             job.changed = time.monotonic()
             recording.unlink(missing_ok=True)
+            if recording.parent.parent.name == UPLOADS:
+                recording.parent.rmdir()
