@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from notulist.pipeline.run import PipelineOptions
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 600.0
+CLOSE_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,19 @@ class RayBackend:
         return JobResult(job, session.path, audio_s=reply.audio_s, wall_s=reply.wall_s, worker=info)
 
     def close(self) -> None:
-        for actor, _ in self._idle:
-            self._ray.kill(actor)
-        for _, actor, _ in self._inflight.values():
+        """Stop every actor (idle ones first remove their temporary folders) and disconnect from Ray."""
+        from ray.exceptions import GetTimeoutError, RayActorError
+
+        try:
+            self._ray.get([actor.close.remote() for actor, _ in self._idle], timeout=CLOSE_TIMEOUT_S)
+        except (GetTimeoutError, RayActorError) as exc:
+            log.warning("a worker did not clean up: %s", exc)
+        for actor in [actor for actor, _ in self._idle] + [actor for _, actor, _ in self._inflight.values()]:
             self._ray.kill(actor)
         self._idle.clear()
         self._inflight.clear()
         stop(self.cluster)
-        if self.cluster.local:
+        if self.cluster.local:  # the folders of actors that were killed, on this machine
+            for described in self.workers:
+                shutil.rmtree(described["workdir"], ignore_errors=True)
             remove_stale_workdirs()

@@ -80,6 +80,10 @@ class TranscriptionWorker:
         finally:
             shutil.rmtree(job, ignore_errors=True)
 
+    def close(self) -> None:
+        """Remove this worker's temporary folder (called before the actor is stopped)."""
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
 
 def _load_models(options: PipelineOptions) -> dict[str, Any]:
     """Load Whisper into the options' model pool (kept for the life of the worker) and warm up the diarizer."""
