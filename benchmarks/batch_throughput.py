@@ -36,7 +36,6 @@ from notulist.batch.resume import DoneSessions
 from notulist.cli.main import build_parser
 from notulist.cli.pipeline_args import options_from_args
 from notulist.pipeline.run import PipelineOptions
-from notulist.recognition.recognizer import shared_model
 from notulist.recognition.whisper_model import choose_device, resolve_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,7 +60,7 @@ def make_inputs(files: list[Path], copies: int, folder: Path) -> list[Path]:
 
 def run_in_process(inputs: list[Path], options: PipelineOptions, sessions: Path) -> dict:
     started = time.perf_counter()
-    shared_model(resolve_model(options.model), choose_device(options.device), options.cpu_threads)
+    options.models.get(resolve_model(options.model), choose_device(options.device), options.cpu_threads)
     ready = time.perf_counter()
     result = run_batch(find_recordings(inputs)[0], InProcessBackend(sessions, options), DoneSessions({}))
     return _figures("in-process", 1, result, started, ready, time.perf_counter())

@@ -41,8 +41,12 @@ from notulist.core.model import Segment, Word  # noqa: E402
 from notulist.recognition.coverage import unheard_seconds  # noqa: E402
 from notulist.recognition.doubt import DoubtRule, mark_uncertain, rarity_check, word_scores  # noqa: E402
 from notulist.recognition.flags import flag_segments  # noqa: E402
-from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model  # noqa: E402
-from notulist.recognition.whisper_model import choose_device, resolve_model  # noqa: E402
+from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings  # noqa: E402
+from notulist.recognition.whisper_model import (  # noqa: E402
+    choose_device,
+    load_whisper,
+    resolve_model,
+)
 
 TUNING_SHARED = ("interview_fiod", "overleg_dpia")
 TUNING_MADE = ("overleg_ai_loop", "overleg_ai_loop2")
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
-    model = shared_model(resolve_model(None), choose_device("cpu"), args.threads)
+    model = load_whisper(resolve_model(None), choose_device("cpu"), args.threads)
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for name, group, wav, reference in recordings(Path(folder)):

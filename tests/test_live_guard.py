@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from notulist.core.model import Segment, Transcript
-from notulist.live.recording import unsupported_live_lines
 from notulist.core.audio import SAMPLE_RATE
-from notulist.core.model import Word
+from notulist.core.model import Segment, Transcript, Word
+from notulist.live.recording import unsupported_live_lines
 from notulist.live.streaming import InferenceRequest, prompt_copy, transcribe_request
 
 PREVIOUS = "Ja, dat begrijp ik. Mijn vrouw heeft goed mee uitgelegd."
@@ -88,13 +87,12 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
     from notulist.audio.decode import load_for_recognition
     from notulist.live.presets import BALANCED
     from notulist.live.streaming import LiveSegmenter, StreamingRecognizer
-    from notulist.recognition.recognizer import shared_model
-    from notulist.recognition.whisper_model import choose_device, resolve_model
+    from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
     from notulist.recognition.window_decoder import WindowDecoder
     from tests.live_support import ROOT
 
     audio = load_for_recognition(ROOT / "samples" / "interview_fiod.flac")[24 * SAMPLE_RATE : 44 * SAMPLE_RATE]
-    decoder = WindowDecoder(shared_model(resolve_model(None), choose_device("cpu"), 2), BALANCED.window)
+    decoder = WindowDecoder(load_whisper(resolve_model(None), choose_device("cpu"), 2), BALANCED.window)
 
     class Copying:  # the real decoder, with the reported failure injected: a prompted window copies its prompt
         def decode(self, window: np.ndarray, prompt: str = "", prefix: str = "") -> list[Word]:

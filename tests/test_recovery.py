@@ -16,6 +16,7 @@ from notulist.recognition.recognizer import (
     suspect_windows,
     untranscribed_segments,
 )
+from notulist.recognition.whisper_model import load_whisper
 
 
 def _segment(start: float, words: str, step: float = 0.4, probability: float = 0.9, **kw) -> Segment:
@@ -92,11 +93,11 @@ def test_real_model_keeps_every_turn_of_a_meeting_where_the_first_pass_loops():
     from notulist.audio.decode import load_for_recognition
     from notulist.audio.vad import speech_regions
     from notulist.recognition.coverage import unheard
-    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings, shared_model
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
     from notulist.recognition.whisper_model import choose_device, resolve_model
 
     audio = load_for_recognition(DATA / "loop_meeting_68s.flac")
-    model = shared_model(resolve_model(None), choose_device("cpu"), 2)
+    model = load_whisper(resolve_model(None), choose_device("cpu"), 2)
     segments = FasterWhisperRecognizer(model, RecognizerSettings()).recognize(audio, lambda _: None)
     assert [s.id for s in segments] == [f"s{i + 1:04d}" for i in range(len(segments))]
     assert not any(looks_looped(s) for s in segments), [s.text for s in segments]
