@@ -65,7 +65,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_command(kind: str, gguf: Path, port: int) -> tuple[list[str], str]:
+def server_command(kind: str, gguf: Path, port: int, hf_dir: Path | None = None) -> tuple[list[str], str]:
     """The command line of an OpenAI-compatible server for ``gguf`` and the model name to ask it for.
 
     ``llama-cpp``: ``python -m llama_cpp.server`` (llama-cpp-python[server]); ``transformers``: ``transformers serve``
@@ -74,16 +74,16 @@ def server_command(kind: str, gguf: Path, port: int) -> tuple[list[str], str]:
     if kind == "llama-cpp":
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
         return command + ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"], MODEL_NAME
-    model = f"{gguf.parent}:{gguf.name}"
+    model = str(hf_dir) if hf_dir is not None else f"{gguf.parent}:{gguf.name}"
     executable = str(Path(sys.executable).with_name("transformers"))
     return [executable, "serve", model, "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"], model
 
 
 def start_server(
-    gguf: Path, port: int, kind: str = "llama-cpp", timeout_s: float = 600.0
+    gguf: Path, port: int, kind: str = "llama-cpp", timeout_s: float = 600.0, hf_dir: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     """An OpenAI-compatible server on 127.0.0.1:port, ready when /v1/models answers; and the model name to use."""
-    command, model = server_command(kind, gguf, port)
+    command, model = server_command(kind, gguf, port, hf_dir)
     log = tempfile.TemporaryFile()  # llama.cpp logs a lot: a pipe nobody reads would fill up and stall the server
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + timeout_s
@@ -198,12 +198,19 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every figure and example point to this file")
     parser.add_argument("--only", nargs="*", help="recordings to run (default: all)")
     parser.add_argument("--server", choices=("llama-cpp", "transformers"), default="llama-cpp")
+    parser.add_argument(
+        "--hf-dir",
+        type=Path,
+        help="the same model as a Hugging Face directory (transformers cannot serve a GGUF without architecture "
+        "metadata): served by `transformers serve` and run in-process with --llm-hf",
+    )
+    parser.add_argument("--reference-only", action="store_true", help="only the reference texts (faster)")
     args = parser.parse_args()
     from notulist.summary.llm_http import HttpChatBackend
 
     gguf = smollm2_gguf()
     port = free_port()
-    server, model = start_server(gguf, port, args.server)
+    server, model = start_server(gguf, port, args.server, hf_dir=args.hf_dir)
     results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
@@ -211,7 +218,7 @@ def main() -> int:
         for name in args.only or RECORDINGS:
             if not (DATA / f"{name}.ref.tsv").is_file():
                 continue
-            for label, transcript in cases(name):
+            for label, transcript in cases(name)[: 1 if args.reference_only else None]:
                 result = run_one(backend, transcript, max_chunk_chars=6000)
                 rows.append((name, label, result))
                 results["server"].append({"recording": name, "transcript": label, **result})
@@ -219,21 +226,30 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     table(f"{MODEL_NAME} via {args.server} server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
+    if args.hf_dir is not None:
+        from notulist.summary.llm_hf import HfChatBackend
+
+        in_process_table(HfChatBackend(args.hf_dir, timeout_s=900), args, results, "transformers, --llm-hf")
     if args.gguf_too:
         from notulist.summary.llm_gguf import GgufChatBackend
 
-        backend_gguf = GgufChatBackend(gguf, n_ctx=8192, n_threads=2)
-        rows = []
-        results["in_process"] = []
-        for name in (args.only or RECORDINGS)[:2]:
-            label, transcript = cases(name)[0]
-            result = run_one(backend_gguf, transcript, max_chunk_chars=backend_gguf.max_input_chars)
-            rows.append((name, label, result))
-            results["in_process"].append({"recording": name, "transcript": label, **result})
-        table(f"{MODEL_NAME} in-process (llama-cpp-python, --llm-gguf)", rows)
+        in_process_table(GgufChatBackend(gguf, n_ctx=8192, n_threads=2), args, results, "llama-cpp-python, --llm-gguf")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def in_process_table(backend: Any, args: argparse.Namespace, results: dict[str, Any], title: str) -> None:
+    """The same model in-process, on the reference text of the first two recordings."""
+    rows = []
+    key = f"in_process {title}"
+    results[key] = []
+    for name in (args.only or RECORDINGS)[:2]:
+        label, transcript = cases(name)[0]
+        result = run_one(backend, transcript, max_chunk_chars=min(6000, backend.max_input_chars))
+        rows.append((name, label, result))
+        results[key].append({"recording": name, "transcript": label, **result})
+    table(f"{MODEL_NAME} in-process ({title})", rows)
 
 
 if __name__ == "__main__":
