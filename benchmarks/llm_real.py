@@ -151,12 +151,15 @@ class CountingBackend:
         return (valid / len(self.answers) if self.answers else 0.0), real, cited
 
 
-def run_one(backend: ChatBackend, transcript: Transcript, max_chunk_chars: int) -> dict[str, Any]:
+def run_one(
+    backend: ChatBackend, transcript: Transcript, max_chunk_chars: int, max_tokens: int = 1536
+) -> dict[str, Any]:
     from notulist.core.progress import no_progress
 
     counting = CountingBackend(backend, known={s.id for s in transcript.segments})
     started = time.perf_counter()
-    summary = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars).summarize(transcript, no_progress)
+    summarizer = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars, max_tokens=max_tokens)
+    summary = summarizer.summarize(transcript, no_progress)
     elapsed = time.perf_counter() - started
     valid, real, cited = counting.scores()
     own = [p for p in summary.points if p.written_by not in (None, "extractive")]
@@ -205,6 +208,8 @@ def main() -> int:
         "metadata): served by `transformers serve` and run in-process with --llm-hf",
     )
     parser.add_argument("--reference-only", action="store_true", help="only the reference texts (faster)")
+    parser.add_argument("--max-tokens", type=int, default=1536, help="longest answer asked for (default 1536)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one answer")
     args = parser.parse_args()
     from notulist.summary.llm_http import HttpChatBackend
 
@@ -214,13 +219,14 @@ def main() -> int:
     results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=600)
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=args.timeout)
         for name in args.only or RECORDINGS:
             if not (DATA / f"{name}.ref.tsv").is_file():
                 continue
             for label, transcript in cases(name)[: 1 if args.reference_only else None]:
-                result = run_one(backend, transcript, max_chunk_chars=6000)
+                result = run_one(backend, transcript, max_chunk_chars=6000, max_tokens=args.max_tokens)
                 rows.append((name, label, result))
+                print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
                 results["server"].append({"recording": name, "transcript": label, **result})
     finally:
         server.terminate()
@@ -246,7 +252,8 @@ def in_process_table(backend: Any, args: argparse.Namespace, results: dict[str, 
     results[key] = []
     for name in (args.only or RECORDINGS)[:2]:
         label, transcript = cases(name)[0]
-        result = run_one(backend, transcript, max_chunk_chars=min(6000, backend.max_input_chars))
+        result = run_one(backend, transcript, min(6000, backend.max_input_chars), max_tokens=args.max_tokens)
+        print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
         rows.append((name, label, result))
         results[key].append({"recording": name, "transcript": label, **result})
     table(f"{MODEL_NAME} in-process ({title})", rows)
