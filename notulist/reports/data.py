@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from notulist.core.model import Transcript
 from notulist.reports.labels import label, labels_for
@@ -267,19 +268,23 @@ def _summary_view(
     )
 
 
-def _recorded_at(manifest: Mapping[str, Any]) -> datetime | None:
+def _recorded_at(manifest: Mapping[str, Any], language: str) -> datetime | None:
+    """When the recording was made, on the clock of its readers (Dutch minutes: Amsterdam time)."""
     for value in (get(manifest, "recorded"), get(manifest, "audio", "recorded"), get(manifest, "created")):
         if isinstance(value, str):
             try:
-                return datetime.fromisoformat(value)
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 continue
+            if moment.tzinfo is not None and language.lower().startswith("nl"):
+                return moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+            return moment
     return None
 
 
 def _heading_rows(meeting: MeetingInfo, manifest: Mapping[str, Any], duration: float, labels: Mapping[str, str]):
     """Datum, tijd, plaats, kenmerk and status: the user's words first, the recording's clock otherwise."""
-    started = _recorded_at(manifest)
+    started = _recorded_at(manifest, "nl" if labels is labels_for("nl") else "en")
     dutch = labels is labels_for("nl")
     date, time = meeting.date, meeting.time
     if started is not None and not date:

@@ -127,7 +127,7 @@ def _action_table(document: DocumentType, points: tuple[PointView, ...], view: R
         labels["cites"].capitalize(),
     )
     rows = [(f"A{n}", p.text, p.owner, p.due, labels["action_open"], "") for n, p in enumerate(points, start=1)]
-    table = parts.add_table(document, header, rows, (1.0, 6.0, 2.8, 2.4, 1.6, 2.8))
+    table = parts.add_table(document, header, rows, (1.2, 5.6, 2.8, 2.4, 1.8, 2.8))
     for row, point in zip(table.rows[1:], points, strict=True):
         cell = row.cells[5].paragraphs[0]
         _citations(cell, point, view, anchors)
