@@ -81,11 +81,12 @@ def plain(model, audio) -> list[Segment]:
     ]
 
 
-def measure(model, name: str, group: str, wav: Path, reference: str) -> dict:
+def measure(model, name: str, group: str, wav: Path, reference: str, recover: bool = True) -> dict:
     audio = load_for_recognition(wav)
     voiced = speech_regions(audio)
     baseline = plain(model, audio)
-    ours = list(FasterWhisperRecognizer(model, RecognizerSettings()).recognize(audio, lambda _: None))
+    settings = RecognizerSettings(recover=recover)
+    ours = list(FasterWhisperRecognizer(model, settings).recognize(audio, lambda _: None))
     ours = list(mark_uncertain(flag_segments(ours, voiced)))
     rare = rarity_check((), DoubtRule().rare_zipf)
     scores = [score for s in ours for score in word_scores(s.words, rare)]
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--final-from", type=Path, help="the --json of an earlier run: its final pass for --live")
     parser.add_argument("--only", help="comma-separated recording names")
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
+    parser.add_argument("--no-recovery", action="store_true", help="notulist's first pass only (what recovery adds)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     model = shared_model(resolve_model(None), choose_device("cpu"), args.threads)
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, group, wav, reference in recordings(Path(folder)):
             if args.only is not None and name not in args.only.split(","):
                 continue
-            results.append(measure(model, name, group, wav, reference))
+            results.append(measure(model, name, group, wav, reference, not args.no_recovery))
             print(f"{name}: {json.dumps({k: results[-1][k] for k in ('unheard', 'wer')})}", flush=True)
     live = None
     if args.live:
