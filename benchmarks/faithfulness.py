@@ -153,7 +153,8 @@ def doubt_table(results: list[dict], group: str) -> list[str]:
 def report(results: list[dict]) -> str:
     lines = [
         "| recording | set | voiced s | unheard s plain | unheard s first pass | unheard s notulist "
-        "| untranscribed lines | looping lines first pass | WER plain | WER first pass | WER notulist | lines WER>0.5 | of those unmarked |",
+        "| untranscribed lines | looping lines first pass | WER plain | WER first pass | WER notulist "
+        "| lines WER>0.5 | of those unmarked |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
