@@ -6,8 +6,9 @@ here from ``benchmarks/data/faithful/*.txt`` with ``make_meeting.sh`` plus long 
 was fitted on the first four (``tuning``). ``interview_btw_unseen`` and ``overleg_archief_unseen`` were kept
 aside until the rules were final (``unseen``) and are reported separately.
 
-Per recording, for plain faster-whisper (``WhisperModel.transcribe``: beam 5, VAD on, word timestamps) and for
-notulist's recogniser (batched, with loop and coverage recovery, flags and word doubt):
+Per recording, for plain faster-whisper (``WhisperModel.transcribe``: beam 5, VAD on, word timestamps), notulist's
+batched first pass alone (``recover=False``) and notulist's recogniser (with loop and coverage recovery, flags and
+word doubt):
 
 - voiced seconds with no word (``coverage.unheard_seconds`` over the Silero VAD regions of ``audio.vad``);
 - WER (jiwer, ``benchmarks/textnorm.py`` normalisation);
@@ -41,12 +42,12 @@ from notulist.core.model import Segment, Word  # noqa: E402
 from notulist.recognition.coverage import unheard_seconds  # noqa: E402
 from notulist.recognition.doubt import DoubtRule, mark_uncertain, rarity_check, word_scores  # noqa: E402
 from notulist.recognition.flags import flag_segments  # noqa: E402
-from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings  # noqa: E402
-from notulist.recognition.whisper_model import (  # noqa: E402
-    choose_device,
-    load_whisper,
-    resolve_model,
+from notulist.recognition.recognizer import (  # noqa: E402
+    FasterWhisperRecognizer,
+    RecognizerSettings,
+    looks_looped,
 )
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
 
 TUNING_SHARED = ("interview_fiod", "overleg_dpia")
 TUNING_MADE = ("overleg_ai_loop", "overleg_ai_loop2")
@@ -85,11 +86,12 @@ def plain(model, audio) -> list[Segment]:
     ]
 
 
-def measure(model, name: str, group: str, wav: Path, reference: str) -> dict:
+def measure(model, name: str, group: str, wav: Path, reference: str, recover: bool = True) -> dict:
     audio = load_for_recognition(wav)
     voiced = speech_regions(audio)
     baseline = plain(model, audio)
-    ours = list(FasterWhisperRecognizer(model, RecognizerSettings()).recognize(audio, lambda _: None))
+    first = list(FasterWhisperRecognizer(model, RecognizerSettings(recover=False)).recognize(audio, lambda _: None))
+    ours = list(FasterWhisperRecognizer(model, RecognizerSettings(recover=recover)).recognize(audio, lambda _: None))
     ours = list(mark_uncertain(flag_segments(ours, voiced)))
     rare = rarity_check((), DoubtRule().rare_zipf)
     scores = [score for s in ours for score in word_scores(s.words, rare)]
@@ -110,7 +112,13 @@ def measure(model, name: str, group: str, wav: Path, reference: str) -> dict:
             "notulist": round(unheard_seconds(voiced, [(w.start, w.end) for s in ours for w in s.words]), 1),
         },
         "untranscribed_lines": sum(1 for s in ours if any(f.kind == "untranscribed" for f in s.flags)),
-        "wer": {"plain": round(wer(baseline, reference), 3), "notulist": round(wer(ours, reference), 3)},
+        "wer": {
+            "plain": round(wer(baseline, reference), 3),
+            "first_pass": round(wer(first, reference), 3),
+            "notulist": round(wer(ours, reference), 3),
+        },
+        "first_pass_unheard": round(unheard_seconds(voiced, [(w.start, w.end) for s in first for w in s.words]), 1),
+        "first_pass_looping_lines": sum(1 for s in first if looks_looped(s)),
         "words": len(scores),
         "wrong": sum(alignment.wrong),
         "scores": scores,
@@ -143,14 +151,16 @@ def doubt_table(results: list[dict], group: str) -> list[str]:
 
 def report(results: list[dict]) -> str:
     lines = [
-        "| recording | set | voiced s | unheard s plain | unheard s notulist | untranscribed lines | WER plain "
-        "| WER notulist | lines WER>0.5 | of those unmarked |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| recording | set | voiced s | unheard s plain | unheard s first pass | unheard s notulist "
+        "| untranscribed lines | looping lines first pass | WER plain | WER first pass | WER notulist "
+        "| lines WER>0.5 | of those unmarked |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r['name']} | {r['group']} | {r['voiced']} | {r['unheard']['plain']} | {r['unheard']['notulist']} "
-            f"| {r['untranscribed_lines']} | {r['wer']['plain']:.3f} | {r['wer']['notulist']:.3f} "
+            f"| {r['name']} | {r['group']} | {r['voiced']} | {r['unheard']['plain']} | {r['first_pass_unheard']} "
+            f"| {r['unheard']['notulist']} | {r['untranscribed_lines']} | {r['first_pass_looping_lines']} "
+            f"| {r['wer']['plain']:.3f} | {r['wer']['first_pass']:.3f} | {r['wer']['notulist']:.3f} "
             f"| {r['lines_over_half']} | {len(r['unmarked_lines_over_half'])} |"
         )
     for group in ("tuning", "unseen"):
@@ -182,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--final-from", type=Path, help="the --json of an earlier run: its final pass for --live")
     parser.add_argument("--only", help="comma-separated recording names")
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
+    parser.add_argument("--no-recovery", action="store_true", help="notulist's first pass only (what recovery adds)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     model = load_whisper(resolve_model(None), choose_device("cpu"), args.threads)
@@ -190,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, group, wav, reference in recordings(Path(folder)):
             if args.only is not None and name not in args.only.split(","):
                 continue
-            results.append(measure(model, name, group, wav, reference))
+            results.append(measure(model, name, group, wav, reference, not args.no_recovery))
             print(f"{name}: {json.dumps({k: results[-1][k] for k in ('unheard', 'wer')})}", flush=True)
     live = None
     if args.live:

@@ -34,7 +34,7 @@ class DoubtRule:
     weight_neighbour_log_probability: float = -0.7
     bias: float = -2.7
     rare_zipf: float = 3.5  # wordfreq Zipf frequency (log10 per billion words) below which a word is rare
-    threshold: float = 0.27
+    threshold: float = 0.35
     dense_share: float = 0.3
     dense_min: int = 2
 
