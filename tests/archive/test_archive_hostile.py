@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from notulist.archive import audit
 from notulist.archive.manifest import MANIFEST, content_digest, manifest_bytes, read_manifest
@@ -24,7 +25,6 @@ from notulist.archive.settings import load_settings
 from notulist.cli.main import main
 from notulist.core.errors import SessionError
 
-DATA = Path(__file__).resolve().parent / "data"
 CREATED = datetime(2026, 10, 14, 10, 0, tzinfo=UTC)
 
 

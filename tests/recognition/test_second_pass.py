@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from notulist.cli.main import main
 from notulist.glossary.spelled import find_spots, make_candidates, sound_key
 
-DATA = Path(__file__).parent / "data"
 SAID = {"IAMA", "FG", "RAG", "BSN", "KI&S", "MJP"}
 
 

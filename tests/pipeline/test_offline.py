@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from notulist.core.offline import OFFLINE_ENVIRONMENT
 
-DATA = Path(__file__).resolve().parent / "data"
 NOTULIST = Path(sys.executable).with_name("notulist")
 CONNECT = re.compile(r"connect\(\d+, \{sa_family=(?P<family>AF_\w+)(?P<rest>.*)")
 LOCAL_FAMILIES = {"AF_UNIX", "AF_LOCAL", "AF_NETLINK"}

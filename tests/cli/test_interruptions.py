@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from test_archive_hostile import make_session
 
 from notulist.archive.session import AUDIO, NewSession, Session
 
-DATA = Path(__file__).resolve().parent / "data"
 NOTULIST = Path(sys.executable).with_name("notulist")
 CREATED = datetime(2026, 11, 22, 10, 5, tzinfo=UTC)
 

@@ -3,9 +3,8 @@ on a recording where the first pass loops."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import DATA
 
 from notulist.core.model import Flag, Segment, Word
 from notulist.recognition.coverage import stretches, unheard, unheard_seconds, word_spans
@@ -81,9 +80,6 @@ def test_wordless_voiced_audio_becomes_an_untranscribed_segment_that_keeps_its_f
     assert pieces[0].flags == (Flag("untranscribed", "2.5 s stem zonder woorden na 3 pogingen"),)
     flagged = flag_segments([said, *pieces], [(0.0, 1.2), (5.0, 7.5)])
     assert flagged[1].flags == pieces[0].flags  # no other flag on an empty line, and this one survives
-
-
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.mark.slow
