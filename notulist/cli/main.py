@@ -25,6 +25,7 @@ COMMANDS = (
     "notulist.cli.cmd_speakers",
     "notulist.cli.cmd_live",
     "notulist.cli.cmd_recover",
+    "notulist.cli.cmd_serve",
 )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from notulist.archive.corrections import session_view
 from notulist.archive.session import AUDIO, Session
 from notulist.core.model import Transcript
 from notulist.core.progress import Progress, ProgressHook, Stage, no_progress
@@ -84,13 +85,12 @@ def rerender(
     if formats is None:
         formats = [fmt for fmt, name in REPORT_FILES.items() if (session.path / name).is_file()]
     files = dict(extra_files or {})
+    corrected = session_view(session)  # the machine output with every audited correction applied
     # A new summary.json must be rendered, not the one on disk.
-    summary = (
-        summary_from_dict(json.loads(files["summary.json"])) if "summary.json" in files else session_summary(session)
-    )
+    summary = summary_from_dict(json.loads(files["summary.json"])) if "summary.json" in files else corrected.summary
     files.update(
         derived_files(
-            session.transcript(),
+            corrected.transcript,
             session.manifest,
             summary,
             session_glossary_entries(session),

@@ -1,0 +1,120 @@
+"""Recordings uploaded in the browser: streamed to disk with a size limit, then transcribed in a worker thread.
+
+The pipeline runs as a library (``notulist.pipeline.run.run_pipeline``) off the request path; its progress events
+are kept on the ``Job`` so the page can follow them (server-sent events).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from notulist.core.errors import NotulistError
+from notulist.core.progress import Progress
+from notulist.pipeline.run import PipelineOptions, run_pipeline
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4", ".aac", ".wma", ".mkv")
+UPLOADS = ".uploads"
+
+
+class UploadError(ValueError):
+    """A refused upload; the message is shown to the user."""
+
+
+def upload_name(name: str) -> str:
+    """A safe file name for an uploaded recording (its extension must be an audio one)."""
+    base = Path(name.replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    if suffix not in AUDIO_SUFFIXES:
+        raise UploadError(f"Dit is geen opname die notulist kent: kies een bestand ({', '.join(AUDIO_SUFFIXES)}).")
+    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" .") or "opname"
+    return f"{stem[:80]}{suffix}"
+
+
+async def receive_upload(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
+    """Write the request body to ``target`` chunk by chunk; over ``limit`` bytes the file is removed and refused."""
+    size = 0
+    try:
+        with open(target, "wb") as handle:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(f"Het bestand is groter dan {limit // (1024 * 1024)} MB en is niet opgeslagen.")
+                handle.write(chunk)
+        if size == 0:
+            raise UploadError("Het bestand is leeg.")
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return size
+
+
+@dataclass
+class Job:
+    id: str
+    name: str
+    stage: str = "wachten"
+    done: float = 0.0
+    total: float = 0.0
+    state: str = "running"  # running | done | failed
+    session_id: str | None = None
+    error: str | None = None
+    changed: float = field(default_factory=time.monotonic)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "stage": self.stage,
+            "done": self.done,
+            "total": self.total,
+            "state": self.state,
+            "session_id": self.session_id,
+            "error": self.error,
+        }
+
+
+class Jobs:
+    """The transcriptions started from the browser, one worker thread each."""
+
+    def __init__(self, sessions_dir: Path, options: Callable[[], PipelineOptions]) -> None:
+        self.sessions_dir = sessions_dir
+        self.options = options
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def upload_dir(self) -> Path:
+        path = self.sessions_dir / UPLOADS
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def start(self, recording: Path, name: str) -> Job:
+        job = Job(id=secrets.token_hex(8), name=name)
+        with self._lock:
+            self._jobs[job.id] = job
+        threading.Thread(target=self._run, args=(job, recording), name=f"transcribe-{job.id}", daemon=True).start()
+        return job
+
+    def _run(self, job: Job, recording: Path) -> None:
+        def progress(event: Progress) -> None:
+            job.stage, job.done, job.total, job.changed = event.stage, event.done, event.total, time.monotonic()
+
+        try:
+            session = run_pipeline(recording, self.sessions_dir, self.options(), progress)
+            job.session_id, job.state = session.path.name, "done"
+        except NotulistError as exc:
+            job.error, job.state = str(exc), "failed"
+        except Exception as exc:  # noqa: BLE001 - the page must hear of any failure
+            job.error, job.state = f"onverwachte fout: {exc}", "failed"
+        finally:
+            job.changed = time.monotonic()
+            recording.unlink(missing_ok=True)
