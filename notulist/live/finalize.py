@@ -7,6 +7,7 @@ from pathlib import Path
 from notulist.archive.session import Session
 from notulist.core.errors import NotulistError
 from notulist.core.progress import ProgressHook
+from notulist.live.annotations import record_annotations
 from notulist.live.recording import CapturedRecording, keep_live_ids, read_captured, remove, seal
 from notulist.pipeline.run import PipelineOptions, run_pipeline
 
@@ -36,6 +37,7 @@ def finalize_recording(
             "source": captured.meta.source,
         },
     )
+    record_annotations(session, captured.path, captured.segments)  # pauses, names, details noted while recording
     remove(captured)
     return session
 
