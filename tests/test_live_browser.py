@@ -83,9 +83,10 @@ class LivePage:
         self.page.fill("#title", title)
         self.page.click("#add-participant")
         self.page.fill("#participants li input", "mevrouw Jansen")
+        clicked = time.monotonic()  # capture starts on the click, before the server has answered
         self.page.click("#record")
         self.page.wait_for_selector("#recording:not([hidden])")
-        return time.monotonic()
+        return clicked
 
     def timer(self) -> str:
         return self.page.text_content("#timer") or ""
@@ -122,19 +123,37 @@ def audio_seconds(session: Path) -> float:
     return info.frames / info.samplerate
 
 
-def test_record_click_abbreviation_pause_and_stop(playwright: Any, server: Server) -> None:
+def test_record_and_click_an_abbreviation_while_recording(playwright: Any, server: Server) -> None:
     browser = launch(playwright)
     live = LivePage(browser, server)
-    started = live.start("Gesprek FIOD")
+    live.start("Gesprek FIOD")
     # the abbreviation in the live text, explained on click while the recording runs on
     live.page.wait_for_selector("#live-lines button.abbr", timeout=SLOW_MS)
+    assert live.page.locator("#live-lines li").count() >= 1
+    assert live.page.locator("#lag").inner_text().startswith("achterstand")
     before = live.timer()
     live.page.click("#live-lines button.abbr")
     popover = live.page.locator("#popover")
     assert popover.is_visible()
     assert "Fiscale" in popover.inner_text()
     until(lambda: live.timer() != before, 10)
-    # a pause: audited, shown as a gap, and its audio never captured
+    assert live.page.locator("#rec-dot").is_visible()
+    sid = live.stop_and_review()
+    assert live.errors == []
+    session = server.sessions_dir / sid
+    info = next(e for e in events(session) if e["event"] == "meeting_info")
+    assert info["data"]["title"] == "Gesprek FIOD"
+    assert info["data"]["participants"] == [{"name": "mevrouw Jansen", "role": ""}]
+    assert "live_recording" in [e["event"] for e in events(session)]
+    assert not list(server.sessions_dir.glob("*.live"))
+    browser.close()
+
+
+def test_pause_is_a_gap_and_its_audio_is_not_captured(playwright: Any, server: Server) -> None:
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    started = live.start("Met pauze")
+    live.wait_timer(2)
     live.page.click("#pause")
     paused_at = time.monotonic()
     live.page.wait_for_selector("#live-lines li.gap")
@@ -147,17 +166,14 @@ def test_record_click_abbreviation_pause_and_stop(playwright: Any, server: Serve
     sid = live.stop_and_review()
     assert live.errors == []
     session = server.sessions_dir / sid
-    kinds = [e["event"] for e in events(session)]
-    assert "recording_paused" in kinds and "recording_resumed" in kinds
-    resumed = next(e for e in events(session) if e["event"] == "recording_resumed")
+    found = events(session)
+    paused = next(e for e in found if e["event"] == "recording_paused")
+    resumed = next(e for e in found if e["event"] == "recording_resumed")
     assert resumed["data"]["paused_s"] >= 3.5
-    info = next(e for e in events(session) if e["event"] == "meeting_info")
-    assert info["data"]["title"] == "Gesprek FIOD"
-    assert info["data"]["participants"] == [{"name": "mevrouw Jansen", "role": ""}]
+    assert paused["data"]["at_s"] == resumed["data"]["at_s"] >= 1.5
     # the session's audio is the recording time without the pause (within the socket's last frames)
     expected = stopped - started - paused_s
     assert abs(audio_seconds(session) - expected) < 1.5, (audio_seconds(session), expected)
-    assert not list(server.sessions_dir.glob("*.live"))
     browser.close()
 
 

@@ -126,7 +126,6 @@ class LiveRecorder:
         from notulist.recognition.whisper_model import choose_device, resolve_model
         from notulist.recognition.window_decoder import WindowDecoder
 
-        spec = resolve_model(options.model)
         slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "opname"
         recording = LiveRecording.create(sessions_dir, slug, 16_000)
         recorder = cls(secrets.token_hex(8), title, recording.path, operator)
@@ -137,12 +136,14 @@ class LiveRecorder:
         recorder.annotations.add("meeting_info", details)
         preset = PRESETS["balanced"].for_language(options.language)
 
-        def load() -> WindowDecoder:
+        def load() -> WindowDecoder:  # beside the recording: the glossary, then the model (no lines before it)
+            recorder._marker = AbbreviationMarker.create(options.glossary)
             device = choose_device(options.device, options.compute_type)
-            return WindowDecoder(options.models.get(spec, device, options.cpu_threads), preset.window)
+            return WindowDecoder(
+                options.models.get(resolve_model(options.model), device, options.cpu_threads), preset.window
+            )
 
         recorder.decoder = LoadingDecoder(load)
-        recorder._marker = AbbreviationMarker.create(options.glossary)
         recorder.source = PushedSource("browser")
         speakers = LiveSpeakerLabeler() if options.diarizer is not None else None
         recorder.worker = LiveWorker(
@@ -373,6 +374,7 @@ class LiveRecorder:
             "recognized_s": round(self.recognized_s, 2),
             "lag_s": round(max(0.0, captured - self.recognized_s), 2) if self.state in ACTIVE else 0.0,
             "model_ready": ready,
+            "model_error": None if self.decoder is None or self.decoder.error is None else str(self.decoder.error),
         }
 
     def hello(self) -> list[dict[str, Any]]:

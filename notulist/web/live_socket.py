@@ -32,8 +32,8 @@ The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
      after them (rewritten by every step);
    - ``labels`` ``{names: {"S2": {"name", "role"}}}``; ``paused`` ``{at_s}``; ``resumed`` ``{at_s, paused_s}``;
      ``gaps`` ``{gaps: [{at_s, paused_s}]}``;
-   - ``status`` ``{state, captured_s, written_s, recognized_s, lag_s, model_ready}`` every half second (``lag_s``:
-     how far recognition is behind the audio);
+   - ``status`` ``{state, captured_s, written_s, recognized_s, lag_s, model_ready, model_error}`` every half
+     second (``lag_s``: how far recognition is behind the audio; ``model_error``: why there is no live text);
    - ``state`` ``{state}`` (recording, paused, stopping, finalizing, done, failed); ``progress`` ``{stage, done,
      total}`` of the final pass; ``done`` ``{session}`` (then the page opens ``/s/{session}``);
    - ``error`` ``{code, message}``: a Dutch sentence for the user.

@@ -299,7 +299,8 @@ function status(msg) {
   $('timer').textContent = clock(seconds);
   const lag = $('lag');
   if (msg.state === 'recording' || msg.state === 'paused') {
-    lag.textContent = msg.model_ready ? say(`achterstand ${msg.lag_s.toFixed(1)} s`, `${msg.lag_s.toFixed(1)} s behind`) : say('model laden… (de opname loopt al)', 'loading model… (already recording)');
+    if (msg.model_error) lag.textContent = say(`geen live tekst (${msg.model_error}); de opname loopt door en wordt na het stoppen volledig verwerkt`, `no live text (${msg.model_error}); still recording`);
+    else lag.textContent = msg.model_ready ? say(`achterstand ${msg.lag_s.toFixed(1)} s`, `${msg.lag_s.toFixed(1)} s behind`) : say('model laden… (de opname loopt al)', 'loading model… (already recording)');
   } else {
     lag.textContent = '';
   }
