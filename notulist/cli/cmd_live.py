@@ -18,6 +18,7 @@ from notulist.cli.flags import in_flags
 from notulist.cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
 from notulist.cli.summary_args import report_summary
 from notulist.core.errors import NotulistError
+from notulist.live.loading import LoadingDecoder
 from notulist.live.presets import PRESETS
 from notulist.live.recording import LiveRecording, find_interrupted, read_captured, remove
 from notulist.live.speakers import LiveSpeakerLabeler
@@ -129,15 +130,18 @@ def _record_live(args: argparse.Namespace, options: PipelineOptions) -> tuple[Li
     from notulist.recognition.whisper_model import choose_device, resolve_model
 
     source, paced = _open_source(args)
-    # the final pass (finalize_recording) reuses this model through the same pool
-    model = options.models.get(
-        resolve_model(options.model), choose_device(options.device, options.compute_type), options.cpu_threads
-    )
+    spec = resolve_model(options.model)  # a wrong --model is said before anything is recorded
     name = args.input.stem if args.input is not None else "live"
     recording = LiveRecording.create(args.sessions_dir, name, source.sample_rate)
     view = LiveView(marker=AbbreviationMarker.create(options.glossary))
     preset = PRESETS[args.live_latency].for_language(options.language)
-    decoder = WindowDecoder(model, preset.window)
+
+    def load_decoder() -> WindowDecoder:  # the final pass (finalize_recording) reuses this model through the pool
+        device = choose_device(options.device, options.compute_type)
+        return WindowDecoder(options.models.get(spec, device, options.cpu_threads), preset.window)
+
+    # start at once: the recording runs from the first moment, the model loads beside it and catches up
+    decoder = LoadingDecoder(load_decoder)
     speakers = LiveSpeakerLabeler() if options.diarizer is not None else None  # none with --no-diarize
     worker = LiveWorker(decoder, source, recording, view.update, preset.streaming, paced=paced, speakers=speakers)
     with KeyWatcher() as keys:

@@ -55,6 +55,16 @@ def _free_port(host: str) -> int:
         return int(probe.getsockname()[1])
 
 
+def _announce_interrupted(sessions_dir: Path) -> None:
+    """Live recordings a crash left behind: the page "Nieuwe opname" offers to recover them."""
+    from notulist.live.recording import find_interrupted
+
+    for path in find_interrupted(sessions_dir):
+        print(
+            f"notulist: interrupted recording {path.name}: recover it on the page 'Nieuwe opname' (/live)", flush=True
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -81,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     url = f"http://{shown_host}:{port}/?token={token}"
     if args.host not in LOCAL_HOSTS:
         print(f"notulist: warning: listening on {args.host}: anyone with the link can reach the sessions", flush=True)
+    _announce_interrupted(sessions_dir)
     print("notulist serve: open this address in your browser (Ctrl+C stops):", flush=True)
     print(url, flush=True)
     if not args.no_browser and _has_display():

@@ -8,6 +8,7 @@ from notulist.archive.session import Session
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript
 from notulist.core.progress import ProgressHook
+from notulist.live.annotations import record_annotations
 from notulist.live.recording import (
     CapturedRecording,
     keep_live_ids,
@@ -62,6 +63,7 @@ def finalize_recording(
             "source": captured.meta.source,
         },
     )
+    record_annotations(session, captured.path, captured.segments)  # pauses, names, details noted while recording
     remove(captured)
     return session
 

@@ -28,6 +28,7 @@ from notulist.audio.capture import AudioSource, DeviceLostError, SourceEnded, So
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Word
+from notulist.live.loading import decoder_ready
 from notulist.live.recording import LiveRecording
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.streaming import (
@@ -54,6 +55,7 @@ class LiveUpdate:
     buffer_s: float
     at: float  # time.monotonic() when the step was applied
     unlabeled: tuple[Segment, ...] = ()  # closed segments still waiting for their speaker label (not in ``closed``)
+    recognized_s: float = 0.0  # audio time up to which recognition has run (captured_s - recognized_s = the lag)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class LiveWorker:
         self._labeling: ThreadPoolExecutor | None = None
         self._labels: deque[tuple[Future, tuple[Segment, ...]]] = deque()  # closed segments being labeled, in order
         self._tail: tuple[tuple[Word, ...], float] = ((), 0.0)  # the latest step's provisional words and buffer
+        self._recognized_s = 0.0  # the end of the audio of the latest applied step
         self.blocks: queue.Queue = queue.Queue()
         self.recognizer = StreamingRecognizer(self.options)
         self.segmenter = LiveSegmenter()
@@ -236,12 +239,15 @@ class LiveWorker:
             log.exception("live recognition failed")
             loop.recognition_error = f"{exc.__class__.__name__}: {exc}"
             words = []
+        self._recognized_s = request.end
         self._apply(request, words)
         if request.final:
             loop.final_done = True
 
     def _start_next(self, loop: _Loop, executor: ThreadPoolExecutor) -> None:
         if loop.pending is not None:
+            return
+        if not decoder_ready(self.decoder):  # start at once: recording runs while the model loads
             return
         self._feed(loop.unfed)
         if loop.recognition_error is not None:
@@ -261,12 +267,9 @@ class LiveWorker:
             wait([future])
 
     def _feed(self, unfed: deque[np.ndarray]) -> None:
-        if self.paced:
-            while unfed:
-                self._insert(unfed.popleft())
-            return
         fed = 0
-        limit = int(self.options.min_chunk_s * SAMPLE_RATE)
+        # paced: all that arrived, but at most one full buffer per step (catching up after the model loaded)
+        limit = int((self.options.max_buffer_s if self.paced else self.options.min_chunk_s) * SAMPLE_RATE)
         while unfed and fed < limit:
             block = unfed.popleft()
             self._insert(block)
@@ -318,6 +321,7 @@ class LiveWorker:
             buffer_s=buffer_s,
             at=time.monotonic(),
             unlabeled=tuple(segment for _, segments in self._labels for segment in segments),
+            recognized_s=self._recognized_s,
         )
         try:
             self.listener(update)

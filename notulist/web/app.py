@@ -41,6 +41,7 @@ from notulist.web.catalog import (
 from notulist.web.edits import EditError, Locks, StaleVersion, apply_edit
 from notulist.web.i18n import KINDS, LANGUAGES, ROLES, STATES, translator
 from notulist.web.jobs import Jobs, UploadError, receive_upload, upload_name
+from notulist.web.live_socket import LiveHandlers
 from notulist.web.security import Guard, GuardMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -308,6 +309,7 @@ def audio_range(path: Path, header: str | None) -> Response:
 def create_app(config: AppConfig) -> Starlette:
     h = Handlers(config)
     routes = [
+        *LiveHandlers(h).routes(),  # recording in the browser (live_socket.py)
         Route("/", h.sessions),
         Route("/lang/{lang}", h.language),
         Route("/s/{sid}", h.review_page),

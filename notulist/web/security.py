@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,7 +102,7 @@ class GuardMiddleware:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         if scope["type"] == "http" and method in SAFE_METHODS and self.guard.token_ok(query.get("token")):
             return _login(scope, query, self.guard.token)
-        cookie = Request(scope).cookies.get(COOKIE)
+        cookie = HTTPConnection(scope).cookies.get(COOKIE)  # (Request refuses a websocket scope)
         if not self.guard.token_ok(cookie):
             return _refuse(
                 401, "Geen toegang: open de app via de link met het toegangsteken die `notulist serve` toonde."

@@ -1,0 +1,267 @@
+"""Recording in the browser ("Nieuwe opname") in a real headless Chromium with a WAV file as the microphone.
+
+Chromium's fake capture device plays ``tests/data/live_fiod_10s.wav`` (looped) to ``getUserMedia``; a real
+``notulist serve`` on 127.0.0.1 runs the live worker with the bundled Whisper model. The socket drop goes through
+Playwright's WebSocket routing (the page's socket and the server's socket are both closed, then the page reconnects
+by itself); the crash is a SIGKILL of the server process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from serve_support import Server, start_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIP = ROOT / "tests" / "data" / "live_fiod_10s.wav"
+CHROMIUM = shutil.which(os.environ.get("NOTULIST_CHROMIUM", "chromium"))
+BASE_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--autoplay-policy=no-user-gesture-required",
+]
+FAST = ("--no-diarize", "--no-summary", "--format", "none")
+SLOW_MS = 420_000  # recognition on a busy 2-core machine can be far slower than real time
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("NOTULIST_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed: pip install playwright")
+    if CHROMIUM is None:
+        _missing("chromium not found: apt-get install -y chromium")
+    with sync_playwright() as instance:
+        yield instance
+
+
+def launch(playwright: Any, allow_microphone: bool = True, microphone: Path = CLIP) -> Any:
+    extra = ["--use-fake-ui-for-media-stream"] if allow_microphone else []
+    fake = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={microphone}"]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*BASE_ARGS, *fake, *extra])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    running = start_server(sessions, *FAST)
+    yield running
+    running.stop()
+
+
+class LivePage:
+    """The "Nieuwe opname" page in one tab; page errors fail the test."""
+
+    def __init__(self, browser: Any, server: Server, path: str = "/live") -> None:
+        self.context = browser.new_context(viewport={"width": 1100, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.goto(f"{server.base}{path}{'&' if '?' in path else '?'}token={server.token}")
+
+    def start(self, title: str) -> float:
+        self.page.wait_for_selector("#mic option", state="attached", timeout=20_000)
+        self.page.fill("#title", title)
+        self.page.click("#add-participant")
+        self.page.fill("#participants li input", "mevrouw Jansen")
+        clicked = time.monotonic()  # capture starts on the click, before the server has answered
+        self.page.click("#record")
+        self.page.wait_for_selector("#recording:not([hidden])")
+        return clicked
+
+    def timer(self) -> str:
+        return self.page.text_content("#timer") or ""
+
+    def seconds(self) -> int:
+        minutes, seconds = self.timer().split(":")[-2:]
+        return int(minutes) * 60 + int(seconds)
+
+    def wait_timer(self, seconds: int) -> None:
+        until(lambda: self.seconds() >= seconds, 60)
+
+    def stop_and_review(self) -> str:
+        self.page.click("#stop")
+        self.page.wait_for_url("**/s/**", timeout=SLOW_MS)
+        return self.page.url.rsplit("/s/", 1)[1]
+
+
+def until(condition: Any, timeout_s: float) -> None:
+    """Poll ``condition`` (the page's CSP forbids the string evaluation wait_for_function needs)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def events(session: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (session / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def audio_seconds(session: Path) -> float:
+    import soundfile
+
+    info = soundfile.info(str(session / "audio.flac"))
+    return info.frames / info.samplerate
+
+
+def test_record_see_lines_appear_and_stop_to_the_review_page(playwright: Any, server: Server) -> None:
+    """End to end. (Clicking an abbreviation live is checked on the recorder's line messages in
+    test_live_recorder.py: the bundled model hears "FIOD" in this clip as "fiets" while live.)"""
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    live.start("Gesprek FIOD")
+    live.page.wait_for_selector("#live-lines li[data-id]", timeout=SLOW_MS)
+    assert "gesprek" in live.page.inner_text("#live-lines").lower()
+    assert live.page.locator("#lag").inner_text().startswith("achterstand")
+    assert live.page.locator("#rec-dot").is_visible()
+    sid = live.stop_and_review()
+    assert live.errors == []
+    session = server.sessions_dir / sid
+    info = next(e for e in events(session) if e["event"] == "meeting_info")
+    assert info["data"]["title"] == "Gesprek FIOD"
+    assert info["data"]["participants"] == [{"name": "mevrouw Jansen", "role": ""}]
+    assert "live_recording" in [e["event"] for e in events(session)]
+    assert not list(server.sessions_dir.glob("*.live"))
+    browser.close()
+
+
+def test_pause_is_a_gap_and_its_audio_is_not_captured(playwright: Any, server: Server) -> None:
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    started = live.start("Met pauze")
+    live.wait_timer(2)
+    live.page.click("#pause")
+    paused_at = time.monotonic()
+    live.page.wait_for_selector("#live-lines li.gap")
+    live.page.wait_for_timeout(4000)
+    live.page.click("#pause")  # now "Hervatten"
+    paused_s = time.monotonic() - paused_at
+    live.page.wait_for_timeout(2000)
+    stopped = time.monotonic()
+    assert "gepauzeerd" in live.page.inner_text("#live-lines")
+    sid = live.stop_and_review()
+    assert live.errors == []
+    session = server.sessions_dir / sid
+    found = events(session)
+    paused = next(e for e in found if e["event"] == "recording_paused")
+    resumed = next(e for e in found if e["event"] == "recording_resumed")
+    assert resumed["data"]["paused_s"] >= 3.5
+    assert paused["data"]["at_s"] == resumed["data"]["at_s"] >= 1.5
+    # the session's audio is the recording time without the pause (within the socket's last frames)
+    expected = stopped - started - paused_s
+    assert abs(audio_seconds(session) - expected) < 1.5, (audio_seconds(session), expected)
+    browser.close()
+
+
+def test_socket_drop_is_resent_without_loss(playwright: Any, server: Server) -> None:
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    sockets: list[Any] = []
+    cut = {"on": False}
+
+    def route(ws: Any) -> None:
+        if cut["on"]:
+            ws.close()
+            return
+        sockets.append((ws, ws.connect_to_server()))
+
+    live.page.route_web_socket("**/socket", route)
+    started = live.start("Verbinding weg")
+    live.wait_timer(3)
+    cut["on"] = True
+    for page_side, server_side in sockets:
+        server_side.close()
+        page_side.close()
+    live.page.wait_for_selector("#conn.bad", timeout=10_000)
+    live.page.wait_for_timeout(4000)  # audio captured meanwhile stays in the page
+    assert "bewaard in deze pagina" in live.page.text_content("#conn")
+    cut["on"] = False
+    until(lambda: "bad" not in (live.page.get_attribute("#conn", "class") or ""), 20)
+    live.page.wait_for_timeout(1000)
+    stopped = time.monotonic()
+    sid = live.stop_and_review()
+    # nothing lost: the session holds the whole time from record to stop, the dropped stretch included
+    assert abs(audio_seconds(server.sessions_dir / sid) - (stopped - started)) < 1.5
+    assert live.errors == []
+    browser.close()
+
+
+def test_server_killed_mid_recording_is_recovered(playwright: Any, server: Server) -> None:
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    live.start("Crash")
+    live.wait_timer(5)
+    folder = next(server.sessions_dir.glob("*.live"))
+    server.process.send_signal(signal.SIGKILL)
+    killed = time.monotonic()
+    server.process.wait()
+    live.page.wait_for_selector("#message:not([hidden])", timeout=30_000)
+    assert "notulist serve reageert niet meer" in live.page.text_content("#message")
+    raw_s = (folder / "audio.s16le").stat().st_size / 32_000
+    assert raw_s >= 4.0
+    browser.close()
+    # the next `notulist serve` offers the interrupted recording and makes a session of it
+    again = start_server(server.sessions_dir, *FAST)
+    try:
+        browser = launch(playwright)
+        page = LivePage(browser, again)
+        page.page.click(f'button.recover[data-folder="{folder.name}"]')
+        page.page.wait_for_url("**/s/**", timeout=SLOW_MS)
+        sid = page.page.url.rsplit("/s/", 1)[1]
+        session = again.sessions_dir / sid
+        assert abs(audio_seconds(session) - raw_s) < 0.01
+        assert "live_recording_recovered" in [e["event"] for e in events(session)]
+        assert not folder.exists()
+        assert time.monotonic() > killed
+        browser.close()
+    finally:
+        again.stop()
+
+
+def test_microphone_permission_denied_is_said_in_dutch(playwright: Any, server: Server) -> None:
+    browser = launch(playwright, allow_microphone=False)
+    live = LivePage(browser, server)
+    live.page.wait_for_selector("#message:not([hidden])", timeout=20_000)
+    assert "Geen toestemming voor de microfoon" in live.page.text_content("#message")
+    live.page.click("#record")
+    live.page.wait_for_timeout(500)
+    assert live.page.is_hidden("#recording")  # nothing started
+    assert not list(server.sessions_dir.glob("*.live"))
+    browser.close()
+
+
+def test_socket_refuses_another_origin_and_no_token(server: Server) -> None:
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    url = f"ws://127.0.0.1:{server.port}/api/live/0000/socket"
+    cookie = f"notulist_token={server.token}"
+    for headers, origin in (
+        ({"Cookie": cookie}, "http://evil.example"),
+        ({}, server.origin),
+        ({"Cookie": cookie}, None),
+    ):
+        with pytest.raises(InvalidStatus):
+            with connect(url, additional_headers=headers, origin=origin, open_timeout=10):
+                pass
+    with connect(url, additional_headers={"Cookie": cookie}, origin=server.origin, open_timeout=10) as ws:
+        assert json.loads(ws.recv(timeout=10))["type"] == "error"  # our own origin and token: let in (no such id)
