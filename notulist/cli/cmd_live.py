@@ -15,9 +15,10 @@ from pathlib import Path
 from notulist.archive.session import Session
 from notulist.audio.capture import FileSource, MicrophoneSource, list_input_devices, resolve_device
 from notulist.cli.flags import in_flags
-from notulist.cli.live_view import AbbreviationMarker, KeyWatcher, LiveView
+from notulist.cli.live_view import KeyWatcher, LiveView
 from notulist.cli.summary_args import report_summary
 from notulist.core.errors import NotulistError
+from notulist.live.abbreviations import AbbreviationMarker
 from notulist.live.loading import LoadingDecoder
 from notulist.live.presets import PRESETS
 from notulist.live.recording import LiveRecording, find_interrupted, read_captured, remove

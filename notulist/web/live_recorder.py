@@ -122,7 +122,7 @@ class LiveRecorder:
         cls, sessions_dir: Path, title: str, participants: list[dict[str, str]], options: PipelineOptions, operator: str
     ) -> LiveRecorder:
         """Create the ``.live`` folder and start recording at once; the model loads beside it."""
-        from notulist.cli.live_view import AbbreviationMarker
+        from notulist.live.abbreviations import AbbreviationMarker
         from notulist.recognition.whisper_model import choose_device, resolve_model
         from notulist.recognition.window_decoder import WindowDecoder
 

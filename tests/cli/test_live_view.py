@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notulist.cli.live_view import CLEAR_LINE, AbbreviationMarker, LiveView, clock
+from notulist.cli.live_view import CLEAR_LINE, LiveView, clock
 from notulist.core.model import Segment, Word
+from notulist.live.abbreviations import AbbreviationMarker
 from notulist.live.worker import LiveResult, LiveUpdate
 
 FIOD = Segment("s0004", 6.1, 9.4, "Mijn naam is Pieter de Vries en ik ben rechercheur bij de FIOD.")

@@ -61,7 +61,7 @@ def test_paused_audio_is_not_recorded_and_the_pause_is_noted(recorder, tmp_path:
 
 
 def test_a_live_line_carries_its_abbreviations_explained(recorder) -> None:
-    from notulist.cli.live_view import AbbreviationMarker
+    from notulist.live.abbreviations import AbbreviationMarker
 
     rec, _ = recorder
     rec._marker = AbbreviationMarker.create()

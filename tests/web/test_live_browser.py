@@ -22,7 +22,7 @@ from serve_support import Server, start_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CLIP = ROOT / "tests" / "data" / "live_fiod_10s.wav"
 CHROMIUM = shutil.which(os.environ.get("NOTULIST_CHROMIUM", "chromium"))
 BASE_ARGS = [
