@@ -87,7 +87,8 @@ class Server:
                 self.process.wait()
 
 
-def start_server(sessions_dir: Path, *extra: str) -> Server:
+def start_server(sessions_dir: Path, *extra: str, prefix: tuple[str, ...] = ()) -> Server:
+    """``notulist serve`` on a free loopback port; ``prefix`` runs it under another command (strace)."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     env.pop("DISPLAY", None)
@@ -96,7 +97,7 @@ def start_server(sessions_dir: Path, *extra: str) -> Server:
     log = sessions_dir.parent / f"serve-{port}.log"
     with open(log, "wb") as output:  # a file, not a pipe: a full pipe would block the server
         process = subprocess.Popen(
-            [*command, "--port", str(port), "--no-browser", "--operator", "toetser", *extra],
+            [*prefix, *command, "--port", str(port), "--no-browser", "--operator", "toetser", *extra],
             stdout=output,
             stderr=subprocess.STDOUT,
             env=env,

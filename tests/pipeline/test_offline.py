@@ -115,3 +115,37 @@ def test_live_mode_connects_nowhere(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert outside_connections(trace) == []
+
+
+@pytest.mark.slow
+def test_the_review_app_connects_nowhere(tmp_path, monkeypatch):
+    """``notulist serve`` answering its pages and API (sessions, review page, audio, verification, an audited edit,
+    a DOCX export): its process and threads connect to nothing but loopback."""
+    from serve_support import start_server
+    from test_corrections import make_session
+
+    sessions = tmp_path / "sessions"
+    session = make_session(sessions)
+    log = tmp_path / "connect.trace"
+    for name in OFFLINE_ENVIRONMENT:  # none of the switches set: notulist itself must set them
+        monkeypatch.delenv(name, raising=False)
+    server = start_server(sessions, prefix=(_strace(), "-f", "-qq", "-e", "trace=connect,bind", "-o", str(log)))
+    try:
+        sid = session.path.name
+        for path in ("/", f"/s/{sid}", f"/s/{sid}/audio", f"/api/s/{sid}/verify", "/live"):
+            status, _, _ = server.request("GET", path)
+            assert status == 200, path
+        segment = session.machine_transcript().segments[0]
+        edit = {"version": len(session.events()), "action": "correct", "segment_id": segment.id}
+        status, answer = server.edit(sid, {**edit, "text": segment.text + " (nagekeken)"})
+        assert status == 200, answer
+        headers = {"Origin": server.origin, "X-CSRF-Token": server.csrf(), "Content-Type": "application/json"}
+        status, _, body = server.request("POST", f"/api/s/{sid}/export", '{"format": "docx"}', headers)
+        assert status == 200, body
+    finally:
+        server.stop()
+    trace = log.read_text()
+    # the trace sees the server itself: its one listening socket, bound on loopback
+    bound = r'bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)'
+    assert re.search(bound, trace), trace
+    assert outside_connections(trace) == []
