@@ -8,24 +8,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Transcript
 from notulist.live.presets import BALANCED
 from notulist.live.recording import unsupported_live_lines
-from notulist.live.streaming import SAMPLE_RATE, LiveSegmenter, StreamingRecognizer, transcribe_request
+from notulist.live.streaming import replay
 from notulist.recognition.window_decoder import WindowDecoder
 
 
 def live_lines(model, audio: np.ndarray) -> list[Segment]:
-    decoder = WindowDecoder(model, BALANCED.window)
-    streaming, segmenter = StreamingRecognizer(BALANCED.streaming), LiveSegmenter()
-    lines: list[Segment] = []
-    for start in range(0, len(audio), SAMPLE_RATE):
-        streaming.insert_audio(audio[start : start + SAMPLE_RATE])
-        final = start + SAMPLE_RATE >= len(audio)
-        if final or streaming.ready():
-            request = streaming.request(final=final)
-            lines += segmenter.add(streaming.accept(request, transcribe_request(decoder, request)).committed)
-    return lines + segmenter.finish()
+    return replay(WindowDecoder(model, BALANCED.window), audio, BALANCED.streaming)
 
 
 def live_unsupported(model, audio: np.ndarray, reference: Sequence[Segment], final: Sequence[Segment]) -> dict:

@@ -367,3 +367,20 @@ class LiveSegmenter:
         )
         self.segments.append(segment)
         return segment
+
+
+def replay(
+    recognizer: WindowRecognizer, audio: np.ndarray, options: StreamingOptions, step_s: float = 1.0
+) -> list[Segment]:
+    """The committed live lines for a whole recording, fed in ``step_s`` steps as fast as recognition goes (no
+    clock): how the benchmarks and tests see what live mode would have shown."""
+    streaming, segmenter = StreamingRecognizer(options), LiveSegmenter()
+    step = int(step_s * SAMPLE_RATE)
+    lines: list[Segment] = []
+    for start in range(0, len(audio), step):
+        streaming.insert_audio(audio[start : start + step])
+        final = start + step >= len(audio)
+        if final or streaming.ready():
+            request = streaming.request(final=final)
+            lines += segmenter.add(streaming.accept(request, transcribe_request(recognizer, request)).committed)
+    return lines + segmenter.finish()

@@ -10,7 +10,7 @@ import pytest
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Segment, Transcript, Word
 from notulist.live.recording import unsupported_live_lines
-from notulist.live.streaming import InferenceRequest, prompt_copy, transcribe_request
+from notulist.live.streaming import InferenceRequest, prompt_copy, replay, transcribe_request
 
 PREVIOUS = "Ja, dat begrijp ik. Mijn vrouw heeft goed mee uitgelegd."
 ANSWER = "Nee, dat doet ons administratiekantoor."
@@ -86,7 +86,6 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
     once more with a decoder that copies its prompt: every committed line is supported by the reference."""
     from notulist.audio.decode import load_for_recognition
     from notulist.live.presets import BALANCED
-    from notulist.live.streaming import LiveSegmenter, StreamingRecognizer
     from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
     from notulist.recognition.window_decoder import WindowDecoder
     from tests.live_support import ROOT
@@ -116,15 +115,7 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
         ),
     )  # fmt: skip
     for recognizer in (decoder, Copying()):
-        streaming, segmenter = StreamingRecognizer(BALANCED.streaming), LiveSegmenter()
-        lines: list[Segment] = []
-        for start in range(0, len(audio), SAMPLE_RATE):
-            streaming.insert_audio(audio[start : start + SAMPLE_RATE])
-            final = start + SAMPLE_RATE >= len(audio)
-            if final or streaming.ready():
-                request = streaming.request(final=final)
-                lines += segmenter.add(streaming.accept(request, transcribe_request(recognizer, request)).committed)
-        lines += segmenter.finish()
+        lines = replay(recognizer, audio, BALANCED.streaming)
         assert unsupported_live_lines(reference, lines) == [], [s.text for s in lines]
         assert len(lines) >= 3
         assert "administrat" in " ".join(s.text for s in lines).lower()
