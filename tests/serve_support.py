@@ -78,6 +78,8 @@ class Server:
         return status, json.loads(body) if body.startswith(b"{") else body
 
     def stop(self) -> None:
+        for child in _children(self.process.pid):  # started under strace: stop the server, and strace follows
+            os.kill(child, signal.SIGINT)
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -85,6 +87,13 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def start_server(sessions_dir: Path, *extra: str, prefix: tuple[str, ...] = ()) -> Server:
