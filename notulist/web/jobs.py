@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notulist.core.errors import NotulistError
-from notulist.core.progress import Progress
+from notulist.core.progress import Progress, Stage
 from notulist.pipeline.run import PipelineOptions, run_pipeline
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4", ".aac", ".wma", ".mkv")
@@ -23,14 +23,15 @@ UPLOADS = ".uploads"
 
 
 # The pipeline's stage names as the page shows them.
-STAGES_NL = {
-    "archive": "opname archiveren",
-    "detect speech": "spraak zoeken",
-    "recognize": "spraak herkennen",
-    "diarize": "sprekers onderscheiden",
-    "link abbreviations": "afkortingen koppelen",
-    "summarize": "samenvatten",
-    "write reports": "verslagen schrijven",
+STAGES_NL = {  # every stage a run reports (tests/web check that none is missing)
+    Stage.ARCHIVE: "opname archiveren",
+    Stage.DETECT_SPEECH: "spraak zoeken",
+    Stage.RECOGNIZE: "spraak herkennen",
+    Stage.SECOND_PASS: "afkortingen opnieuw beluisteren",
+    Stage.DIARIZE: "sprekers onderscheiden",
+    Stage.LINK_ABBREVIATIONS: "afkortingen koppelen",
+    Stage.SUMMARIZE: "samenvatten",
+    Stage.WRITE_REPORTS: "verslagen schrijven",
 }
 
 

@@ -68,3 +68,9 @@ def test_upload_is_transcribed_and_listed(tmp_path: Path) -> None:
         assert sorted(p.name for p in sessions_dir.iterdir() if not p.name.startswith(".")) == [final["session_id"]]
     finally:
         server.stop()
+
+
+def test_every_stage_has_a_dutch_name() -> None:
+    from notulist.core.progress import Stage
+
+    assert set(STAGES_NL) == set(Stage)
