@@ -18,6 +18,8 @@ from typing import Any
 
 from notulist.core.errors import SessionError
 
+AUDIT_LOG = "audit.jsonl"  # the file name of a session's audit log
+
 GENESIS = "0" * 64
 
 

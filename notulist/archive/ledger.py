@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notulist.archive import audit, chained_log
+from notulist.archive.audit import AUDIT_LOG
 from notulist.archive.settings import ArchiveSettings, load_settings
 from notulist.core.errors import SessionError
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from notulist.archive.session import Session
 
 SESSION_HEAD = "session_head"
-AUDIT_LOG = "audit.jsonl"
 
 
 @dataclass(frozen=True)

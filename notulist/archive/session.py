@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from notulist.archive import audit
+from notulist.archive.audit import AUDIT_LOG
 from notulist.archive.leftovers import PARTIAL_SUFFIX, lock_folder, tidy_leftovers
 from notulist.archive.manifest import MANIFEST, Manifest, manifest_bytes, read_manifest
 from notulist.core.errors import SessionError
@@ -36,7 +37,6 @@ from notulist.core.files import DISK_FULL, NOT_WRITABLE, write_atomic, write_tem
 from notulist.core.hashing import sha256_file
 from notulist.core.model import Transcript, transcript_from_dict
 
-AUDIT_LOG = "audit.jsonl"
 AUDIO = "audio.flac"
 TRANSCRIPT = "transcript.json"
 CONTEXT_DIR = "context"  # the context documents given with --context, as read

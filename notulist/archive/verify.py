@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from notulist.archive import audit
+from notulist.archive.audit import AUDIT_LOG
 from notulist.archive.manifest import HEAD_KEY, MANIFEST, Manifest, content_digest, read_raw
 from notulist.core.hashing import sha256_file
 
-AUDIT_LOG = "audit.jsonl"
 AUDIO = "audio.flac"
 
 
