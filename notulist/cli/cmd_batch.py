@@ -14,6 +14,7 @@ from notulist.batch import InProcessBackend, find_recordings, run_batch
 from notulist.batch.model import DONE, FAILED, NOT_RUN, SKIPPED, BatchResult
 from notulist.batch.report import report_data, write_report
 from notulist.batch.resume import EXECUTION_ONLY, DoneSessions, options_fingerprint
+from notulist.cli.arg_types import counting
 from notulist.cli.batch_view import BatchView, summary_table
 from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
 from notulist.core.errors import NotulistError
@@ -22,16 +23,6 @@ from notulist.pipeline.run import PipelineOptions
 EXIT_SOME_FAILED = 1
 EXIT_INTERRUPTED = 130
 BATCH_FLAGS = ("inputs", "workers", "ray_address", "report")
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} workers: give 1 or more")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ray = parser.add_argument_group("running on Ray (pip install 'notulist[ray]')")
     ray.add_argument(
         "--workers",
-        type=_workers,
+        type=counting("workers"),
         metavar="N",
         help="start a local Ray instance with N workers that each load the models once (CPU cores are split "
         "between them; one per GPU); with --ray-address: how many workers to start there",

@@ -5,26 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from notulist.cli.arg_types import counting
 from notulist.cli.flags import said_as_flags
 from notulist.diarization.diarize import BACKENDS, Diarizer, make_diarizer
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a number of speakers: give 1 or more")
-    return value
 
 
 def add_diarization_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speakers")
     group.add_argument("--no-diarize", action="store_true", help="do not tell speakers apart")
-    group.add_argument("--speakers", type=_count, metavar="N", help="the number of speakers, when known")
-    group.add_argument("--min-speakers", type=_count, metavar="N", help="at least N speakers")
-    group.add_argument("--max-speakers", type=_count, metavar="N", help="at most N speakers")
+    group.add_argument("--speakers", type=counting("speakers"), metavar="N", help="the number of speakers, when known")
+    group.add_argument("--min-speakers", type=counting("speakers"), metavar="N", help="at least N speakers")
+    group.add_argument("--max-speakers", type=counting("speakers"), metavar="N", help="at most N speakers")
     group.add_argument(
         "--diarizer",
         choices=BACKENDS,
