@@ -88,7 +88,7 @@ def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
     from notulist.live.presets import BALANCED
     from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
     from notulist.recognition.window_decoder import WindowDecoder
-    from tests.live_support import ROOT
+    from live_support import ROOT
 
     audio = load_for_recognition(ROOT / "samples" / "interview_fiod.flac")[24 * SAMPLE_RATE : 44 * SAMPLE_RATE]
     decoder = WindowDecoder(load_whisper(resolve_model(None), choose_device("cpu"), 2), BALANCED.window)
