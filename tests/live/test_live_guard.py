@@ -84,11 +84,12 @@ def test_live_lines_the_final_pass_does_not_support_are_found():
 def test_real_replay_commits_only_lines_the_audio_supports(tmp_path):
     """The sample interview from the caution to the answer, replayed through the real live decoder in 1 s steps, and
     once more with a decoder that copies its prompt: every committed line is supported by the reference."""
+    from live_support import ROOT
+
     from notulist.audio.decode import load_for_recognition
     from notulist.live.presets import BALANCED
     from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model
     from notulist.recognition.window_decoder import WindowDecoder
-    from live_support import ROOT
 
     audio = load_for_recognition(ROOT / "samples" / "interview_fiod.flac")[24 * SAMPLE_RATE : 44 * SAMPLE_RATE]
     decoder = WindowDecoder(load_whisper(resolve_model(None), choose_device("cpu"), 2), BALANCED.window)
