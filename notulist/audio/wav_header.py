@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from notulist.core.files import copy_bytes
+
 UNKNOWN_SIZES = (0, 0xFFFFFFFF)
 MIN_STALE_S = 0.05  # less than this past the declared end is padding or junk, not lost audio
 
@@ -95,10 +97,4 @@ def write_repaired(path: Path, layout: WavLayout, target: Path) -> None:
         struct.pack_into("<I", header, 4, min(0xFFFFFFFF, layout.data_offset - 8 + layout.actual_bytes))
         struct.pack_into("<I", header, layout.data_offset - 4, min(0xFFFFFFFF, layout.actual_bytes))
         out.write(header)
-        remaining = layout.actual_bytes
-        while remaining > 0:
-            block = source.read(min(remaining, 1 << 20))
-            if not block:
-                break
-            out.write(block)
-            remaining -= len(block)
+        copy_bytes(source, out.write, layout.actual_bytes)

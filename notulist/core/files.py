@@ -5,7 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, BinaryIO
 
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})  # no space left, or the user's quota used up
 NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
@@ -50,3 +52,14 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def copy_bytes(source: BinaryIO, write: Callable[[bytes], Any], count: int, block_size: int = 1 << 20) -> None:
+    """Pass at most ``count`` bytes of ``source`` to ``write`` in blocks (stopping early at its end)."""
+    remaining = count
+    while remaining > 0:
+        block = source.read(min(remaining, block_size))
+        if not block:
+            break
+        write(block)
+        remaining -= len(block)

@@ -34,7 +34,7 @@ import numpy as np
 from notulist.archive.session import json_bytes, session_name
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.errors import AudioError, SessionError
-from notulist.core.files import DISK_FULL, fsync_dir, write_atomic
+from notulist.core.files import DISK_FULL, copy_bytes, fsync_dir, write_atomic
 from notulist.core.model import Segment, Transcript, segment_from_dict, segment_id, segment_to_dict
 from notulist.core.text import comparable
 
@@ -266,13 +266,7 @@ def seal(captured: CapturedRecording) -> Path:
             out.setnchannels(captured.meta.channels)
             out.setsampwidth(SAMPLE_WIDTH)
             out.setframerate(captured.meta.sample_rate)
-            remaining = captured.frames * frame
-            while remaining > 0:
-                block = raw.read(min(remaining, 1 << 20))
-                if not block:
-                    break
-                out.writeframesraw(block)
-                remaining -= len(block)
+            copy_bytes(raw, out.writeframesraw, captured.frames * frame)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
