@@ -86,15 +86,17 @@ def _checked_formats(value: str) -> str:
 def _argument_adders() -> list[Callable[[argparse.ArgumentParser], None]]:
     from notulist.cli.diarize_args import add_diarization_arguments
     from notulist.cli.glossary_args import add_glossary_arguments
+    from notulist.cli.meeting_args import add_template_arguments
     from notulist.cli.summary_args import add_summary_arguments
 
-    return [add_diarization_arguments, add_glossary_arguments, add_summary_arguments]
+    return [add_diarization_arguments, add_glossary_arguments, add_summary_arguments, add_template_arguments]
 
 
 @said_as_flags()
 def options_from_args(args: argparse.Namespace) -> PipelineOptions:
     from notulist.cli.diarize_args import diarizer_from_args
     from notulist.cli.glossary_args import glossary_from_args
+    from notulist.cli.meeting_args import new_session_meeting_from_args
     from notulist.cli.summary_args import summarizer_from_args
 
     formats = parse_formats(args.report_formats)
@@ -124,5 +126,6 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
         summarizer=summarizer_from_args(args),
         report_formats=formats,
         audio_mode=args.audio_mode,
+        meeting=new_session_meeting_from_args(args),
         recorded=recorded,
     )

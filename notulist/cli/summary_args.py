@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from notulist.cli.flags import in_flags, said_as_flags
+from notulist.cli.meeting_args import template_base
 from notulist.summary.model import Summary
 from notulist.summary.summarizer import Summarizer, make_summarizer
 
@@ -64,7 +65,7 @@ def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
         llm_gguf=getattr(args, "llm_gguf", None),
         llm_hf=getattr(args, "llm_hf", None),
         timeout_s=float(getattr(args, "llm_timeout", DEFAULT_TIMEOUT_S)),
-        template=getattr(args, "template", None) or "verslag",
+        template=template_base(args),
     )
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # imported for annotations only: each stage is loaded when a 
     from notulist.glossary import Glossary
     from notulist.glossary.context import SessionContext
     from notulist.glossary.spelled import Candidate
+    from notulist.reports.meeting import MeetingInfo
     from notulist.summary.model import Summary
     from notulist.summary.summarizer import Summarizer
 
@@ -67,6 +68,7 @@ class PipelineOptions:
     summarizer: Summarizer | None = None
     report_formats: tuple[str, ...] = REPORT_FORMATS
     audio_mode: str = "auto"
+    meeting: dict[str, Any] = field(default_factory=dict)  # meeting_info the session starts with (template, agenda)
     recorded: dict[str, Any] = field(default_factory=dict)  # the options as given, for the manifest
     models: ModelPool = field(default_factory=ModelPool, compare=False)  # loaded models, shared by its users
 
@@ -139,7 +141,8 @@ def run_pipeline(
         transcript = replace(transcript, provenance={**transcript.provenance, "created": run.created.isoformat()})
         new.write_json("transcript.json", transcript_to_dict(transcript))
         manifest = _manifest(run, audio_info, outputs)
-        _write_outputs(run, new, transcript, manifest, outputs, progress)
+        meeting = _record_meeting(run, new)
+        _write_outputs(run, new, transcript, manifest, outputs, progress, meeting)
         new.log("transcribed", _transcribed_event(run, transcript, outputs.summary))
         return new.commit(manifest)
 
@@ -341,6 +344,20 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manif
     )
 
 
+def _record_meeting(run: _Run, new: NewSession) -> MeetingInfo:
+    """Log what the session's minutes start from (``meeting_info``: template, agenda), the agenda taken from a
+    context document when the user gave none; later ``notulist report`` options override it."""
+    from notulist.reports.meeting import MEETING_INFO, MeetingInfo, merge_meeting_info
+    from notulist.summary.agenda import agenda_of_documents
+
+    data = dict(run.options.meeting)
+    if "agenda" not in data and run.options.context is not None:
+        data.update(agenda_of_documents(run.options.context.documents))
+    if data:
+        new.log(MEETING_INFO, data)
+    return merge_meeting_info(MeetingInfo(), data)
+
+
 def _write_outputs(
     run: _Run,
     new: NewSession,
@@ -348,6 +365,7 @@ def _write_outputs(
     manifest: Manifest,
     outputs: _Outputs,
     progress: ProgressHook,
+    meeting: MeetingInfo | None = None,
 ) -> None:
     """Write the stage files, the exports and the reports into the new session."""
     from notulist.reports.session_files import derived_files
@@ -363,6 +381,8 @@ def _write_outputs(
             run.options.report_formats,
             run.options.audio_mode,
             progress,
+            meeting=meeting,
+            template_dir=Path(meeting.template_dir) if meeting and meeting.template_dir else None,
         )
     )
     for name, content in files.items():

@@ -19,13 +19,14 @@ import logging
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from notulist.core.model import Transcript
+from notulist.reports.agenda_view import AgendaItemView, agenda_items
 from notulist.reports.labels import label, labels_for
 from notulist.reports.lines import FlagView, LineView, Piece, line_views, valid_links
 from notulist.reports.meeting import MeetingInfo
@@ -144,6 +145,7 @@ class PointView:
     supported: bool
     doubt_label: str = ""  # "onzeker: herbeluister regel 00:55" ('' when no cited line is doubtful)
     written_by: str = ""
+    ref: str = ""  # its number in the besluitenlijst / actielijst ("B1", "A2"); '' for topics and questions
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,19 @@ class ReportView:
     heading: tuple[tuple[str, str], ...] = ()  # date, time, place, kenmerk, status
     participants: tuple[Participant, ...] = ()
     absent: tuple[str, ...] = ()
-    agenda: tuple[str, ...] = ()
+    agenda: tuple[AgendaItemView, ...] = ()  # each item with the points said under it, where that can be told
     untranscribed: tuple[LineView, ...] = ()
     caution: tuple[LineView, ...] = ()  # lines where the caution was given (interviews)
     uncertain_words: int = 0
     author: str = ""
     share: bool = False
+
+    def section_points(self, kind: str) -> tuple[PointView, ...]:
+        """The points of a minutes section; topics already told under an agenda item are not told twice."""
+        if self.summary is None:
+            return ()
+        told = {p.number for item in self.agenda for p in item.points} if kind == "topic" else set()
+        return tuple(p for p in self.summary.of_kind(kind) if p.number not in told)
 
 
 def _entries(
@@ -250,10 +259,26 @@ def _point_view(
     )
 
 
+_REF_PREFIX = {"decision": "B", "action": "A"}
+
+
+def _numbered(points: tuple[PointView, ...]) -> tuple[PointView, ...]:
+    """Decisions numbered B1, B2, ... and actions A1, A2, ... in their order, as the besluiten- and actielijst."""
+    counts: dict[str, int] = {}
+    numbered = []
+    for point in points:
+        prefix = _REF_PREFIX.get(point.kind)
+        if prefix:
+            counts[prefix] = counts.get(prefix, 0) + 1
+            point = replace(point, ref=f"{prefix}{counts[prefix]}")
+        numbered.append(point)
+    return tuple(numbered)
+
+
 def _summary_view(
     summary: Summary, lines: Mapping[str, LineView], labels: Mapping[str, str], names: Mapping[str, str]
 ) -> SummaryView:
-    points = tuple(_point_view(n, p, lines, labels, names) for n, p in enumerate(summary.points, start=1))
+    points = _numbered(tuple(_point_view(n, p, lines, labels, names) for n, p in enumerate(summary.points, start=1)))
     supported = sum(p.supported for p in points)
     share = supported / len(points) if points else 1.0
     model = clean_text(summary.model_info.get("name")) if summary.model_info else clean_text(summary.model)
@@ -393,7 +418,7 @@ def build_view(report: ReportInput) -> ReportView:
         heading=_heading_rows(meeting, manifest, duration, labels),
         participants=_participants(speakers, meeting),
         absent=tuple(clean_text(name) for name in meeting.absent),
-        agenda=tuple(clean_text(item) for item in meeting.agenda),
+        agenda=agenda_items(meeting.agenda, report.summary, summary.points if summary else (), transcript),
         untranscribed=tuple(line for line in lines if line.untranscribed),
         caution=_caution(lines),
         uncertain_words=sum(1 for line in lines for piece in line.pieces if piece.uncertain),

@@ -99,10 +99,10 @@ def _citations(paragraph, point: PointView, view: ReportView, anchors: Mapping[s
         )
 
 
-def _point_paragraph(document: DocumentType, point: PointView, number: str, view, anchors) -> None:
+def _point_paragraph(document: DocumentType, point: PointView, number: str, view, anchors, indent=0.0) -> None:
     labels = view.labels
     paragraph = document.add_paragraph()
-    paragraph.paragraph_format.left_indent = Cm(1.0)
+    paragraph.paragraph_format.left_indent = Cm(1.0 + indent)
     paragraph.paragraph_format.first_line_indent = Cm(-1.0)
     parts.text_run(paragraph, f"{number}\t" if number else "\u2022\t", bold=bool(number))
     parts.text_run(paragraph, point.text)
@@ -135,7 +135,7 @@ def _action_table(document: DocumentType, points: tuple[PointView, ...], view: R
 
 def _points_section(document: DocumentType, section: str, view: ReportView, anchors) -> None:
     kind = _KIND_OF_SECTION[section]
-    points = view.summary.of_kind(kind) if view.summary is not None else ()
+    points = view.section_points(kind)
     if not points:
         return
     document.add_heading(view.labels[section], level=1)
@@ -171,8 +171,10 @@ def _simple_sections(document: DocumentType, section: str, view: ReportView, anc
     labels = view.labels
     if section == "agenda" and view.agenda:
         document.add_heading(labels["agenda"], level=1)
-        for number, item in enumerate(view.agenda, start=1):
-            parts.text_run(document.add_paragraph(), f"{number}.  {item}")
+        for item in view.agenda:
+            parts.text_run(document.add_paragraph(), f"{item.number}.  {item.text}", bold=bool(item.points))
+            for point in item.points:
+                _point_paragraph(document, point, point.ref, view, anchors, indent=1.0)
     elif section == "caution" and view.caution:
         document.add_heading(labels["caution"], level=1)
         for line in view.caution:

@@ -12,6 +12,7 @@ import soundfile as sf
 from conftest import DATA, SAMPLES
 
 from benchmarks.scoring import wer
+from notulist.archive.session import Session
 from notulist.cli.main import main
 
 pytestmark = pytest.mark.slow
@@ -108,8 +109,9 @@ def empty(path: Path) -> Path:
         (lambda d: empty(d / "empty.m4a"), [], "empty"),
         (lambda d: silent_wav(d / "silence.wav"), [], "no speech"),
         (lambda d: DATA / "interview_25s.flac", ["--model", "/nonexistent/large-v3"], "does not exist"),
+        (lambda d: DATA / "interview_25s.flac", ["--template", "notulen-mt"], "geen sjabloon 'notulen-mt'"),
     ],
-    ids=["missing", "corrupt", "empty", "silent", "missing-model"],
+    ids=["missing", "corrupt", "empty", "silent", "missing-model", "unknown-template"],
 )
 def test_bad_input_gives_one_line_and_no_session(tmp_path, capsys, make_input, extra, message):
     sessions = tmp_path / "sessions"
@@ -173,4 +175,35 @@ def test_user_glossary_and_keywords_are_recorded(tmp_path, capsys):
     assert manifest["glossary"]["sha256"]
     links = json.loads((session / "transcript.json").read_text())["links"]
     assert any(link["entry_id"] == "fiod" for link in links), links
+    assert main(["verify", str(session)]) == 0
+
+
+def test_template_and_agenda_are_chosen_at_transcription(tmp_path, capsys):
+    """--template is recorded like `notulist report --template`; a context document's agenda becomes the meeting's."""
+    agenda = SAMPLES / "agenda-overleg-dpia.md"
+    code, out, err = transcribe(
+        capsys,
+        str(DATA / "interview_25s.flac"),
+        "--sessions-dir",
+        str(tmp_path),
+        "--no-summary",
+        "--no-diarize",
+        "--format",
+        "html",
+        "--template",
+        "gespreksverslag",
+        "--context",
+        str(agenda),
+    )
+    assert code == 0, err
+    session = Path(out.strip().splitlines()[-1])
+    (event,) = [e for e in Session(session).events() if e.event == "meeting_info"]
+    assert event.data["template"] == "gespreksverslag"
+    assert event.data["agenda_source"] == agenda.name
+    assert event.data["agenda"][:2] == ["Opening en vaststellen agenda", "DPIA transcriptietool"]
+    assert len(event.data["agenda"]) == 7  # the top-level items; sub-items stay with their item
+    assert '<p class="kind-title">Gespreksverslag' in (session / "report.html").read_text()
+    assert main(["report", str(session), "--template", "verslag", "--format", "html"]) == 0
+    html = (session / "report.html").read_text()
+    assert '<section id="agenda">' in html and "Planning pilot directie MKB (start januari)" in html
     assert main(["verify", str(session)]) == 0
