@@ -35,7 +35,12 @@ _THIRD = re.compile(
     r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat|zal|neemt|pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
     r"belt|checkt|controleert|organiseert|plant) (.+)$"
 )
-_EVERYONE = re.compile(r"^(?:en )?(?:iedereen|jullie|allemaal|ieder teamlid|elk teamlid|alle deelnemers) \w+")
+# "Bas zorgt ervoor dat ...": a task even when the recognition garbled the name ("Maar zorg ervoor dat ...")
+_SEE_TO_IT = re.compile(r"^(?:(\w+) )?zorg(?:t)? (?:er ?voor|ervoor) dat\b")
+_EVERYONE = re.compile(
+    r"^(?:(?:en|prima|goed|oké|ok|ja|nou|dus|dan) )?"
+    r"(?:iedereen|jullie|allemaal|ieder teamlid|elk teamlid|alle deelnemers) \w+"
+)
 _NOT_NAMES = frozenset(
     "dat die dit het de dan wie wat er ik we wij je jij u hij zij ze men iemand niemand iedereen alleen ook nu "
     "toen daar hier ja nee goed prima wanneer hoe waarom welke waar een en maar of als mijn onze ons uw zo".split()
@@ -57,14 +62,42 @@ def task_from(sentence: Sentence) -> str:
 
 
 def _asked_task(context: MinutesContext, i: int) -> int | None:
-    """The question or request "dat doe ik" answers: by another speaker, or (diarization slips) the same one."""
+    """The question or request "dat doe ik" answers: by another speaker, or (diarization slips) the same one.
+
+    A task question or request just before ("wie ...?", "Lotte, kun jij ...?") is the one answered, even when the
+    recognition garbled most of its words."""
+    if i > 0 and context.sentences[i].segment - context.sentences[i - 1].segment <= 1:
+        before = context.sentences[i - 1]
+        if before.question and (_WHO.match(before.norm) or _REQUEST.match(before.norm) or _task_asked(before)):
+            return i - 1
     other = context.previous(i)
     if other is not None:
         return other
     same = context.previous(i, other_speaker=False, max_segments=1)
-    if same is not None and context.sentences[same].question and _TASK_QUESTION.search(context.sentences[same].norm):
+    if same is not None and context.sentences[same].question and _task_asked(context.sentences[same]):
         return same
     return None
+
+
+def _task_asked(sentence: Sentence) -> bool:
+    return bool(_TASK_QUESTION.search(sentence.norm) or _addressed_name(sentence))
+
+
+def _addressed_name(sentence: Sentence) -> str | None:
+    """ "Lotte, kun jij ...?": the name of the person a request is made to."""
+    named = re.match(r"^([A-Z][\w-]+), (?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij)\b", sentence.text)
+    if named and named.group(1).lower() not in _NOT_NAMES:
+        return named.group(1)
+    return None
+
+
+def _answer_owner(context: MinutesContext, asked: int, i: int) -> str | None:
+    """Who answered: the speaker, unless the request named someone and the answer is given to the very speaker who
+    asked (no one asks themselves: the diarization merged the two voices), then the name addressed."""
+    question, answer = context.sentences[asked], context.sentences[i]
+    if answer.speaker is not None and question.speaker == answer.speaker:
+        return _addressed_name(question) or context.owner_of(answer)
+    return context.owner_of(answer)
 
 
 def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) -> None:
@@ -84,7 +117,7 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
     task = task_from(context.sentences[asked])
     if content_words(rest):  # keep the how and when
         task = f"{task} ({sentence.original(match.start(match.lastindex or 0), len(sentence.norm)).strip(' .')})"
-    context.add("action", task, [asked, i], owner=context.owner_of(sentence), due=context.due_near([asked, i]))
+    context.add("action", task, [asked, i], owner=_answer_owner(context, asked, i), due=context.due_near([asked, i]))
 
 
 def _direct_commitment(context: MinutesContext, i: int, direct: re.Match[str]) -> bool:
@@ -109,6 +142,11 @@ def _named_owner(context: MinutesContext, i: int) -> None:
     third = _THIRD.search(sentence.text)
     if third and third.group(1).split()[0].lower() not in _NOT_NAMES:
         context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
+        return
+    see_to_it = _SEE_TO_IT.search(sentence.norm)
+    if see_to_it:  # "... zorgt ervoor dat ...", its name lost by the recognition; "ik zorg ervoor dat": the speaker
+        owner = context.owner_of(sentence) if see_to_it.group(1) == "ik" else None
+        context.add("action", sentence.text, [i], owner=owner, due=context.due_near([i]))
         return
     named = re.search(r"\bactie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:

@@ -38,6 +38,8 @@ _DECISION = tuple(
 )
 _ASSENT = re.compile(r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken)$")
 _PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
+# A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
+_OFFER = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten))\b")
 _ADDRESSEE = re.compile(
     r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"
 )
@@ -55,6 +57,8 @@ def find_decisions(context: MinutesContext) -> None:
         if _ASSENT.match(sentence.norm):
             _assent(context, i)
             continue
+        if _EVALUATION.match(sentence.norm) and _accepted_proposal(context, i):
+            continue
         if not any(p.search(sentence.norm) for p in _DECISION):
             continue
         addressed = _ADDRESSEE.search(sentence.norm)
@@ -64,6 +68,8 @@ def find_decisions(context: MinutesContext) -> None:
         indices, text = [i], sentence.text
         if _ANAPHORIC.match(sentence.norm) and len(content_words(sentence.text)) < 5:
             prior = _antecedent(context, i)
+            if prior is not None and _extends_decision(context, prior, i):
+                continue  # "Zo doen we het, ...": the proposal just accepted, said once
             if prior is not None:  # "Dat nemen we op in de werkinstructie": say what "dat" is
                 indices.insert(0, prior)
                 text = f"{context.sentences[prior].text} {sentence.text}"
@@ -82,6 +88,31 @@ def _antecedent(context: MinutesContext, i: int) -> int | None:
     if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
         return proposal
     return prior
+
+
+def _accepted_proposal(context: MinutesContext, i: int) -> bool:
+    """ "Dat lijkt me een goed voorstel." right after someone else's proposal ("kunnen we afspreken dat ...?")
+    accepts it: a decision, even when the recognition garbled the "zo doen we het" that follows."""
+    proposal = context.previous(i, max_segments=1)
+    if proposal is None or proposal in context.used or not _OFFER.search(context.sentences[proposal].norm):
+        return False
+    sentence = context.sentences[proposal]
+    context.add("decision", sentence.text, [proposal, i], due=find_due(sentence))
+    return True
+
+
+def _extends_decision(context: MinutesContext, prior: int, i: int) -> bool:
+    """Add sentence ``i`` to the decision that already holds ``prior``; False when none does."""
+    if prior not in context.used:
+        return False
+    segment = context.sentences[prior].segment
+    for draft in reversed(context.drafts):
+        if draft.kind == "decision" and segment in draft.segments:
+            draft.segments = sorted({*draft.segments, context.sentences[i].segment})
+            draft.text = f"{draft.text} {context.sentences[i].text}"
+            context.used.add(i)
+            return True
+    return False
 
 
 def _agreed_task(context: MinutesContext, i: int, addressed: re.Match[str]) -> None:

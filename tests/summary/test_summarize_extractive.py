@@ -262,3 +262,50 @@ def test_a_doubtful_line_is_not_the_topic_statement_when_a_confident_one_exists(
     summary = summarize(Transcript("nl", 12.0, segments))
     topics = [p for p in summary.points if p.kind == "topic"]
     assert topics[0].segment_ids == ("s0001", "s0002") and topics[0].supported
+
+
+# Lines as Whisper base wrote them in the pipeline transcripts of overleg_huisvesting and mt_informatiebeveiliging:
+# the cue words survive, the rest is garbled, and the diarization merges voices.
+def test_a_request_by_name_answered_in_the_same_voice_belongs_to_the_person_named():
+    transcript = transcript_of(
+        ("S1", "Lotte, kun jij de training voor en het maart organiseren?"),
+        ("S1", "Ja, dat kan ik."),
+        names={"S1": "Karel"},
+    )
+    (action,) = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert action.owner == "Lotte" and action.segment_ids == ("s0001", "s0002")
+    assert "training" in action.text
+
+
+def test_garbled_task_lines_still_give_actions():
+    transcript = transcript_of(
+        ("S1", "Prima, iedereen levert, voor vrijdag zijn voorkeur, voor een vaste thuiswerkdag in, bij Fatima."),
+        ("S1", "Maar zorg ervoor dat de seuvres dusk voor in mijn hand ledding heeft."),
+        ("S2", "En wie in voor meer te ondernemingsrat?"),
+        ("S1", "Dat doe ik zelf volgende week."),
+    )
+    actions = [(p.segment_ids, p.owner, p.due) for p in summarize(transcript).points if p.kind == "action"]
+    assert actions == [
+        (("s0001",), None, "voor vrijdag"),  # everyone's
+        (("s0002",), None, None),  # the name was lost: no owner rather than a wrong one
+        (("s0003", "s0004"), "S1", "volgende week"),
+    ]
+
+
+def test_an_approved_proposal_is_one_decision_even_when_its_confirmation_is_garbled():
+    proposal = ("S3", "Kunnen we afspreken dat iedereen twee dagen per week thuis werkt?")
+    for confirmation in (
+        "Zal doen we het en we even weer een hoed naar de zonger.",
+        "Zo doen we het, en we evalueren het na de zomer.",
+    ):
+        transcript = transcript_of(proposal, ("S1", f"Dat lijkt me een goed voorstel. {confirmation}"))
+        decisions = [p for p in summarize(transcript).points if p.kind == "decision"]
+        assert len(decisions) == 1 and decisions[0].segment_ids == ("s0001", "s0002"), decisions
+
+
+def test_a_question_answered_approvingly_is_no_decision():
+    transcript = transcript_of(
+        ("S2", "Moeten we de juridische afdeling nog laten meekijken naar de voorwaarden?"),
+        ("S1", "Ja, dat lijkt me verstandig."),
+    )
+    assert [p for p in summarize(transcript).points if p.kind == "decision"] == []
