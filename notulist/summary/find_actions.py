@@ -17,11 +17,14 @@ from notulist.summary.sentences import Sentence, find_due
 
 _VERBS = (
     "zal|ga|neem|pak|zorg|stuur|maak|schrijf|regel|check|controleer|bel|mail|plan|lever|doe|zoek|verstuur|"
-    "organiseer|verwerk|bereid|vraag|werk|kijk"
+    "organiseer|verwerk|bereid|vraag|werk|kijk|leg|breng|zet|informeer|haal|geef|meld|deel"
 )
 _COMMIT = re.compile(rf"\bik ({_VERBS})\b(.*)$")
 _COMMIT_INVERTED = re.compile(rf"^(?:(?:ja|oké|goed|prima),? )?(?:(dat|die|dit|het|dan|daar|en) )?({_VERBS}) ik\b(.*)$")
-_CAN_DO = re.compile(r"^(?:(?:ja|oké|goed),? )?(?:dat|die|dit|het) (?:kan|wil) ik\b(.*)$")
+_CAN_DO = re.compile(
+    r"^(?:(?:ja|oké|goed|prima),? )?(?:(?:dat|die|dit|het) (?:kan|wil) ik|(?:dat |het )?komt (?:in orde|goed)|"
+    r"wordt geregeld|geen probleem)\b(.*)$"
+)
 _SOON = re.compile(r"\b(?:nog|straks|zo meteen|meteen|direct|even|vandaag|morgen|na afloop)\b")
 _NOT_COMMIT = re.compile(
     r"\bik (?:ga ervan uit|ga (?:door|verder|naar)|maak me|doe mee|zal (?:eerlijk|u|je) |kijk (?:even|naar)|"
@@ -29,6 +32,10 @@ _NOT_COMMIT = re.compile(
 )
 # "Lotte, kun jij ...": a request may start with the name of the person asked
 _REQUEST = re.compile(r"^(?:(?:en|dan|maar|\w+),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+# "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
+_ASK_YOU = re.compile(
+    rf"^(?:(?:en|dan|maar|\w+),? )?(?:{_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
+)
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(
@@ -54,7 +61,7 @@ def task_from(sentence: Sentence) -> str:
     if clause:
         what = sentence.original(clause.start(1), clause.end(1))
         return f"{what} {sentence.original(clause.start(2), clause.end(2))}"
-    for pattern in (_REQUEST, _WHO):
+    for pattern in (_REQUEST, _ASK_YOU, _WHO):
         match = pattern.match(sentence.norm)
         if match:
             return sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
@@ -68,7 +75,7 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
     recognition garbled most of its words."""
     if i > 0 and context.sentences[i].segment - context.sentences[i - 1].segment <= 1:
         before = context.sentences[i - 1]
-        if before.question and (_WHO.match(before.norm) or _REQUEST.match(before.norm) or _task_asked(before)):
+        if before.question and (_WHO.match(before.norm) or _is_request(before) or _task_asked(before)):
             return i - 1
     other = context.previous(i)
     if other is not None:
@@ -79,13 +86,17 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
     return None
 
 
+def _is_request(sentence: Sentence) -> bool:
+    return bool(_REQUEST.match(sentence.norm) or (sentence.question and _ASK_YOU.match(sentence.norm)))
+
+
 def _task_asked(sentence: Sentence) -> bool:
     return bool(_TASK_QUESTION.search(sentence.norm) or _addressed_name(sentence))
 
 
 def _addressed_name(sentence: Sentence) -> str | None:
     """ "Lotte, kun jij ...?": the name of the person a request is made to."""
-    named = re.match(r"^([A-Z][\w-]+), (?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij)\b", sentence.text)
+    named = re.match(r"^([A-Z][\w-]+), \w+ (?:u|je|jij)\b", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:
         return named.group(1)
     return None
@@ -112,7 +123,7 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
     asked = _asked_task(context, i)
     if asked is None:
         return
-    if match.re is _CAN_DO and not _REQUEST.match(context.sentences[asked].norm):
+    if match.re is _CAN_DO and not _is_request(context.sentences[asked]):
         return
     task = task_from(context.sentences[asked])
     if content_words(rest):  # keep the how and when

@@ -30,6 +30,8 @@ _DECISION = tuple(
         r"\bzo (?:doen|gaan) (?:we|wij) het\b",
         r"\bvoortaan\b",
         r"\bop voorwaarde dat\b",
+        r"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){0,6}(?:per|vanaf|met ingang van) (?:\w+ ){1,4}in\b",
+        r"\bin werking\b",
         r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
         r"^(?:dan|goed,? dan) (?!weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen)\w+en "
@@ -127,8 +129,12 @@ def _agreed_task(context: MinutesContext, i: int, addressed: re.Match[str]) -> N
 
 
 def _assent(context: MinutesContext, i: int) -> None:
-    """A short "Akkoord." confirms the decision or proposal just before it."""
+    """A short "Akkoord." confirms the decision or proposal just before it; "Mee eens. We spreken af dat ..." is
+    the one decision that follows it in the same turn."""
     here = context.sentences[i].segment
+    following = context.sentences[i + 1] if i + 1 < len(context.sentences) else None
+    if following is not None and following.segment == here and any(p.search(following.norm) for p in _DECISION):
+        return
     for draft in reversed(context.drafts):
         if draft.kind == "decision" and 0 <= here - draft.segments[-1] <= 2:
             draft.segments = sorted({*draft.segments, here})

@@ -309,3 +309,21 @@ def test_a_question_answered_approvingly_is_no_decision():
         ("S1", "Ja, dat lijkt me verstandig."),
     )
     assert [p for p in summarize(transcript).points if p.kind == "decision"] == []
+
+
+def test_answers_and_decisions_of_the_kept_aside_meeting_after_its_first_run():
+    """teamoverleg_woo's first run missed these (recall 0.50, one duplicate); general rules found them after."""
+    transcript = transcript_of(
+        ("S2", "Dan moeten we die vijf eerst afhandelen, anders krijgen we dwangsommen."),
+        ("S1", "Mee eens. We spreken af dat de vijf verlopen verzoeken voorrang krijgen boven al het andere werk."),
+        ("S3", "Ja, dat lijkt me verstandig. Ik leg de richtlijn volgende week voor aan juridische zaken."),
+        ("S1", "Goed. Als juridische zaken akkoord is, gaat de nieuwe richtlijn per één maart in."),
+        ("S1", "Daan, maak jij een standaardtekst voor dat bericht?"),
+        ("S4", "Komt in orde. Die heb je uiterlijk vrijdag."),
+    )
+    points = summarize(transcript).points
+    decisions = [(p.segment_ids, p.due) for p in points if p.kind == "decision"]
+    assert decisions == [(("s0002",), None), (("s0004",), "per één maart")]  # "Mee eens." adds no second one
+    actions = [(p.segment_ids, p.owner, p.due) for p in points if p.kind == "action"]
+    assert actions == [(("s0003",), "S3", "volgende week"), (("s0005", "s0006"), "S4", "uiterlijk vrijdag")]
+    assert "standaardtekst" in next(p.text for p in points if p.owner == "S4")
