@@ -122,9 +122,9 @@ class CountingBackend:
     def info(self) -> dict[str, Any]:
         return dict(getattr(self.inner, "info", {}) or {})
 
-    def chat(self, messages: Sequence[Message], max_tokens: int) -> str:
+    def chat(self, messages: Sequence[Message], max_tokens: int, schema: Any = None) -> str:
         started = time.perf_counter()
-        answer = self.inner.chat(messages, max_tokens)
+        answer = self.inner.chat(messages, max_tokens, schema=schema)
         self.seconds.append(time.perf_counter() - started)
         self.answers.append(answer)
         return answer

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from notulist.cli.flags import in_flags, said_as_flags
 from notulist.cli.meeting_args import template_base
+from notulist.summary.llm_http import JSON_MODES
 from notulist.summary.model import Summary
 from notulist.summary.summarizer import Summarizer, make_summarizer
 
@@ -34,6 +35,14 @@ def add_summary_arguments(parser: argparse.ArgumentParser, allow_disable: bool =
     )
     group.add_argument(
         "--llm-hf", type=Path, metavar="DIR", help="a local Hugging Face model directory (needs the llm-hf extra)"
+    )
+    group.add_argument(
+        "--llm-json",
+        choices=JSON_MODES,
+        default="auto",
+        help="how --llm-url is asked for JSON minutes that follow notulist's schema: json_schema (OpenAI "
+        "response_format: vLLM, llama.cpp llama-server, Ollama >= 0.5), json_object (llama-cpp-python's server), "
+        "off, or auto: json_schema, then json_object when the server refuses it, then off (default: auto)",
     )
     group.add_argument(
         "--llm-timeout",
@@ -66,6 +75,7 @@ def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
         llm_hf=getattr(args, "llm_hf", None),
         timeout_s=float(getattr(args, "llm_timeout", DEFAULT_TIMEOUT_S)),
         template=template_base(args),
+        json_mode=getattr(args, "llm_json", "auto"),
     )
 
 

@@ -45,12 +45,48 @@ class LLMUnavailable(LLMError):
 
 
 class ChatBackend(Protocol):
-    """A chat model: messages (``{"role", "content"}``) in, the assistant's text out; raises ``LLMError``."""
+    """A chat model: messages (``{"role", "content"}``) in, the assistant's text out; raises ``LLMError``.
+
+    ``schema`` is the JSON schema the answer must follow: a backend that can constrain decoding to it (a grammar in
+    llama.cpp, guided decoding in vLLM, structured outputs in Ollama) does; one that cannot ignores it."""
 
     method: str  # "llm-http" | "llm-gguf" | "llm-hf"
     model: str
 
-    def chat(self, messages: Sequence[Message], max_tokens: int) -> str: ...
+    def chat(self, messages: Sequence[Message], max_tokens: int, schema: Mapping[str, Any] | None = None) -> str: ...
+
+
+MAX_POINTS_PER_CHUNK = 12
+
+
+def points_schema(segment_ids: Sequence[str], max_points: int = MAX_POINTS_PER_CHUNK) -> dict[str, Any]:
+    """The JSON schema of an answer for a chunk: ``{"points": [...]}`` whose citations can only be the chunk's own
+    segment ids (a constrained model cannot cite a line that does not exist; whether the line says what the point
+    says is still for ``check_citations`` to judge)."""
+    nullable_text = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    point = {
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": list(POINT_KINDS)},
+            "text": {"type": "string"},
+            "segment_ids": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(segment_ids)},
+                "minItems": 1,
+                "maxItems": 6,
+            },
+            "owner": nullable_text,
+            "due": nullable_text,
+        },
+        "required": ["kind", "text", "segment_ids", "owner", "due"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"points": {"type": "array", "items": point, "maxItems": max_points}},
+        "required": ["points"],
+        "additionalProperties": False,
+    }
 
 
 SYSTEM_PROMPT = """Je bent een notulist. Je ondersteunt; je beslist niets en je verzint niets.
@@ -305,9 +341,11 @@ class LLMSummarizer:
         retries: int = 1,
         max_tokens: int = 1536,
         template: str = "verslag",
+        constrained: bool = True,
     ) -> None:
         self.backend = backend
         self.template = template
+        self.constrained = constrained  # ask for JSON following points_schema where the backend can enforce it
         self.max_chunk_chars = max(500, int(max_chunk_chars))
         self.retries = retries
         self.max_tokens = max_tokens
@@ -355,10 +393,11 @@ class LLMSummarizer:
 
     def _ask(self, transcript: Transcript, chunk: Sequence[Segment], known: Sequence[str], where: str) -> _ChunkResult:
         messages: list[dict[str, str]] = build_messages(transcript, chunk, self.template)
+        schema = points_schema([s.id for s in chunk]) if self.constrained else None
         result = _ChunkResult()
         for attempt in range(1 + self.retries):
             try:
-                answer = self.backend.chat(messages, self.max_tokens)
+                answer = self.backend.chat(messages, self.max_tokens, schema=schema)
             except LLMUnavailable as exc:
                 result.problems.append(f"{where}: {exc}")
                 result.failed = result.unavailable = True

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from notulist.core.errors import ModelError
 from notulist.core.hashing import sha256_file
@@ -61,10 +62,17 @@ class GgufChatBackend:
         prompt_budget = self.n_ctx - self.max_new_tokens - 600  # the instructions take ~600 tokens
         return max(1500, prompt_budget * CHARS_PER_TOKEN)
 
-    def chat(self, messages: Sequence[Message], max_tokens: int) -> str:
+    def chat(self, messages: Sequence[Message], max_tokens: int, schema: Mapping[str, Any] | None = None) -> str:
+        """The answer; with ``schema``, decoding is constrained to it (llama.cpp turns the schema into a grammar)."""
+        constrained = {"response_format": {"type": "json_object", "schema": dict(schema)}} if schema else {}
+        if schema:
+            self.info["json_mode"] = "json_object"
         try:
             response = self._llm.create_chat_completion(
-                messages=[dict(m) for m in messages], temperature=0.0, max_tokens=min(max_tokens, self.max_new_tokens)
+                messages=[dict(m) for m in messages],
+                temperature=0.0,
+                max_tokens=min(max_tokens, self.max_new_tokens),
+                **constrained,
             )
         except (ValueError, RuntimeError) as exc:  # e.g. the prompt is longer than the context
             raise LLMError(f"llama.cpp failed on {self.model}: {exc}") from exc

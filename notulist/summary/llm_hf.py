@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from notulist.core.errors import ModelError
 from notulist.core.hashing import sha256_file
@@ -86,7 +87,9 @@ class HfChatBackend:
             encoded = tokenizer(_plain_prompt(messages), return_tensors="pt")
         return {k: v.to(self.device) for k, v in encoded.items() if k in ("input_ids", "attention_mask")}
 
-    def chat(self, messages: Sequence[Message], max_tokens: int) -> str:
+    def chat(self, messages: Sequence[Message], max_tokens: int, schema: Mapping[str, Any] | None = None) -> str:
+        """The answer (``schema`` is not enforced: transformers' generate has no grammar; the answer is parsed and
+        repaired like any other)."""
         inputs = self._encode(messages)
         prompt_tokens = int(inputs["input_ids"].shape[1])
         room = self.context_tokens - prompt_tokens

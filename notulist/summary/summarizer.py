@@ -28,6 +28,7 @@ def make_summarizer(
     llm_hf: Path | None = None,
     timeout_s: float = 120.0,
     template: str = "verslag",
+    json_mode: str = "auto",
 ) -> Summarizer:
     """The summariser for these options (extractive when no model is given). Backends load lazily and raise a
     ``NotulistError`` saying what to do when their optional extra or model file is missing."""
@@ -47,13 +48,14 @@ def make_summarizer(
             raise NotulistError(
                 "`llm_url` needs `llm_model` (the model name the server knows)", parameter=("llm_model", "llm_url")
             )
-        return LLMSummarizer(HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s), template=template)
+        backend = HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s, json_mode=json_mode)
+        return LLMSummarizer(backend, template=template, constrained=json_mode != "off")
     if llm_gguf:
         from notulist.summary.llm import LLMSummarizer
         from notulist.summary.llm_gguf import GgufChatBackend
 
-        backend = GgufChatBackend(Path(llm_gguf))
-        return LLMSummarizer(backend, max_chunk_chars=backend.max_input_chars, template=template)
+        gguf = GgufChatBackend(Path(llm_gguf))  # a grammar from the schema unless json_mode is off
+        return LLMSummarizer(gguf, gguf.max_input_chars, template=template, constrained=json_mode != "off")
     if llm_hf:
         from notulist.summary.llm import LLMSummarizer
         from notulist.summary.llm_hf import HfChatBackend

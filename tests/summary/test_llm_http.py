@@ -276,3 +276,52 @@ def test_url_forms_and_option_errors():
         make_summarizer(llm_url="http://127.0.0.1:8000", llm_model="m", llm_hf=Path("x"))
     summarizer = make_summarizer(llm_url="http://127.0.0.1:8000", llm_model="m", timeout_s=5)
     assert isinstance(summarizer, LLMSummarizer) and summarizer.backend.timeout_s == 5
+
+
+def test_the_answer_is_asked_for_as_json_following_the_points_schema():
+    with ScriptedServer([good_answer()]) as server:
+        summary = summarize(server)
+    constrained = server.requests[0]["response_format"]
+    assert constrained["type"] == "json_schema" and constrained["json_schema"]["strict"] is True
+    schema = constrained["json_schema"]["schema"]
+    point = schema["properties"]["points"]["items"]
+    assert point["properties"]["kind"]["enum"] == ["topic", "decision", "action", "question"]
+    # only the lines of this chunk can be cited
+    assert point["properties"]["segment_ids"]["items"]["enum"] == [s.id for s in TRANSCRIPT.segments]
+    assert summary.model_info is not None and summary.model_info["json_mode"] == "json_schema"
+
+
+def test_a_server_that_refuses_json_schema_gets_json_object_then_nothing():
+    refused = (
+        422,
+        '{"detail":[{"loc":["body","response_format","type"],"msg":"Input should be \'text\' or \'json_object\'"}]}',
+    )
+    with ScriptedServer([refused] + [good_answer()] * 8) as server:
+        summary = summarize(server, max_chunk_chars=600)  # several chunks: the accepted form is kept
+    assert [r.get("response_format", {}).get("type") for r in server.requests][:3] == [
+        "json_schema",
+        "json_object",
+        "json_object",
+    ]
+    assert server.requests[1]["response_format"]["schema"]["required"] == ["points"]
+    assert summary.model_info["json_mode"] == "json_object"
+    assert not any("422" in p for p in summary.problems)
+    with ScriptedServer([refused, (400, '{"error": "unknown field schema"}'), good_answer()]) as server:
+        summary = summarize(server)
+    assert "response_format" not in server.requests[2] and summary.model_info["json_mode"] == "off"
+
+
+def test_a_bad_request_that_is_not_about_the_format_is_an_error_not_a_downgrade():
+    with ScriptedServer([(400, '{"error": "context length exceeded"}')] * 4) as server:
+        summary = summarize(server)
+    assert all(r["response_format"]["type"] == "json_schema" for r in server.requests)
+    assert any("HTTP 400" in p for p in summary.problems) and summary.method == "llm-http+extractive"
+
+
+def test_json_mode_off_sends_no_response_format():
+    with ScriptedServer([good_answer()]) as server:
+        backend = HttpChatBackend(server.url, "qwen-local", timeout_s=10, json_mode="off")
+        LLMSummarizer(backend, constrained=False).summarize(TRANSCRIPT, no_progress)
+    assert "response_format" not in server.requests[0]
+    with pytest.raises(NotulistError, match="json_mode"):
+        HttpChatBackend(server.url, "m", json_mode="grammar")
