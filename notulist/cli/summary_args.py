@@ -37,6 +37,12 @@ def add_summary_arguments(parser: argparse.ArgumentParser, allow_disable: bool =
         "--llm-hf", type=Path, metavar="DIR", help="a local Hugging Face model directory (needs the llm-hf extra)"
     )
     group.add_argument(
+        "--llm-sha256",
+        metavar="HEX",
+        help="the sha256 of the model file the --llm-url server runs (sha256sum MODEL.gguf), recorded in "
+        "summary.json as stated by you: the server itself does not tell",
+    )
+    group.add_argument(
         "--llm-json",
         choices=JSON_MODES,
         default="auto",
@@ -76,6 +82,7 @@ def summarizer_from_args(args: argparse.Namespace) -> Summarizer | None:
         timeout_s=float(getattr(args, "llm_timeout", DEFAULT_TIMEOUT_S)),
         template=template_base(args),
         json_mode=getattr(args, "llm_json", "auto"),
+        llm_sha256=getattr(args, "llm_sha256", None),
     )
 
 

@@ -68,15 +68,25 @@ class HttpChatBackend:
     method = "llm-http"
 
     def __init__(
-        self, url: str, model: str, timeout_s: float = 120.0, temperature: float = 0.0, json_mode: str = "auto"
+        self,
+        url: str,
+        model: str,
+        timeout_s: float = 120.0,
+        temperature: float = 0.0,
+        json_mode: str = "auto",
+        model_sha256: str | None = None,
     ) -> None:
         if json_mode not in JSON_MODES:
             raise NotulistError(f"`json_mode` must be one of {', '.join(JSON_MODES)}", parameter="json_mode")
+        if model_sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", model_sha256):
+            raise NotulistError("`model_sha256` must be 64 hex digits (sha256sum MODEL.gguf)", parameter="model_sha256")
         self.url = completions_url(url)
         self.model = model
-        # the server answers for its model; it does not tell its file's hash. json_mode: how the answers were
-        # constrained (set once the server accepted a mode)
+        # The server does not tell its model file's hash: the operator may state it (sha256sum of the file it
+        # serves), recorded as stated. json_mode: how the answers were constrained, once the server accepted a mode.
         self.info: dict[str, Any] = {"url": self.url}
+        if model_sha256:
+            self.info.update(sha256=model_sha256.lower(), sha256_source="stated by the operator")
         self.timeout_s = timeout_s
         self.temperature = temperature
         self.json_mode = json_mode

@@ -29,6 +29,7 @@ def make_summarizer(
     timeout_s: float = 120.0,
     template: str = "verslag",
     json_mode: str = "auto",
+    llm_sha256: str | None = None,
 ) -> Summarizer:
     """The summariser for these options (extractive when no model is given). Backends load lazily and raise a
     ``NotulistError`` saying what to do when their optional extra or model file is missing."""
@@ -48,7 +49,7 @@ def make_summarizer(
             raise NotulistError(
                 "`llm_url` needs `llm_model` (the model name the server knows)", parameter=("llm_model", "llm_url")
             )
-        backend = HttpChatBackend(llm_url, llm_model, timeout_s=timeout_s, json_mode=json_mode)
+        backend = HttpChatBackend(llm_url, llm_model, timeout_s, json_mode=json_mode, model_sha256=llm_sha256)
         return LLMSummarizer(backend, template=template, constrained=json_mode != "off")
     if llm_gguf:
         from notulist.summary.llm import LLMSummarizer
