@@ -107,3 +107,22 @@ def test_the_verslag_shows_each_item_with_its_points_once(tmp_path: Path) -> Non
     ]
     assert agenda_html.count('class="points agenda-points"') == 5  # all but opening and closing
     assert "werkinstructie" in agenda_html.lower()
+
+
+def test_the_docx_verslag_shows_the_agenda_items_with_their_points(tmp_path: Path) -> None:
+    import io
+
+    from docx import Document
+
+    from notulist.reports.docx import render_docx
+
+    transcript = load_reference(DATA / "overleg_dpia.ref.tsv")
+    summary = ExtractiveSummarizer().summarize(transcript, no_progress)
+    report = ReportInput(
+        transcript, {}, summary, {}, tmp_path / "audio.flac", meeting=MeetingInfo(agenda=SAMPLE_AGENDA)
+    )
+    paragraphs = [p.text for p in Document(io.BytesIO(render_docx(report))).paragraphs]
+    item = paragraphs.index("5.  Werkinstructie: wie schrijft hem?")
+    assert paragraphs[item + 1].startswith("A1\t") and "werkinstructie" in paragraphs[item + 1].lower()
+    assert paragraphs[item + 2] == "6.  Rondvraag – Woo-verzoeken over dit project"
+    assert paragraphs.index("1.  Opening en vaststellen agenda") + 1 == paragraphs.index("2.  DPIA transcriptietool")
