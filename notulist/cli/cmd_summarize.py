@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write a session's minutes again (topics, decisions, actions, open questions)",
         description="Write the minutes of a session again: topics, decisions, action items (owner, deadline) and "
         "open questions, each citing the transcript lines it came from and checked against them. Extractive by "
-        "default; --llm-url/--llm-gguf/--llm-hf use a local language model. Refreshes the reports. Runs offline.",
+        "default; --llm-url/--llm-gguf/--llm-hf use a local language model, given the instructions of the session's "
+        "template (notulist transcribe/report --template). Refreshes the reports. Runs offline.",
     )
     parser.add_argument("session", type=Path, help="the session folder")
     add_summary_arguments(parser, allow_disable=False)
@@ -32,12 +33,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from notulist.archive.session import Session, json_bytes
     from notulist.cli.progress_bar import ProgressBar
-    from notulist.reports.session_files import rerender
+    from notulist.reports.session_files import rerender, session_meeting
     from notulist.summary.citations import check_citations
     from notulist.summary.model import summary_to_dict
 
     session = Session(args.session)
     transcript = session.transcript()
+    meeting = session_meeting(session)  # a model gets the instructions of the session's template
+    args.template = meeting.template or None
+    args.template_dir = Path(meeting.template_dir) if meeting.template_dir else None
     summarizer = summarizer_from_args(args)
     if summarizer is None:  # not reachable: summarize has no --no-summary
         return 0

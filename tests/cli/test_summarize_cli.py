@@ -123,3 +123,40 @@ def test_summary_options():
     add_summary_arguments(summarize_parser, allow_disable=False)
     with pytest.raises(SystemExit):
         summarize_parser.parse_args(["--no-summary"])
+
+
+def test_a_model_gets_the_instructions_of_the_sessions_template(tmp_path, capsys):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            asked.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            answer = {"points": [{"kind": "decision", "text": "De pilot gaat door", "segment_ids": ["s0011"]}]}
+            message = {"role": "assistant", "content": json.dumps(answer)}
+            data = json.dumps({"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    session = make_session(tmp_path)
+    session.record("meeting_info", {"template": "besluitenlijst"})  # as `notulist transcribe --template` does
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        assert run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m"]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    system = asked[0]["messages"][0]["content"]
+    assert "Noteer alleen de besluiten en de acties" in system  # TEMPLATE_PROMPTS["besluitenlijst"]
+    summary = json.loads((session.path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["model_info"]["json_mode"] == "json_schema"
