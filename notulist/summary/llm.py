@@ -63,12 +63,13 @@ def points_schema(segment_ids: Sequence[str], max_points: int = MAX_POINTS_PER_C
     """The JSON schema of an answer for a chunk: ``{"points": [...]}`` whose citations can only be the chunk's own
     segment ids (a constrained model cannot cite a line that does not exist; whether the line says what the point
     says is still for ``check_citations`` to judge)."""
-    nullable_text = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    # bounded lengths: a small model that rambles ends its string instead of running out of tokens mid-JSON
+    nullable_text = {"anyOf": [{"type": "string", "maxLength": 80}, {"type": "null"}]}
     point = {
         "type": "object",
         "properties": {
             "kind": {"type": "string", "enum": list(POINT_KINDS)},
-            "text": {"type": "string"},
+            "text": {"type": "string", "minLength": 3, "maxLength": 300},
             "segment_ids": {
                 "type": "array",
                 "items": {"type": "string", "enum": list(segment_ids)},
