@@ -46,7 +46,7 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     notes.write_text("Zie ook de toets aan het basisbeveiligingsniveau (BBN).\n", encoding="utf-8")
     argv = ["transcribe", str(DATA / "context_kis_clip.flac"), "--sessions-dir", str(tmp_path / "sessions")]
     argv += ["--context", str(DATA / "context_kis_agenda.md"), "--context", str(notes)]
-    code = main([*argv, "--no-summary", "--format", "none", "--no-diarize", "--device", "cpu", "--threads", "2"])
+    code = main([*argv, "--no-summary", "--format", "html", "--no-diarize", "--device", "cpu", "--threads", "2"])
     out, err = capsys.readouterr()
     assert code == 0, err
     session = Path(out.strip().splitlines()[-1])
@@ -60,6 +60,8 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     glossary = json.loads((session / "glossary.json").read_text())
     (unknown,) = glossary["context"]["unknown_abbreviations"]
     assert unknown["abbreviation"] == "BBN" and unknown["add"].startswith('notulist glossary add BBN "basis')
+    report = (session / "report.html").read_text(encoding="utf-8")  # the appendix "Onbekende afkortingen"
+    assert "<h2>Onbekende afkortingen (1)</h2>" in report and "notulist glossary add BBN &#34;basis" in report
 
     events = [json.loads(line) for line in (session / "audit.jsonl").read_text().splitlines()]
     replaced = [e["data"] for e in events if e["event"] == "abbreviation_redecoded"]
