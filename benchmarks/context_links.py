@@ -130,8 +130,11 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary, first_pas
 
     started = time.perf_counter()
     candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
-    segments, replaced = SecondPass(model, candidates).run(audio, segments)
+    second = SecondPass(model, candidates)
+    segments, replaced = second.run(audio, segments)
     out = _to_dicts(segments)
+    if out:  # every line tried, accepted or not: (old, best new, old score, new score, abbreviations placed)
+        out[0]["tried"] = [[old, new, a, b, "+".join(placed)] for old, new, a, b, placed in second.trace]
     if out:
         out[0]["seconds"] = time.perf_counter() - started  # the second pass alone
     if replaced:
@@ -187,6 +190,10 @@ def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glos
             print(f"      not linked: {o.surface} (line {o.line})")
         for r in segments[0].get("replaced", []) if segments else []:
             print(f"      second pass: {r[0]!r} -> {r[1]!r} [{r[2]}] {r[3]:.3f} -> {r[4]:.3f}")
+        accepted = {r[1] for r in segments[0].get("replaced", [])} if segments else set()
+        for t in segments[0].get("tried", []) if segments else []:
+            if t[1] not in accepted:
+                print(f"      second pass refused: {t[0]!r} -> {t[1]!r} [{t[4]}] {t[2]:.3f} -> {t[3]:.3f}")
     return {
         "linked": right, "linkable": len(linkable), "links": len(links), "insertions": len(insertions),
         "unknown_written": written, "unknown": len(unknown), "wer": wer,
