@@ -354,7 +354,7 @@ class Linker:
         spared = []  # a written token, or hyphen part ("BIO-normen"), that is one of the unknown acronyms
         for token in _tokens(text, self.keys) if unknown else ():
             for start, end in [(token[0].start, token[-1].end), *((sub.start, sub.end) for sub in token)]:
-                if normalise_key(text[start:end]) in unknown:
+                if _near_unknown(normalise_key(text[start:end]), unknown):
                     spared.append((start, end))
         for candidate in self.candidates(text, context):
             if any(start <= candidate.start and candidate.end <= end for start, end in spared):
@@ -372,6 +372,14 @@ class Linker:
                 )
             )
         return links
+
+
+def _near_unknown(key: str, unknown: frozenset[str]) -> bool:
+    """``key`` is one of the session's unknown acronyms, or a compound one letter off one ("SSEC-ICT" for the
+    documents' SSC-ICT: the same name misheard, not an ICT of its own)."""
+    if key in unknown:
+        return True
+    return "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown)
 
 
 def _hits(meaning: Meaning, context: str) -> int:

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from notulist.audio.decode import SAMPLE_RATE
 from notulist.core.model import Segment, Word
-from notulist.glossary.model import Glossary, is_everyday
+from notulist.glossary.model import Glossary, from_domain_documents, is_everyday
 from notulist.glossary.normalise import normalise_key
 from notulist.glossary.spelled import Candidate, find_spots, make_candidates
 from notulist.recognition.flags import repeated_ngram
@@ -36,7 +36,9 @@ from notulist.recognition.window_decoder import FRAMES_PER_S, MAX_FRAMES, Window
 # heard, so the audio only has to not contradict it; a glossary-wide candidate has to fit the audio better.
 # Measured on the tuned recordings of benchmarks/context_links.py: right replacements lost at most 3.0 nats, wrong
 # ones at least 8.5 with a context candidate and 0.62 with a glossary one (BENCHMARKS.md, "Context").
-MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0}
+MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0, "written": 5.0}
+# "written": a glossary candidate where the recogniser wrote letters that agree with it but for one ("DPA", "VCT"):
+# right ones (DPIA, ICT) lost 2.2-4.7 nats on the tuned recordings, the wrong ones found there all lost 15 or more.
 MIN_LINE_SIMILARITY = 60.0  # a hinted decoding that rewrites the rest of the line is not a local fix
 PAD_S = 0.4  # audio taken before and after a line
 PLACE_SLACK_S = 0.8  # how far from the spot the abbreviation may land
@@ -76,7 +78,7 @@ def second_pass_candidates(
         terms += [
             (e.abbreviation, "glossary")
             for e in sorted(glossary.entries.values(), key=lambda e: e.key)
-            if is_everyday(e) and sum(c.isalpha() for c in e.abbreviation) >= 3
+            if (is_everyday(e) or from_domain_documents(e)) and sum(c.isalpha() for c in e.abbreviation) >= 3
         ]
     variants = {key: entry.spoken_variants for key, entry in glossary.entries.items() if entry.spoken_variants}
     return make_candidates(terms, variants)
@@ -142,7 +144,9 @@ class SecondPass:
         best = max(range(len(proposals)), key=lambda i: new_scores[i])
         self.trace.append((segment.text, texts[best + 1], old_score, new_scores[best], proposals[best][1]))
         words, placed = proposals[best]
-        if new_scores[best] < old_score - min(self.margin[self.sources[a]] for a in placed):
+        written = {s.candidate.abbreviation for s in spots if s.written}
+        margins = [self._margin(a, a in written) for a in placed]
+        if new_scores[best] < old_score - min(margins):
             return None
         new_segment = replace(segment, text=texts[best + 1], words=words, start=words[0].start, end=words[-1].end)
         replacement = Replacement(
@@ -150,6 +154,10 @@ class SecondPass:
             old_score, new_scores[best],
         )  # fmt: skip
         return new_segment, replacement
+
+    def _margin(self, abbreviation: str, written: bool) -> float:
+        source = self.sources[abbreviation]
+        return self.margin["written" if written and source == "glossary" else source]
 
     def scores(self, clip: np.ndarray, texts: Sequence[str]) -> list[float]:
         """Log-probability of each text on ``clip`` (sum over its tokens), with no prompt: the model's own

@@ -173,3 +173,5 @@ def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path
     text = "U bent CISO bij het SSC-ICT en toetst aan de BIO-normen en de BIO; de ICT-afdeling helpt."
     assert [link.surface for link in link_texts([text], glossary)] == ["ICT", "BIO", "BIO", "ICT"]  # BIO as CIO
     assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling
+    misheard = "Het draait bij het SSEC-ICT."  # the documents' SSC-ICT one letter off: still not an ICT of its own
+    assert link_texts([misheard], glossary, unknown=unknown) == []

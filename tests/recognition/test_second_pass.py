@@ -38,6 +38,9 @@ def test_glossary_candidates_never_stand_for_ordinary_words():
     candidates = second_pass_candidates(load_glossary())
     assert all(c.source == "glossary" for c in candidates) and len(candidates) > 20
     assert find_spots("Dan gaan we naar huis.".split(), candidates) == []
+    # letters the recogniser wrote were heard as letters: a glossary guess must fit them but for one
+    assert find_spots("het ministerie van me met K.A.R.O.K.".split(), candidates) == []  # not CAO (BZK was said)
+    assert [s.candidate.abbreviation for s in find_spots("staan in de DPA.".split(), candidates)] == ["DPIA"]
 
 
 @pytest.mark.slow
