@@ -3,7 +3,8 @@ text only when the audio supports it.
 
 1. ``glossary.spelled.find_spots`` finds runs of recognised words that sound like one of the session's candidate
    abbreviations said letter by letter or as a word ("even aan" ~ dee-ef-en-aa, DF&A). Candidates, in this order:
-   the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations.
+   the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
+   and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
    the candidates of that line as the prompt.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
@@ -72,7 +73,8 @@ def second_pass_candidates(
     glossary: Glossary, context_terms: Sequence[str] = (), keywords: Sequence[str] = (), with_glossary: bool = True
 ) -> list[Candidate]:
     """Candidates in rank order: the context's abbreviations, the user's keywords, then the glossary's everyday
-    abbreviations of three letters or more (two-letter ones sound like too many ordinary words)."""
+    abbreviations and those mined from its domain documents (IAMA, BZK, MJP), of three letters or more (two-letter
+    ones sound like too many ordinary words)."""
     terms = [(t, "context") for t in context_terms] + [(k, "keyword") for k in keywords]
     if with_glossary:
         terms += [
