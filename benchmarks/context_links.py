@@ -115,18 +115,28 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary, first_pas
     context = None
     if mode.startswith("agenda"):
         context = session_context([read_document(DATA / "agendas" / f"{name}.md")], glossary)
+    started = time.perf_counter()
     if not mode.endswith("+2p") or first_pass is None:
         hints = ", ".join(context_hint_terms(context)) or None
         segments = FasterWhisperRecognizer(model, RecognizerSettings(hotwords=hints)).recognize(audio, no_progress)
         if not mode.endswith("+2p"):
-            return _to_dicts(segments)
+            out = _to_dicts(segments)
+            if out:
+                out[0]["seconds"] = time.perf_counter() - started
+            return out
     else:
         segments = _to_segments(first_pass)
     from notulist.recognition.second_pass import SecondPass, second_pass_candidates
 
+    started = time.perf_counter()
     candidates = second_pass_candidates(glossary, context.abbreviations() if context else (), ())
-    segments, replaced = SecondPass(model, candidates).run(audio, segments)
+    second = SecondPass(model, candidates)
+    segments, replaced = second.run(audio, segments)
     out = _to_dicts(segments)
+    if out:  # every line tried, accepted or not: (old, best new, old score, new score, abbreviations placed)
+        out[0]["tried"] = [[old, new, a, b, "+".join(placed)] for old, new, a, b, placed in second.trace]
+    if out:
+        out[0]["seconds"] = time.perf_counter() - started  # the second pass alone
     if replaced:
         out[0]["replaced"] = [
             [r.old_text, r.new_text, "+".join(r.candidates), r.old_score, r.new_score] for r in replaced
@@ -151,7 +161,7 @@ def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glos
     wer = jiwer.wer(_words(reference), _words(" ".join(s["text"] for s in segments)))
     links = link_texts(
         [s["text"] for s in segments], glossary, [str(i) for i in range(len(segments))],
-        [(s["start"], s["end"]) for s in segments], unknown_keys(name, mode, glossary),
+        [(s["start"], s["end"]) for s in segments], unknown=unknown_keys(name, mode, glossary),
     )  # fmt: skip
     linkable = [o for o in spoken if o.entry]
     unused = list(linkable)
@@ -180,6 +190,10 @@ def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glos
             print(f"      not linked: {o.surface} (line {o.line})")
         for r in segments[0].get("replaced", []) if segments else []:
             print(f"      second pass: {r[0]!r} -> {r[1]!r} [{r[2]}] {r[3]:.3f} -> {r[4]:.3f}")
+        accepted = {r[1] for r in segments[0].get("replaced", [])} if segments else set()
+        for t in segments[0].get("tried", []) if segments else []:
+            if t[1] not in accepted:
+                print(f"      second pass refused: {t[0]!r} -> {t[1]!r} [{t[4]}] {t[2]:.3f} -> {t[3]:.3f}")
     return {
         "linked": right, "linkable": len(linkable), "links": len(links), "insertions": len(insertions),
         "unknown_written": written, "unknown": len(unknown), "wer": wer,
@@ -202,6 +216,7 @@ def main() -> int:
     names = args.recordings.split(",")
     model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
     results: dict[str, dict[str, dict]] = {}
+    fresh: dict[tuple[str, str], float] = {}  # seconds of what this process decoded (not read from the cache)
     for name in names:
         make_recording(name, args.audio_dir)
         spoken = spoken_abbreviations(args.audio_dir, name, glossary)
@@ -216,6 +231,9 @@ def main() -> int:
                 if first and not first[0].get("words"):
                     first = None  # cached without words (older cache): recognise again
                 segments = transcribe(name, mode, args.audio_dir, model, glossary, first)
+                seconds = segments[0].get("seconds") if segments else None
+                if seconds is not None and (not mode.endswith("+2p") or (name, mode.removesuffix("+2p")) in fresh):
+                    fresh[(name, mode)] = seconds
                 print(f"  {name} [{mode}] {time.perf_counter() - started:.1f} s", file=sys.stderr)
                 if path:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +245,28 @@ def main() -> int:
                 name, mode, segments, spoken, glossary, args.audio_dir, args.verbose
             )
     report(results, names)
+    report_cost(fresh, names, args.audio_dir)
     return 0
+
+
+def report_cost(fresh: dict[tuple[str, str], float], names: list[str], audio_dir: Path) -> None:
+    """What the second pass costs: recognition alone against recognition plus the second pass, both timed in this
+    process on the same audio (recordings read from the cache are left out)."""
+    import soundfile
+
+    for base in ("none", "agenda"):
+        timed = [n for n in names if (n, base) in fresh and (n, f"{base}+2p") in fresh]
+        if not timed:
+            continue
+        audio = sum(soundfile.info(str(audio_dir / f"{n}.wav")).duration for n in timed)
+        first = sum(fresh[(n, base)] for n in timed)
+        second = sum(fresh[(n, f"{base}+2p")] for n in timed)
+        print(
+            f"cost [{base}] {len(timed)} recordings, {audio:.0f} s audio: recognition {first:.1f} s (RTF "
+            f"{first / audio:.3f}), second pass {second:.1f} s, with/without {(first + second) / first:.2f}"
+        )
+        for n in timed:
+            print(f"  {n}: {fresh[(n, base)]:.1f} s + {fresh[(n, f'{base}+2p')]:.1f} s")
 
 
 def report(results: dict[str, dict[str, dict]], names: list[str]) -> None:

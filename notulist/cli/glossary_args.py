@@ -8,7 +8,7 @@ from pathlib import Path
 
 from notulist.glossary import Glossary, load_glossary
 from notulist.glossary.context import SessionContext, context_hint_terms, session_context
-from notulist.glossary.documents import ContextDocument, read_document
+from notulist.glossary.documents import read_document, unique_names
 from notulist.glossary.hints import decoding_hints
 from notulist.glossary.spelled import Candidate
 
@@ -59,22 +59,6 @@ def add_glossary_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-links", action="store_true", help="do not link abbreviations to the glossary")
 
 
-def _documents(paths: list[Path]) -> list[ContextDocument]:
-    """Read each document once; two files with the same name are archived as NAME and NAME-2."""
-    documents: list[ContextDocument] = []
-    names: set[str] = set()
-    for path in paths:
-        document = read_document(path)
-        name, number = document.name, 2
-        while name in names:
-            stem, dot, suffix = document.name.rpartition(".")
-            name = f"{stem}-{number}.{suffix}" if dot else f"{document.name}-{number}"
-            number += 1
-        names.add(name)
-        documents.append(ContextDocument(name, document.data, document.text, document.sha256))
-    return documents
-
-
 def glossary_from_args(args: argparse.Namespace) -> GlossaryChoice:
     """Load the glossary and context documents the flags ask for (raises GlossaryError naming file:line and field
     on a bad glossary file, ContextError on a document that cannot be read)."""
@@ -83,7 +67,7 @@ def glossary_from_args(args: argparse.Namespace) -> GlossaryChoice:
     glossary = load_glossary(getattr(args, "glossary", []) or [])
     keywords = getattr(args, "keyword", []) or []
     paths = getattr(args, "context", []) or []
-    context = session_context(_documents(paths), glossary) if paths else None
+    context = session_context(unique_names([read_document(p) for p in paths]), glossary) if paths else None
     if context is not None:
         hints = ", ".join(context_hint_terms(context, keywords)) or None
     else:

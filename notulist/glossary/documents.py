@@ -32,12 +32,7 @@ class ContextDocument:
 def read_document(path: Path) -> ContextDocument:
     """Read one context document; raises ContextError (one Dutch line that says what to do)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ContextError(
-            f"contextdocument {path.name} heeft een onbekend type ({suffix or 'geen extensie'}): "
-            "gebruik .txt, .md, .docx of .pdf"
-        )
+    _check_type(path.name)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ContextError(f"contextdocument {path.name} is groter dan 50 MB: geef alleen de agenda of notitie")
@@ -48,13 +43,48 @@ def read_document(path: Path) -> ContextDocument:
         raise ContextError(
             f"contextdocument {path} is niet te lezen ({exc.strerror or exc}): controleer het bestand"
         ) from exc
-    text = document_text(path.name, data)
+    return document_from_bytes(path.name, data)
+
+
+def document_from_bytes(name: str, data: bytes) -> ContextDocument:
+    """A context document from its bytes (an upload): ``name`` without folders, type by extension, text checked.
+
+    Raises ContextError (one Dutch line) for an unknown type, a file over 50 MB, a broken file or one without text.
+    """
+    name = Path(name.replace("\\", "/")).name
+    _check_type(name)
+    if len(data) > MAX_BYTES:
+        raise ContextError(f"contextdocument {name} is groter dan 50 MB: geef alleen de agenda of notitie")
+    text = document_text(name, data)
     if not text.strip():
         raise ContextError(
-            f"contextdocument {path.name} bevat geen leesbare tekst (een scan zonder tekstlaag?): "
-            "geef een versie met tekst"
+            f"contextdocument {name} bevat geen leesbare tekst (een scan zonder tekstlaag?): geef een versie met tekst"
         )
-    return ContextDocument(name=path.name, data=data, text=text, sha256=hashlib.sha256(data).hexdigest())
+    return ContextDocument(name=name, data=data, text=text, sha256=hashlib.sha256(data).hexdigest())
+
+
+def unique_names(documents: list[ContextDocument]) -> list[ContextDocument]:
+    """The documents with names unique in the session folder: a second NAME.md is archived as NAME-2.md."""
+    unique: list[ContextDocument] = []
+    names: set[str] = set()
+    for document in documents:
+        name, number = document.name, 2
+        while name in names:
+            stem, dot, suffix = document.name.rpartition(".")
+            name = f"{stem}-{number}.{suffix}" if dot else f"{document.name}-{number}"
+            number += 1
+        names.add(name)
+        unique.append(ContextDocument(name, document.data, document.text, document.sha256))
+    return unique
+
+
+def _check_type(name: str) -> None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ContextError(
+            f"contextdocument {name} heeft een onbekend type ({suffix or 'geen extensie'}): "
+            "gebruik .txt, .md, .docx of .pdf"
+        )
 
 
 def document_text(name: str, data: bytes) -> str:

@@ -42,6 +42,8 @@ _TOKEN = re.compile(r"\S+")
 _LEAD = "\"'([{«„“‘<*"
 _TRAIL = "\"',;:!?)]}»”’>*…"
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,4}\.){2,}[A-Za-z]{0,4}\.?$")
+# letters (or Dutch letter names, "Jot") joined by dots: "F.G.Z.R.O.", "K.A.V.", "M.Jot"
+_LETTER_CHAIN = re.compile(r"^[A-Z](?:[a-z]{0,3})?(?:\.[A-Z](?:[a-z]{0,3})?)+\.?$")
 _SUFFIX = re.compile(r"^(?P<core>.+?)(?:['’](?:s|en|tje|je|ers?)|-(?:s|en))$")
 _VOWELS = set("AEIOUY")
 # letters whose Dutch names rhyme and are confused by recognisers (bee/cee/dee/gee/pee/tee/vee/wee; ef/es; aa/haa/kaa)
@@ -78,16 +80,21 @@ def _trim(text: str, start: int) -> tuple[str, int, int]:
     return text, start, end
 
 
-def _tokens(text: str) -> list[list[_Sub]]:
-    """Tokens of a segment, each as its hyphen-separated parts (a token without hyphens is one part)."""
+def _tokens(text: str, keys: frozenset[str] | dict = frozenset()) -> list[list[_Sub]]:
+    """Tokens of a segment, each as its hyphen-separated parts (a token without hyphens is one part). A chain of
+    letters joined by dots that is not itself one of ``keys`` ("F.G.Z.R.O.", "M.Jot") is split at its dots like a
+    hyphenated chain: a recogniser writes spelled letters so, with the next word's letters run on."""
     tokens = []
     for match in _TOKEN.finditer(text):
         core, start, end = _trim(match.group(), match.start())
         if not core:
             continue
+        separator = "-"
+        if _LETTER_CHAIN.match(core) and normalise_key(core) not in keys:
+            separator, core = ".", core.rstrip(".")
         parts = []
         offset = start
-        for i, piece in enumerate(core.split("-")):
+        for i, piece in enumerate(core.split(separator)):
             if piece:
                 parts.append(_Sub(piece, offset, offset + len(piece), hyphen_before=i > 0))
             offset += len(piece) + 1
@@ -246,10 +253,13 @@ class Linker:
             if all(s.text.isupper() and len(s.text) > 1 for s in run):
                 continue  # "KPI BSN": two written abbreviations, not one spelled
             keys = {k for k in spell_letters([s.text for s in run]) if k in self.keys}
-            if self._fragment(subs, i, j):
-                keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3}  # "N-A" inside "D-N-A-F-D-F-N-A"
+            fragment = self._fragment(subs, i, j)
+            if fragment and subs[i].hyphen_before:  # inside a longer chain: "N-A" in "D-N-A-F-D-F-N-A"
+                keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3}
+            elif fragment:  # at a chain's start an everyday two-letter key too: FG in "F.G.Z.R.O." ("FG zodra")
+                keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3 or k in self.everyday}
             score = 0.85
-            if not keys and len(run) >= 3:
+            if not keys and len(run) >= 3 and not fragment:  # no guessing inside a longer chain ("Z.R.O")
                 keys = self._near_spelled(spell_letters([s.text for s in run]))
                 score = 0.6
             if len(keys) == 1:
@@ -288,7 +298,7 @@ class Linker:
 
     # --- a whole text ---
     def candidates(self, text: str, context: str = "") -> list[_Candidate]:
-        tokens = _tokens(text)
+        tokens = _tokens(text, self.keys)
         subs = [sub for token in tokens for sub in token]
         found: list[_Candidate] = []
         taken: set[int] = set()
@@ -342,9 +352,9 @@ class Linker:
         ("BIO", "SSC-ICT"): such a written token is left alone (not read as a slip for CIO, nor its ICT part)."""
         links = []
         spared = []  # a written token, or hyphen part ("BIO-normen"), that is one of the unknown acronyms
-        for token in _tokens(text) if unknown else ():
+        for token in _tokens(text, self.keys) if unknown else ():
             for start, end in [(token[0].start, token[-1].end), *((sub.start, sub.end) for sub in token)]:
-                if normalise_key(text[start:end]) in unknown:
+                if _near_unknown(normalise_key(text[start:end]), unknown):
                     spared.append((start, end))
         for candidate in self.candidates(text, context):
             if any(start <= candidate.start and candidate.end <= end for start, end in spared):
@@ -362,6 +372,14 @@ class Linker:
                 )
             )
         return links
+
+
+def _near_unknown(key: str, unknown: frozenset[str]) -> bool:
+    """``key`` is one of the session's unknown acronyms, or a compound one letter off one ("SSEC-ICT" for the
+    documents' SSC-ICT: the same name misheard, not an ICT of its own)."""
+    if key in unknown:
+        return True
+    return "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown)
 
 
 def _hits(meaning: Meaning, context: str) -> int:

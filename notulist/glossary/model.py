@@ -105,3 +105,9 @@ def is_everyday(entry: GlossaryEntry) -> bool:
     lower-case spelling ("bsn", "kvk") is linked.
     """
     return any(not _GENERATED_SOURCE.search(m.source) for m in entry.meanings)
+
+
+def from_domain_documents(entry: GlossaryEntry) -> bool:
+    """An entry mined from the civil-service documents the glossary was built from ("seed ..." sources): the
+    abbreviations of this product's own field (IAMA, MJP, BZK), beyond the hand-written everyday list."""
+    return any(m.source.startswith("seed ") for m in entry.meanings)

@@ -97,6 +97,7 @@ class Spot:
     last_word: int  # inclusive
     candidate: Candidate
     similarity: float
+    written: bool = False  # the recogniser wrote letters here that agree with the candidate but for one ("DPA")
 
 
 def _written_slip(token: str, candidate: Candidate) -> bool:
@@ -109,6 +110,20 @@ def _written_slip(token: str, candidate: Candidate) -> bool:
     return Levenshtein.distance(token, key) == 1 and (len(token) == len(key) >= 3 or len(key) >= 2)
 
 
+def _written_letters(run: Sequence[str]) -> str:
+    """The letters of a run written as a chain of capitals ("K.A.R.O.K.", which Whisper's words split as "K" ".A"
+    ".R" ..., "F-G", "DPA"); '' for other runs."""
+    joined = "".join(run)
+    if not re.fullmatch(r"(?:[A-Z][.&-]?){2,}", joined):
+        return ""
+    return "".join(c for c in joined if c.isalpha())
+
+
+def _agrees(letters: str, candidate: Candidate) -> bool:
+    key = "".join(c for c in normalise_key(candidate.abbreviation) if c.isalpha())
+    return Levenshtein.distance(letters, key) <= 1
+
+
 def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_similarity: dict | None = None):
     """Non-overlapping spots in a line's ``words``, best first: runs of 1-4 words that sound like a candidate."""
     thresholds = min_similarity or MIN_SIMILARITY
@@ -118,15 +133,21 @@ def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_simila
     for first in range(len(tokens)):
         for last in range(first, min(first + MAX_RUN_WORDS, len(tokens))):
             run = tokens[first : last + 1]
-            if any(normalise_key(t) in keys or keys & {normalise_key(p) for p in t.split("-")} for t in run):
-                break  # the abbreviation is already written here
+            if normalise_key("".join(run)) in keys or any(
+                normalise_key(t) in keys or keys & {normalise_key(p) for p in t.split("-")} for t in run
+            ):
+                break  # the abbreviation is already written here (also as Whisper's words "R" ".A" ".G.")
             heard = sound_key(" ".join(run))
             if len(heard) < 3 or (len(run) == 1 and is_dutch_word(run[0]) and len(heard) < 5):
                 continue
             ordinary = all(is_dutch_word(t) for t in run)
+            letters = _written_letters(run)
             for candidate in candidates:
                 if ordinary and candidate.source == "glossary":
                     continue  # only the session's own candidates may stand where ordinary words were heard
+                agrees = bool(letters) and _agrees(letters, candidate)
+                if letters and candidate.source == "glossary" and not agrees:
+                    continue  # written letters ("K.A.R.O.K.") were heard as letters: a glossary guess must fit them
                 if len(run) == 1 and _written_slip(run[0], candidate):
                     found.append(Spot(first, last, candidate, 100.0))
                     continue
@@ -135,7 +156,7 @@ def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_simila
                         continue
                     similarity = fuzz.ratio(heard, sound)
                     if similarity >= thresholds[candidate.source]:
-                        found.append(Spot(first, last, candidate, similarity))
+                        found.append(Spot(first, last, candidate, similarity, agrees))
     found.sort(key=lambda s: (-s.similarity, s.last_word - s.first_word))
     chosen: list[Spot] = []
     for spot in found:

@@ -100,6 +100,7 @@ class _Outputs:
     diarizer: dict[str, Any] = field(default_factory=dict)
     glossary: dict[str, Any] = field(default_factory=dict)
     glossary_entries: dict[str, Any] = field(default_factory=dict)
+    unknown_abbreviations: list[Any] = field(default_factory=list)  # of the context documents (a report appendix)
     context: list[dict[str, Any]] = field(default_factory=list)
     summary: Summary | None = None
 
@@ -302,6 +303,7 @@ def _link(run: _Run, transcript: Transcript, outputs: _Outputs, progress: Progre
     snapshot = entries_snapshot(glossary, transcript.links, run.options.context)
     outputs.files["glossary.json"] = json_bytes(snapshot)
     outputs.glossary_entries = dict(snapshot.get("entries", {}))
+    outputs.unknown_abbreviations = list(snapshot.get("context", {}).get("unknown_abbreviations", []))
     outputs.glossary = {"version": glossary.version, "sha256": glossary.sha256}
     progress(Progress(Stage.LINK_ABBREVIATIONS, 1, 1, "step"))
     return transcript
@@ -383,6 +385,7 @@ def _write_outputs(
             progress,
             meeting=meeting,
             template_dir=Path(meeting.template_dir) if meeting and meeting.template_dir else None,
+            unknown_abbreviations=outputs.unknown_abbreviations,
         )
     )
     for name, content in files.items():

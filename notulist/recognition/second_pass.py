@@ -3,7 +3,8 @@ text only when the audio supports it.
 
 1. ``glossary.spelled.find_spots`` finds runs of recognised words that sound like one of the session's candidate
    abbreviations said letter by letter or as a word ("even aan" ~ dee-ef-en-aa, DF&A). Candidates, in this order:
-   the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations.
+   the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
+   and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
    the candidates of that line as the prompt.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
@@ -25,7 +26,7 @@ from rapidfuzz import fuzz
 
 from notulist.audio.decode import SAMPLE_RATE
 from notulist.core.model import Segment, Word
-from notulist.glossary.model import Glossary, is_everyday
+from notulist.glossary.model import Glossary, from_domain_documents, is_everyday
 from notulist.glossary.normalise import normalise_key
 from notulist.glossary.spelled import Candidate, find_spots, make_candidates
 from notulist.recognition.flags import repeated_ngram
@@ -36,7 +37,9 @@ from notulist.recognition.window_decoder import FRAMES_PER_S, MAX_FRAMES, Window
 # heard, so the audio only has to not contradict it; a glossary-wide candidate has to fit the audio better.
 # Measured on the tuned recordings of benchmarks/context_links.py: right replacements lost at most 3.0 nats, wrong
 # ones at least 8.5 with a context candidate and 0.62 with a glossary one (BENCHMARKS.md, "Context").
-MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0}
+MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0, "written": 5.0}
+# "written": a glossary candidate where the recogniser wrote letters that agree with it but for one ("DPA" for DPIA):
+# right ones lost 2.2, 2.5 and 6.7 nats on the tuned recordings; no wrong one agreeing with written letters was seen.
 MIN_LINE_SIMILARITY = 60.0  # a hinted decoding that rewrites the rest of the line is not a local fix
 PAD_S = 0.4  # audio taken before and after a line
 PLACE_SLACK_S = 0.8  # how far from the spot the abbreviation may land
@@ -70,13 +73,14 @@ def second_pass_candidates(
     glossary: Glossary, context_terms: Sequence[str] = (), keywords: Sequence[str] = (), with_glossary: bool = True
 ) -> list[Candidate]:
     """Candidates in rank order: the context's abbreviations, the user's keywords, then the glossary's everyday
-    abbreviations of three letters or more (two-letter ones sound like too many ordinary words)."""
+    abbreviations and those mined from its domain documents (IAMA, BZK, MJP), of three letters or more (two-letter
+    ones sound like too many ordinary words)."""
     terms = [(t, "context") for t in context_terms] + [(k, "keyword") for k in keywords]
     if with_glossary:
         terms += [
             (e.abbreviation, "glossary")
             for e in sorted(glossary.entries.values(), key=lambda e: e.key)
-            if is_everyday(e) and sum(c.isalpha() for c in e.abbreviation) >= 3
+            if (is_everyday(e) or from_domain_documents(e)) and sum(c.isalpha() for c in e.abbreviation) >= 3
         ]
     variants = {key: entry.spoken_variants for key, entry in glossary.entries.items() if entry.spoken_variants}
     return make_candidates(terms, variants)
@@ -142,7 +146,9 @@ class SecondPass:
         best = max(range(len(proposals)), key=lambda i: new_scores[i])
         self.trace.append((segment.text, texts[best + 1], old_score, new_scores[best], proposals[best][1]))
         words, placed = proposals[best]
-        if new_scores[best] < old_score - min(self.margin[self.sources[a]] for a in placed):
+        written = {s.candidate.abbreviation for s in spots if s.written}
+        margins = [self._margin(a, a in written) for a in placed]
+        if new_scores[best] < old_score - min(margins):
             return None
         new_segment = replace(segment, text=texts[best + 1], words=words, start=words[0].start, end=words[-1].end)
         replacement = Replacement(
@@ -150,6 +156,10 @@ class SecondPass:
             old_score, new_scores[best],
         )  # fmt: skip
         return new_segment, replacement
+
+    def _margin(self, abbreviation: str, written: bool) -> float:
+        source = self.sources[abbreviation]
+        return self.margin["written" if written and source == "glossary" else source]
 
     def scores(self, clip: np.ndarray, texts: Sequence[str]) -> list[float]:
         """Log-probability of each text on ``clip`` (sum over its tokens), with no prompt: the model's own

@@ -87,6 +87,7 @@ class ReportInput:
     template: str = ""  # '' : the meeting's template, else "verslag"
     template_dir: Path | None = None  # an organisation's own templates
     share: bool = False  # minutes to send on: no audio, no transcript
+    unknown_abbreviations: tuple[Mapping[str, Any], ...] = ()  # glossary.json context.unknown_abbreviations
 
 
 def audio_mime(path: Path) -> str:
@@ -121,6 +122,17 @@ class EntryView:
     source: str
     url: str | None
     occurrences: tuple[tuple[str, str], ...]  # (segment id, start label)
+
+
+@dataclass(frozen=True)
+class UnknownAbbreviationView:
+    """An acronym in the context documents that the glossary lacks, with the command that adds it."""
+
+    abbreviation: str
+    expansion: str  # '' when no document defines it
+    count: int
+    documents: str  # the documents it appears in, comma separated
+    add: str  # the one-line command
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,26 @@ class ReportView:
     uncertain_words: int = 0
     author: str = ""
     share: bool = False
+    unknown_abbreviations: tuple[UnknownAbbreviationView, ...] = ()
+
+
+def _unknown_abbreviations(items: tuple[Mapping[str, Any], ...]) -> tuple[UnknownAbbreviationView, ...]:
+    views = []
+    for item in items:
+        if not isinstance(item, Mapping) or not clean_text(item.get("abbreviation")).strip():
+            continue
+        count = item.get("count")
+        documents = item.get("documents")
+        views.append(
+            UnknownAbbreviationView(
+                abbreviation=clean_text(item.get("abbreviation")),
+                expansion=clean_text(item.get("expansion")),
+                count=count if isinstance(count, int) and count > 0 else 1,
+                documents=", ".join(clean_text(d) for d in documents) if isinstance(documents, list) else "",
+                add=clean_text(item.get("add")),
+            )
+        )
+    return tuple(views)
 
     def section_points(self, kind: str) -> tuple[PointView, ...]:
         """The points of a minutes section; topics already told under an agenda item are not told twice."""
@@ -424,4 +456,5 @@ def build_view(report: ReportInput) -> ReportView:
         uncertain_words=sum(1 for line in lines for piece in line.pieces if piece.uncertain),
         author=clean_text(meeting.author),
         share=report.share,
+        unknown_abbreviations=() if report.share else _unknown_abbreviations(report.unknown_abbreviations),
     )

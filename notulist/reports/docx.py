@@ -325,6 +325,13 @@ def _appendices(document: DocumentType, view: ReportView, anchors, styles) -> No
         sections.append((labels["flagged"], lambda: _flagged(document, view)))
     if view.untranscribed and not view.share:
         sections.append((labels["untranscribed"], lambda: _untranscribed(document, view)))
+    if view.unknown_abbreviations:
+        sections.append(
+            (
+                labels["unknown_abbreviations"],
+                lambda: parts.add_unknown_abbreviations(document, labels, view.unknown_abbreviations),
+            )
+        )
     sections.append((labels["accountability"], lambda: _accountability(document, view)))
     for letter, (title, write) in zip("ABCDEFGH", sections, strict=False):
         _appendix_heading(document, view, letter, title)

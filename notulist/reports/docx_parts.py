@@ -287,3 +287,17 @@ def set_core_properties(document: DocumentType, title: str, subject: str, langua
     properties.created = now
     properties.modified = now
     properties.revision = 1
+
+
+def add_unknown_abbreviations(document: DocumentType, labels, unknown) -> None:
+    """The appendix "Onbekende afkortingen": acronyms in the context documents the glossary lacks, each with the
+    one-line command (in a monospaced font, to copy) that adds it to the user's own glossary."""
+    text_run(document.add_paragraph(), labels["unknown_abbreviations_hint"], italic=True, colour=GREY)
+    header = ("abbreviation", "expansion", "mentions", "in_documents", "add_command")
+    rows = [(u.abbreviation, u.expansion, str(u.count), u.documents, u.add) for u in unknown]
+    table = add_table(document, [labels[key] for key in header], rows, (2.4, 4.9, 1.9, 2.6, 4.8))
+    for row in table.rows[1:]:
+        for run in row.cells[0].paragraphs[0].runs:
+            run.bold = True
+        for run in row.cells[4].paragraphs[0].runs:
+            run.font.name, run.font.size = "Courier New", Pt(8)

@@ -98,6 +98,14 @@ _LABELS_EN: dict[str, str] = {
     "signed_date": "Date",
     "untranscribed": "Untranscribed speech",
     "untranscribed_hint": "Speech was heard here but no words were written: listen to it.",
+    "unknown_abbreviations": "Unknown abbreviations",
+    "unknown_abbreviations_hint": (
+        "These abbreviations appear in the attached documents but not in the glossary. "
+        "Add one to your own glossary with the command beside it."
+    ),
+    "mentions": "Times",
+    "in_documents": "In",
+    "add_command": "Add with",
     "uncertain": "uncertain word",
     "legend": "Legend",
     "legend_uncertain": "shaded words were recognised with low certainty: listen again before relying on them",
@@ -214,6 +222,14 @@ _LABELS_NL: dict[str, str] = {
     "signed_date": "Datum",
     "untranscribed": "Niet uitgeschreven spraak",
     "untranscribed_hint": "Hier is spraak gehoord maar geen tekst geschreven: beluister deze stukken.",
+    "unknown_abbreviations": "Onbekende afkortingen",
+    "unknown_abbreviations_hint": (
+        "Deze afkortingen staan in de bijgevoegde stukken maar niet in de woordenlijst. "
+        "Voeg er een toe aan uw eigen woordenlijst met de opdracht ernaast."
+    ),
+    "mentions": "Aantal",
+    "in_documents": "In",
+    "add_command": "Toevoegen met",
     "uncertain": "onzeker woord",
     "legend": "Legenda",
     "legend_uncertain": "gearceerde woorden zijn met weinig zekerheid herkend: herbeluister ze voordat u erop "

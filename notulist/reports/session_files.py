@@ -39,8 +39,12 @@ def derived_files(
     progress: ProgressHook = no_progress,
     meeting: MeetingInfo | None = None,
     template_dir: Path | None = None,
+    unknown_abbreviations: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, bytes]:
-    """Every derived file of a session, by file name (the template is the meeting's, else ``verslag``)."""
+    """Every derived file of a session, by file name (the template is the meeting's, else ``verslag``).
+
+    ``unknown_abbreviations`` are glossary.json's ``context.unknown_abbreviations`` (an appendix of the reports).
+    """
     files = {
         "transcript.txt": render_txt(transcript).encode("utf-8"),
         "transcript.srt": render_srt(transcript).encode("utf-8"),
@@ -58,6 +62,7 @@ def derived_files(
             audio_mode,
             meeting=meeting or MeetingInfo(),
             template_dir=template_dir,
+            unknown_abbreviations=tuple(unknown_abbreviations),
         )
         for done, fmt in enumerate(formats):
             progress(Progress(Stage.WRITE_REPORTS, done, len(formats), "file"))
@@ -83,6 +88,15 @@ def session_glossary_entries(session: Session) -> dict[str, Any]:
     if not (session.path / "glossary.json").is_file():
         return {}
     return dict(session.read_json("glossary.json").get("entries", {}))
+
+
+def session_unknown_abbreviations(session: Session) -> list[Any]:
+    """glossary.json's ``context.unknown_abbreviations`` (acronyms of the context documents the glossary lacks)."""
+    if not (session.path / "glossary.json").is_file():
+        return []
+    context = session.read_json("glossary.json").get("context")
+    unknown = context.get("unknown_abbreviations") if isinstance(context, Mapping) else None
+    return list(unknown) if isinstance(unknown, list) else []
 
 
 def session_meeting(session: Session) -> MeetingInfo:
@@ -149,6 +163,7 @@ def rerender(
             audio_mode,
             meeting=meeting,
             template_dir=template_dir_of(data) or (Path(meeting.template_dir) if meeting.template_dir else None),
+            unknown_abbreviations=session_unknown_abbreviations(session),
         )
     )
     session.update(files, event, data)

@@ -40,7 +40,7 @@ from notulist.web.catalog import (
 )
 from notulist.web.edits import EditError, Locks, StaleVersion, apply_edit
 from notulist.web.i18n import KINDS, LANGUAGES, ROLES, STATES, translator
-from notulist.web.jobs import Jobs, UploadError, receive_upload, upload_name
+from notulist.web.jobs import Jobs, UploadError, context_limit, read_context, receive_bytes, receive_upload, upload_name
 from notulist.web.live_socket import LiveHandlers
 from notulist.web.security import Guard, GuardMiddleware
 
@@ -247,8 +247,19 @@ class Handlers:
         name = f"report.{fmt}"
         return JSONResponse({"version": version, "url": f"/s/{session.path.name}/files/{name}"})
 
-    async def upload(self, request: Request) -> Response:
+    async def context_upload(self, request: Request) -> Response:
+        """One context document (agenda, case file) for the recording uploaded next: read and checked now."""
         try:
+            data = await receive_bytes(request.stream(), context_limit(self.config.max_upload_bytes))
+            document = await asyncio.to_thread(read_context, request.query_params.get("name", ""), data)
+        except UploadError as exc:
+            return _error(413 if "groter" in str(exc) else 400, str(exc))
+        return JSONResponse({"id": self.jobs.keep_context(document), "name": document.name})
+
+    async def upload(self, request: Request) -> Response:
+        context_ids = [k for k in request.query_params.get("context", "").split(",") if k]
+        try:
+            context = self.jobs.context_documents(context_ids)  # before the recording is received
             name = upload_name(request.query_params.get("name", ""))
             declared = int(request.headers.get("content-length") or 0)
             if declared > self.config.max_upload_bytes:
@@ -262,7 +273,8 @@ class Handlers:
                 raise
         except UploadError as exc:
             return _error(413 if "groter" in str(exc) else 400, str(exc))
-        job = self.jobs.start(target, name)
+        self.jobs.forget_context(context_ids)
+        job = self.jobs.start(target, name, context)
         return JSONResponse(job.as_dict())
 
     async def job_events(self, request: Request) -> Response:
@@ -319,6 +331,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/api/s/{sid}/edit", h.edit, methods=["POST"]),
         Route("/api/s/{sid}/export", h.export, methods=["POST"]),
         Route("/api/upload", h.upload, methods=["POST"]),
+        Route("/api/context", h.context_upload, methods=["POST"]),
         Route("/api/jobs/{jid}/events", h.job_events),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -74,6 +74,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "recording": ("Opname:", "Recording:"),
     "upload_button": ("Uploaden en transcriberen", "Upload and transcribe"),
     "upload_hint": ("Hoogstens {mb} MB. De opname blijft op deze computer.", "At most {mb} MB, stays local."),
+    "context_files": ("Agenda of stukken bijvoegen (niet verplicht):", "Attach the agenda or papers (optional):"),
+    "context_hint": (
+        "Tekst, Markdown, Word of PDF. De afkortingen en namen erin helpen de herkenning; de stukken worden bij de "
+        "sessie bewaard.",
+        "Text, Markdown, Word or PDF. Their abbreviations and names help recognition; they are kept with the session.",
+    ),
     "open": ("Openen", "Open"),
     "back": ("Alle sessies", "All sessions"),
     "player": ("Audio", "Audio"),

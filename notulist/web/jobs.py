@@ -2,6 +2,10 @@
 
 The pipeline runs as a library (``notulist.pipeline.run.run_pipeline``) off the request path; its progress events
 are kept on the ``Job`` so the page can follow them (server-sent events).
+
+Context documents (an agenda, the case file) are sent first, one request each: each is read and checked at once (a
+bad one is refused with a Dutch message before any recording is sent) and kept in memory under an id until the
+recording's upload names it; the run then uses them exactly as ``--context`` (``notulist.pipeline.context``).
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from pathlib import Path
 
 from notulist.core.errors import NotulistError
 from notulist.core.progress import Progress, Stage
+from notulist.glossary.documents import MAX_BYTES as CONTEXT_MAX_BYTES
+from notulist.glossary.documents import ContextDocument, ContextError, document_from_bytes
+from notulist.pipeline.context import with_context
 from notulist.pipeline.run import PipelineOptions, run_pipeline
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4", ".aac", ".wma", ".mkv")
 UPLOADS = ".uploads"
+PENDING_CONTEXT = 32  # context documents kept for uploads still to come; the oldest goes first
+PENDING_SECONDS = 3600  # ... and for at most an hour
 
 
 # The pipeline's stage names as the page shows them.
@@ -67,6 +76,33 @@ async def receive_upload(chunks: AsyncIterator[bytes], target: Path, limit: int)
     return size
 
 
+async def receive_bytes(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """The request body in memory, refused over ``limit`` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise UploadError(f"Het bestand is groter dan {limit // (1024 * 1024)} MB en is niet opgeslagen.")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def read_context(name: str, data: bytes) -> ContextDocument:
+    """An uploaded context document, read and checked; UploadError with a Dutch sentence when it cannot be used."""
+    if not data:
+        raise UploadError(f"Het stuk {Path(name).name or '(zonder naam)'} is leeg.")
+    try:
+        return document_from_bytes(name or "stuk", data)
+    except ContextError as exc:
+        message = str(exc)
+        raise UploadError(message[:1].upper() + message[1:] + ".") from exc
+
+
+def context_limit(upload_limit: int) -> int:
+    return min(CONTEXT_MAX_BYTES, upload_limit)
+
+
 @dataclass
 class Job:
     id: str
@@ -99,7 +135,33 @@ class Jobs:
         self.sessions_dir = sessions_dir
         self.options = options
         self._jobs: dict[str, Job] = {}
+        self._context: dict[str, tuple[float, ContextDocument]] = {}  # id -> (when received, document)
         self._lock = threading.Lock()
+
+    def keep_context(self, document: ContextDocument) -> str:
+        """Keep an uploaded context document for the recording's upload; returns its id."""
+        key = secrets.token_hex(8)
+        with self._lock:
+            now = time.monotonic()
+            for old in [k for k, (when, _) in self._context.items() if now - when > PENDING_SECONDS]:
+                del self._context[old]
+            while len(self._context) >= PENDING_CONTEXT:
+                del self._context[next(iter(self._context))]
+            self._context[key] = (now, document)
+        return key
+
+    def context_documents(self, keys: list[str]) -> list[ContextDocument]:
+        """The kept documents with these ids (still kept); UploadError when one is unknown or expired."""
+        with self._lock:
+            missing = [k for k in keys if k not in self._context]
+            if missing:
+                raise UploadError("Een bijgevoegd stuk is niet meer bekend: voeg de stukken opnieuw toe.")
+            return [self._context[k][1] for k in keys]
+
+    def forget_context(self, keys: list[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._context.pop(key, None)
 
     def upload_dir(self) -> Path:
         """A new private folder for one upload (the recording keeps its own name: it names the session)."""
@@ -111,20 +173,25 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def start(self, recording: Path, name: str) -> Job:
+    def start(self, recording: Path, name: str, context: list[ContextDocument] | None = None) -> Job:
+        """Transcribe ``recording`` in a worker thread, with ``context`` documents as ``--context`` would."""
         job = Job(id=secrets.token_hex(8), name=name)
         with self._lock:
             self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job, recording), name=f"transcribe-{job.id}", daemon=True).start()
+        thread = threading.Thread(
+            target=self._run, args=(job, recording, context or []), name=f"transcribe-{job.id}", daemon=True
+        )
+        thread.start()
         return job
 
-    def _run(self, job: Job, recording: Path) -> None:
+    def _run(self, job: Job, recording: Path, context: list[ContextDocument]) -> None:
         def progress(event: Progress) -> None:
             stage = STAGES_NL.get(event.stage, event.stage)
             job.stage, job.done, job.total, job.changed = stage, event.done, event.total, time.monotonic()
 
         try:
-            session = run_pipeline(recording, self.sessions_dir, self.options(), progress)
+            options = with_context(self.options(), context)
+            session = run_pipeline(recording, self.sessions_dir, options, progress)
             job.session_id, job.state = session.path.name, "done"
         except NotulistError as exc:
             job.error, job.state = str(exc), "failed"

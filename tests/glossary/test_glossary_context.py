@@ -150,6 +150,12 @@ def test_snapshot_lists_unknown_abbreviations_with_a_working_add_command(tmp_pat
         ("tussen KI&S&DF&A.", [("KI&S", "ki-en-s"), ("DF&A", "df-en-a")]),  # two said as "A en B", written as one
         ("is D-N-A-F-D-F-N-A heeft", [("D-F-N-A", "df-en-a")]),  # no "N-A" or "F-D" out of a longer chain
         ("de A-V-G en de F-G", [("A-V-G", "avg"), ("F-G", "fg")]),
+        # letters joined by dots, with the next word's letters run on: the chain's start is read, nothing guessed
+        # inside it (not ZBO for "Z.R.O")
+        ("Ik stuur hem naar de F.G.Z.R.O.", [("F.G", "fg")]),
+        ("de voortgang van het M.Jot P.", [("M.Jot P", "mjp")]),
+        ("een R.A.G. en de A.P.", [("R.A.G.", "rag"), ("A.P.", "ap.autoriteit-persoonsgegevens")]),
+        ("J.P. Balkenende en K.A.R.O.K.", []),
     ],
 )
 def test_linker_reads_letter_chains_as_the_recogniser_writes_them(glossary, text, expected):
@@ -167,3 +173,5 @@ def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path
     text = "U bent CISO bij het SSC-ICT en toetst aan de BIO-normen en de BIO; de ICT-afdeling helpt."
     assert [link.surface for link in link_texts([text], glossary)] == ["ICT", "BIO", "BIO", "ICT"]  # BIO as CIO
     assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling
+    misheard = "Het draait bij het SSEC-ICT."  # the documents' SSC-ICT one letter off: still not an ICT of its own
+    assert link_texts([misheard], glossary, unknown=unknown) == []

@@ -38,6 +38,9 @@ def test_glossary_candidates_never_stand_for_ordinary_words():
     candidates = second_pass_candidates(load_glossary())
     assert all(c.source == "glossary" for c in candidates) and len(candidates) > 20
     assert find_spots("Dan gaan we naar huis.".split(), candidates) == []
+    # letters the recogniser wrote were heard as letters: a glossary guess must fit them but for one
+    assert find_spots("het ministerie van me met K.A.R.O.K.".split(), candidates) == []  # not CAO (BZK was said)
+    assert [s.candidate.abbreviation for s in find_spots("staan in de DPA.".split(), candidates)] == ["DPIA"]
 
 
 @pytest.mark.slow
@@ -46,7 +49,7 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     notes.write_text("Zie ook de toets aan het basisbeveiligingsniveau (BBN).\n", encoding="utf-8")
     argv = ["transcribe", str(DATA / "context_kis_clip.flac"), "--sessions-dir", str(tmp_path / "sessions")]
     argv += ["--context", str(DATA / "context_kis_agenda.md"), "--context", str(notes)]
-    code = main([*argv, "--no-summary", "--format", "none", "--no-diarize", "--device", "cpu", "--threads", "2"])
+    code = main([*argv, "--no-summary", "--format", "html", "--no-diarize", "--device", "cpu", "--threads", "2"])
     out, err = capsys.readouterr()
     assert code == 0, err
     session = Path(out.strip().splitlines()[-1])
@@ -60,6 +63,8 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     glossary = json.loads((session / "glossary.json").read_text())
     (unknown,) = glossary["context"]["unknown_abbreviations"]
     assert unknown["abbreviation"] == "BBN" and unknown["add"].startswith('notulist glossary add BBN "basis')
+    report = (session / "report.html").read_text(encoding="utf-8")  # the appendix "Onbekende afkortingen"
+    assert "<h2>Onbekende afkortingen (1)</h2>" in report and "notulist glossary add BBN &#34;basis" in report
 
     events = [json.loads(line) for line in (session / "audit.jsonl").read_text().splitlines()]
     replaced = [e["data"] for e in events if e["event"] == "abbreviation_redecoded"]

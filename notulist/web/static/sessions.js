@@ -1,8 +1,10 @@
-// The sessions page: upload a recording (streamed as the request body) and follow its transcription (SSE).
+// The sessions page: upload a recording (streamed as the request body), with the agenda or papers attached, and
+// follow its transcription (SSE).
 import { csrf, toast } from './common.js';
 
 const form = document.getElementById('upload-form');
 const fileInput = document.getElementById('upload-file');
+const contextInput = document.getElementById('upload-context');
 const box = document.getElementById('upload-progress');
 const bar = document.getElementById('upload-bar');
 const status = document.getElementById('upload-status');
@@ -34,6 +36,29 @@ function follow(job) {
   source.onerror = () => { source.close(); };
 }
 
+// The attached documents (agenda, papers) go first, one request each; the server reads and checks each at once.
+// Returns their ids, or null when one is refused (its message is shown).
+async function sendContext() {
+  const ids = [];
+  for (const doc of contextInput.files) {
+    show(`Stuk ${doc.name} lezen …`);
+    let response;
+    try {
+      response = await fetch(`/api/context?name=${encodeURIComponent(doc.name)}`, {
+        method: 'POST', headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/octet-stream' },
+        body: doc, credentials: 'same-origin',
+      });
+    } catch (err) {
+      show('Uploaden mislukt: de app is niet bereikbaar.');
+      return null;
+    }
+    const data = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) { show(data.error); toast(data.error, true); return null; }
+    ids.push(data.id);
+  }
+  return ids;
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const file = fileInput.files[0];
@@ -42,11 +67,14 @@ form.addEventListener('submit', async (event) => {
     toast(`Het bestand is te groot (hoogstens ${Math.round(form.dataset.max / 1048576)} MB).`, true);
     return;
   }
-  show(`Uploaden van ${file.name} …`);
   bar.removeAttribute('value');
+  const context = await sendContext();
+  if (context === null) return;  // a document was refused: nothing is started
+  show(`Uploaden van ${file.name} …`);
   let response;
   try {
-    response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+    const query = `name=${encodeURIComponent(file.name)}&context=${context.join(',')}`;
+    response = await fetch(`/api/upload?${query}`, {
       method: 'POST', headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/octet-stream' },
       body: file, credentials: 'same-origin',
     });
