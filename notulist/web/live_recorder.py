@@ -38,6 +38,7 @@ from notulist.live.recording import DiskFullError, LiveRecording, find_interrupt
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.worker import LiveResult, LiveUpdate, LiveWorker
 from notulist.pipeline.run import PipelineOptions
+from notulist.web.jobs import STAGES_NL
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,18 @@ class Channel:
                 target.loop.call_soon_threadsafe(target.queue.put_nowait, message)
             except RuntimeError:  # that page's loop is gone
                 self.unsubscribe(target)
+
+
+def progress_message(event: Progress) -> dict[str, Any]:
+    """The final pass's progress for the page: the stage named in Dutch as the upload page names it (``stage``),
+    and in English (``stage_en``) for a page in English."""
+    return {
+        "type": "progress",
+        "stage": STAGES_NL.get(event.stage, str(event.stage)),
+        "stage_en": str(event.stage),
+        "done": event.done,
+        "total": event.total,
+    }
 
 
 def _words_text(words: tuple[Word, ...] | list[Word]) -> str:
@@ -336,7 +349,7 @@ class LiveRecorder:
         self.channel.publish({"type": "state", "state": self.state})
 
         def progress(event: Progress) -> None:
-            self.progress = {"type": "progress", "stage": str(event.stage), "done": event.done, "total": event.total}
+            self.progress = progress_message(event)
             self.channel.publish(self.progress)
 
         try:

@@ -34,8 +34,9 @@ The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
      ``gaps`` ``{gaps: [{at_s, paused_s}]}``;
    - ``status`` ``{state, captured_s, written_s, recognized_s, lag_s, model_ready, model_error}`` every half
      second (``lag_s``: how far recognition is behind the audio; ``model_error``: why there is no live text);
-   - ``state`` ``{state}`` (recording, paused, stopping, finalizing, done, failed); ``progress`` ``{stage, done,
-     total}`` of the final pass; ``done`` ``{session}`` (then the page opens ``/s/{session}``);
+   - ``state`` ``{state}`` (recording, paused, stopping, finalizing, done, failed); ``progress`` ``{stage, stage_en,
+     done, total}`` of the final pass (``stage`` named in Dutch as the upload page names it, ``stage_en`` in
+     English); ``done`` ``{session}`` (then the page opens ``/s/{session}``);
    - ``error`` ``{code, message}``: a Dutch sentence for the user.
 
 Recovery: ``POST /api/live/recover`` ``{"folder"}`` makes an interrupted ``.live`` folder (a crash of an earlier

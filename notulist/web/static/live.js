@@ -328,7 +328,7 @@ function progress(msg) {
   $('final').hidden = false;
   const bar = $('final-bar');
   if (msg.total > 0) { bar.max = msg.total; bar.value = msg.done; } else { bar.removeAttribute('value'); }
-  $('final-status').textContent = `${msg.stage} ${msg.total ? `${Math.round((100 * msg.done) / msg.total)}%` : ''}`;
+  $('final-status').textContent = `${EN ? msg.stage_en : msg.stage} ${msg.total ? `${Math.round((100 * msg.done) / msg.total)}%` : ''}`;
 }
 
 function finished(session) {
