@@ -30,8 +30,11 @@ from notulist.audio.pushed import PushedSource
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Word
 from notulist.core.progress import Progress
+from notulist.glossary.documents import ContextDocument
 from notulist.live.annotations import Annotations
+from notulist.live.context import save_context, with_context
 from notulist.live.finalize import finalize_recording
+from notulist.live.hints import HintedDecoder
 from notulist.live.loading import LoadingDecoder
 from notulist.live.presets import PRESETS
 from notulist.live.recording import DiskFullError, LiveRecording, find_interrupted, read_captured, remove
@@ -43,6 +46,14 @@ from notulist.web.jobs import STAGES_NL
 log = logging.getLogger(__name__)
 
 ACTIVE = ("recording", "paused")
+
+
+@dataclass(frozen=True)
+class StartContext:
+    """What the page gave for recognition: keywords and context documents (agenda, case file)."""
+
+    keywords: tuple[str, ...] = ()
+    documents: tuple[ContextDocument, ...] = ()
 
 
 class SequenceGap(ValueError):
@@ -116,6 +127,7 @@ class LiveRecorder:
         self.progress: dict[str, Any] | None = None
         self.session_id: str | None = None
         self.error: str | None = None
+        self.hints: str | None = None  # what live recognition is told to expect (keywords, context documents)
         self.next_seq = 0
         self.recognized_s = 0.0
         self.started = time.monotonic()
@@ -132,13 +144,22 @@ class LiveRecorder:
 
     @classmethod
     def start(
-        cls, sessions_dir: Path, title: str, participants: list[dict[str, str]], options: PipelineOptions, operator: str
+        cls,
+        sessions_dir: Path,
+        title: str,
+        participants: list[dict[str, str]],
+        options: PipelineOptions,
+        operator: str,
+        context: StartContext | None = None,
     ) -> LiveRecorder:
-        """Create the ``.live`` folder and start recording at once; the model loads beside it."""
+        """Create the ``.live`` folder and start recording at once; the model loads beside it. ``context``: the
+        keywords and documents given for this recording, kept in the folder (the final pass archives the documents)
+        and given to live recognition as hints, the same hints the final pass gets."""
         from notulist.live.abbreviations import AbbreviationMarker
         from notulist.recognition.whisper_model import choose_device, resolve_model
         from notulist.recognition.window_decoder import WindowDecoder
 
+        context = context or StartContext()
         slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "opname"
         recording = LiveRecording.create(sessions_dir, slug, 16_000)
         recorder = cls(secrets.token_hex(8), title, recording.path, operator)
@@ -147,14 +168,15 @@ class LiveRecorder:
         if participants:
             details["participants"] = participants
         recorder.annotations.add("meeting_info", details)
+        save_context(recording.path, context.keywords, context.documents)
+        hints = recorder.hints = with_context(options, context.keywords, context.documents).decoding_hints
         preset = PRESETS["balanced"].for_language(options.language)
 
-        def load() -> WindowDecoder:  # beside the recording: the glossary, then the model (no lines before it)
+        def load() -> HintedDecoder:  # beside the recording: the glossary, then the model (no lines before it)
             recorder._marker = AbbreviationMarker.create(options.glossary)
             device = choose_device(options.device, options.compute_type)
-            return WindowDecoder(
-                options.models.get(resolve_model(options.model), device, options.cpu_threads), preset.window
-            )
+            model = options.models.get(resolve_model(options.model), device, options.cpu_threads)
+            return HintedDecoder(WindowDecoder(model, preset.window), hints)
 
         recorder.decoder = LoadingDecoder(load)
         recorder.source = PushedSource("browser")
@@ -394,7 +416,14 @@ class LiveRecorder:
         """Everything a page needs on (re)connecting, in order."""
         with self._lock:
             messages: list[dict[str, Any]] = [
-                {"type": "hello", "id": self.id, "title": self.title, "next_seq": self.next_seq, "state": self.state},
+                {
+                    "type": "hello",
+                    "id": self.id,
+                    "title": self.title,
+                    "next_seq": self.next_seq,
+                    "state": self.state,
+                    "hints": self.hints,
+                },
                 *self.lines.values(),
                 self.tail,
                 {"type": "labels", "names": self.names},
