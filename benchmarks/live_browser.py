@@ -17,6 +17,10 @@ pass over the same audio.
 
     python benchmarks/live_browser.py                       # tests/data/interview_25s.flac twice (50 s)
     python benchmarks/live_browser.py --file X.wav --seconds 1200   # a 20-minute run
+    python benchmarks/live_browser.py --file X.wav --seconds 1200 --baseline-seconds 300   # a shorter baseline
+
+The page loads the live model when it is opened (as a user would fill in the form meanwhile); the browser run
+starts recording once the page says the model is ready, as the baseline starts with its model loaded.
 
 The machine's load average is printed before and after: on a shared machine compare the two runs, not the
 absolute figures.
@@ -143,6 +147,8 @@ def browser_run(wav: Path, seconds: float, sessions: Path) -> tuple[Timeline, st
             page.on("websocket", lambda ws: ws.on("framereceived", received))
             page.goto(f"{server.base}/live?token={server.token}")
             page.wait_for_selector("#mic option", state="attached", timeout=30_000)
+            # the page loads the live model when opened; a user fills in the form meanwhile: start once it is ready
+            page.wait_for_selector('#model-state[data-ready="1"]', timeout=900_000)
             page.fill("#title", "benchmark")
             page.click("#record")
             time.sleep(seconds)
@@ -155,7 +161,7 @@ def browser_run(wav: Path, seconds: float, sessions: Path) -> tuple[Timeline, st
     return timeline, " ".join(lines[k] for k in sorted(lines)), sessions / sid
 
 
-def baseline_run(wav: Path, model) -> tuple[Timeline, str]:
+def baseline_run(wav: Path, model, seconds: float) -> tuple[Timeline, str]:
     from notulist.audio.capture import FileSource
     from notulist.live.presets import PRESETS
     from notulist.live.recording import LiveRecording
@@ -172,7 +178,7 @@ def baseline_run(wav: Path, model) -> tuple[Timeline, str]:
         timeline.screens.append((update.at, " ".join(committed), provisional))
 
     with tempfile.TemporaryDirectory() as tmp:
-        source = FileSource(wav, realtime=True)
+        source = FileSource(wav, realtime=True, max_s=seconds)
         recording = LiveRecording.create(Path(tmp), "baseline", SAMPLE_RATE)
         worker = LiveWorker(WindowDecoder(model, preset.window), source, recording, listener, preset.streaming)
         worker.start()
@@ -186,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--file", type=Path, default=ROOT / "tests" / "data" / "interview_25s.flac")
     parser.add_argument("--seconds", type=float, default=50.0, help="how long to record (the file is looped)")
+    parser.add_argument(
+        "--baseline-seconds", type=float, help="how long the baseline replays (default: as long as the browser run)"
+    )
     parser.add_argument("--json", type=Path, help="write both results here")
     args = parser.parse_args(argv)
 
@@ -210,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         reference = [(w.text, w.end) for s in final.segments for w in s.words]
         results.append(report("browser", reference, timeline, live_text, " ".join(s.text for s in final.segments)))
         print(load(), flush=True)
-        timeline, live_text = baseline_run(wav, model)
-        reference = final_words(model, audio)
+        baseline_s = min(args.baseline_seconds or args.seconds, args.seconds)
+        timeline, live_text = baseline_run(wav, model, baseline_s)
+        reference = final_words(model, audio[: int(baseline_s * SAMPLE_RATE)])
         results.append(
             report(
                 "notulist live --input --realtime", reference, timeline, live_text, " ".join(t for t, _ in reference)

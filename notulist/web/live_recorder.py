@@ -439,11 +439,44 @@ class LiveRecorder:
         return messages
 
 
+class ModelWarmup:
+    """Loads the live model into the app's pool once, when the "Nieuwe opname" page is first opened, so that the
+    live text of the first recording does not wait for it (the recording itself never waits: ``LoadingDecoder``)."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.done = threading.Event()
+        self.error: str | None = None
+
+    def start(self, options: PipelineOptions) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._load, args=(options,), name="live-warm-up", daemon=True)
+                self._thread.start()
+
+    def _load(self, options: PipelineOptions) -> None:
+        from notulist.recognition.whisper_model import choose_device, resolve_model
+
+        try:
+            device = choose_device(options.device, options.compute_type)
+            options.models.get(resolve_model(options.model), device, options.cpu_threads)
+        except Exception as exc:  # noqa: BLE001 - said on the page; a recording then says it again
+            log.exception("loading the live model failed")
+            self.error = str(exc)
+        finally:
+            self.done.set()
+
+    def state(self) -> dict[str, Any]:
+        return {"ready": self.done.is_set() and self.error is None, "error": self.error}
+
+
 class LiveRecorders:
     """The recordings of one ``notulist serve``."""
 
     def __init__(self, sessions_dir: Path) -> None:
         self.sessions_dir = sessions_dir
+        self.warmup = ModelWarmup()
         self._recorders: dict[str, LiveRecorder] = {}
         self._lock = threading.Lock()
 

@@ -44,6 +44,9 @@ The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
      English); ``done`` ``{session}`` (then the page opens ``/s/{session}``);
    - ``error`` ``{code, message}``: a Dutch sentence for the user.
 
+Opening the page starts loading the live model (once per server), so that live text does not wait for it;
+``GET /api/live/model`` says ``{ready, error}`` (the page shows it before recording).
+
 Recovery: ``POST /api/live/recover`` ``{"folder"}`` makes an interrupted ``.live`` folder (a crash of an earlier
 server) into a session; its progress comes over the same socket.
 """
@@ -97,6 +100,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "help recognition, live and in the processing. The papers are kept with the session.",
     ),
     "hints": ("Herkenning let op", "Recognition listens for"),
+    "model_loading": (
+        "Spraakmodel laden… U kunt al opnemen: de tekst verschijnt zodra het model geladen is.",
+        "Loading the speech model… You can already record: the text appears once it is loaded.",
+    ),
+    "model_ready": ("Spraakmodel geladen: de tekst verschijnt tijdens het opnemen.", "Speech model loaded."),
     "add_participant": ("Deelnemer toevoegen", "Add participant"),
     "record": ("Opnemen", "Record"),
     "pause": ("Pauze", "Pause"),
@@ -175,6 +183,7 @@ class LiveHandlers:
     def routes(self) -> list:
         return [
             Route("/live", self.page),
+            Route("/api/live/model", self.model),
             Route("/api/live/start", self.start, methods=["POST"]),
             Route("/api/live/recover", self.recover, methods=["POST"]),
             WebSocketRoute("/api/live/{rid}/socket", self.socket),
@@ -182,6 +191,7 @@ class LiveHandlers:
 
     async def page(self, request: Request) -> Response:
         lang = request.cookies.get("notulist_lang", "nl")
+        self.recorders.warmup.start(self.config.pipeline_options())  # a recording is likely: load the model now
         interrupted = await asyncio.to_thread(self._interrupted)
         running = [{"id": r.id, "title": r.title or r.folder.name, "state": r.state} for r in self.recorders.running()]
         return self.handlers.page(
@@ -193,6 +203,9 @@ class LiveHandlers:
             attach=request.query_params.get("rec", ""),
             roles=ROLES,
         )
+
+    async def model(self, request: Request) -> Response:
+        return JSONResponse(self.recorders.warmup.state())
 
     def _interrupted(self) -> list[dict[str, Any]]:
         found = []

@@ -479,6 +479,18 @@ setInterval(() => {
   if (st.capturing && !st.connected) $('timer').textContent = clock(st.capturedS); // the timer runs on without the server
 }, 1000);
 
+async function modelState() { // the live model loads when this page opens; say when it is ready
+  const box = $('model-state');
+  try {
+    const answer = await (await fetch('/api/live/model', { credentials: 'same-origin' })).json();
+    if (answer.error) { box.textContent = say(`Het spraakmodel kon niet laden (${answer.error}): er komt geen live tekst; de opname en de verwerking daarna werken wel.`, `The speech model could not load (${answer.error}).`); return; }
+    if (answer.ready) { box.textContent = box.dataset.loaded; box.dataset.ready = '1'; return; }
+  } catch (err) { /* the server is busy or gone: try again */ }
+  if (!st.rid) setTimeout(modelState, 1000);
+}
+
+if (!data.attach) modelState();
+
 if (data.attach) {
   st.rid = data.attach;
   $('setup').hidden = true;
