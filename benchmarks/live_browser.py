@@ -62,6 +62,7 @@ class Timeline:
     """What was on screen when: (wall time, committed text, provisional text), and the capture start."""
 
     start: float = float("inf")
+    ready: float | None = None  # when the live recognizer was first ready (browser: its status message)
     screens: list[tuple[float, str, str]] = field(default_factory=list)
 
 
@@ -98,6 +99,10 @@ def report(name: str, reference: list[tuple[str, float]], timeline: Timeline, li
         "commit_p95": round(percentile(list(committed.values()), 95), 2),
         "commit_p50_by_quarter": quarters,
         "timed_words": len(committed),
+        "recognizer_ready_after_s": round(timeline.ready - timeline.start, 2) if timeline.ready else None,
+        "first_text_after_s": round(
+            next((at for at, done, tail in timeline.screens if (done + tail).strip()), float("nan")) - timeline.start, 2
+        ),
         "live_wer_vs_final": round(jiwer.wer(comparable(final), comparable(live_text)), 3),
     }
     print(json.dumps(result), flush=True)
@@ -109,12 +114,17 @@ def final_words(model, audio: np.ndarray) -> list[tuple[str, float]]:
     return [(w.word.strip(), float(w.end)) for s in segments for w in (s.words or [])]
 
 
-def browser_run(wav: Path, seconds: float, sessions: Path) -> tuple[Timeline, str, Path]:
+def browser_run(
+    wav: Path, seconds: float, sessions: Path, latency: str, trace_file: Path | None = None
+) -> tuple[Timeline, str, Path]:
     from playwright.sync_api import sync_playwright
     from serve_support import start_server
 
-    server = start_server(sessions, "--no-diarize", "--no-summary", "--format", "none", "--threads", "2")
+    server = start_server(
+        sessions, "--no-diarize", "--no-summary", "--format", "none", "--threads", "2", "--live-latency", latency
+    )
     timeline = Timeline()
+    trace: list[dict] = []
     lines: dict[str, str] = {}
     state = {"open": "", "prov": ""}
 
@@ -123,8 +133,11 @@ def browser_run(wav: Path, seconds: float, sessions: Path) -> tuple[Timeline, st
         if isinstance(payload, bytes):
             return
         message = json.loads(payload)
+        trace.append({"at": round(at, 3), **{k: v for k, v in message.items() if k != "links"}})
         if message["type"] == "status" and message["state"] == "recording" and message["captured_s"] > 0:
             timeline.start = min(timeline.start, at - message["captured_s"])
+            if message["model_ready"] and timeline.ready is None:
+                timeline.ready = at
         elif message["type"] in ("line", "tail"):
             if message["type"] == "line":
                 lines[message["id"]] = message["text"]
@@ -151,24 +164,27 @@ def browser_run(wav: Path, seconds: float, sessions: Path) -> tuple[Timeline, st
             page.wait_for_selector('#model-state[data-ready="1"]', timeout=900_000)
             page.fill("#title", "benchmark")
             page.click("#record")
-            time.sleep(seconds)
+            page.wait_for_timeout(seconds * 1000)  # (not time.sleep: Playwright delivers frame events only
+            # while it runs, so a sleep would time every message at its end)
             page.click("#stop")
             page.wait_for_url("**/s/**", timeout=1_800_000)
             sid = page.url.rsplit("/s/", 1)[1]
             browser.close()
     finally:
         server.stop()
+        if trace_file is not None:
+            trace_file.write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in trace) + "\n")
     return timeline, " ".join(lines[k] for k in sorted(lines)), sessions / sid
 
 
-def baseline_run(wav: Path, model, seconds: float) -> tuple[Timeline, str]:
+def baseline_run(wav: Path, model, seconds: float, latency: str) -> tuple[Timeline, str]:
     from notulist.audio.capture import FileSource
     from notulist.live.presets import PRESETS
     from notulist.live.recording import LiveRecording
     from notulist.live.worker import LiveUpdate, LiveWorker
     from notulist.recognition.window_decoder import WindowDecoder
 
-    preset = PRESETS["balanced"].for_language("nl")
+    preset = PRESETS[latency].for_language("nl")
     timeline = Timeline()
     committed: list[str] = []
 
@@ -195,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline-seconds", type=float, help="how long the baseline replays (default: as long as the browser run)"
     )
+    parser.add_argument("--live-latency", default="balanced", help="the live preset of both runs (default: balanced)")
     parser.add_argument("--json", type=Path, help="write both results here")
+    parser.add_argument("--trace", type=Path, help="write every message the page received here (JSON lines)")
+    parser.add_argument("--browser-only", action="store_true", help="skip the baseline run")
     args = parser.parse_args(argv)
 
     import soundfile
@@ -206,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
 
     one = load_for_recognition(args.file)
     audio = np.tile(one, int(np.ceil(args.seconds * SAMPLE_RATE / len(one))))[: int(args.seconds * SAMPLE_RATE)]
-    print(f"{args.file.name} looped to {args.seconds:.0f} s; {load()}", flush=True)
+    print(f"{args.file.name} looped to {args.seconds:.0f} s, preset {args.live_latency}; {load()}", flush=True)
     model = load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=2)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,13 +233,15 @@ def main(argv: list[str] | None = None) -> int:
         soundfile.write(wav, audio, SAMPLE_RATE, subtype="PCM_16")
         sessions = Path(tmp) / "sessions"
         sessions.mkdir()
-        timeline, live_text, session_path = browser_run(wav, args.seconds, sessions)
+        timeline, live_text, session_path = browser_run(wav, args.seconds, sessions, args.live_latency, args.trace)
         final = Session(session_path).machine_transcript()
         reference = [(w.text, w.end) for s in final.segments for w in s.words]
         results.append(report("browser", reference, timeline, live_text, " ".join(s.text for s in final.segments)))
         print(load(), flush=True)
+        if args.browser_only:
+            return 0
         baseline_s = min(args.baseline_seconds or args.seconds, args.seconds)
-        timeline, live_text = baseline_run(wav, model, baseline_s)
+        timeline, live_text = baseline_run(wav, model, baseline_s, args.live_latency)
         reference = final_words(model, audio[: int(baseline_s * SAMPLE_RATE)])
         results.append(
             report(

@@ -151,10 +151,11 @@ class LiveRecorder:
         options: PipelineOptions,
         operator: str,
         context: StartContext | None = None,
+        latency: str = "balanced",
     ) -> LiveRecorder:
         """Create the ``.live`` folder and start recording at once; the model loads beside it. ``context``: the
         keywords and documents given for this recording, kept in the folder (the final pass archives the documents)
-        and given to live recognition as hints, the same hints the final pass gets."""
+        and given to live recognition as hints, the same hints the final pass gets. ``latency``: the live preset."""
         from notulist.live.abbreviations import AbbreviationMarker
         from notulist.recognition.whisper_model import choose_device, resolve_model
         from notulist.recognition.window_decoder import WindowDecoder
@@ -170,7 +171,7 @@ class LiveRecorder:
         recorder.annotations.add("meeting_info", details)
         save_context(recording.path, context.keywords, context.documents)
         hints = recorder.hints = with_context(options, context.keywords, context.documents).decoding_hints
-        preset = PRESETS["balanced"].for_language(options.language)
+        preset = PRESETS[latency].for_language(options.language)
 
         def load() -> HintedDecoder:  # beside the recording: the glossary, then the model (no lines before it)
             recorder._marker = AbbreviationMarker.create(options.glossary)

@@ -252,6 +252,7 @@ class LiveHandlers:
                 self.config.pipeline_options(),
                 self.config.operator,
                 context,
+                self.config.live_latency,
             )
         except NotulistError as exc:
             return _error(500, f"De opname kon niet beginnen: {exc}")
