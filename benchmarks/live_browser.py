@@ -48,6 +48,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from notulist.core.audio import SAMPLE_RATE  # noqa: E402
 from notulist.core.text import comparable, comparable_word  # noqa: E402
 
+EARLY_S = 0.5  # a word "shown" sooner than this before its end in the audio is a match to an earlier repeat
+
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -77,7 +79,9 @@ def delays(reference: list[tuple[str, float]], timeline: Timeline) -> tuple[dict
         for words, target in ((shown, first), (shown_done, committed)):
             for block in SequenceMatcher(None, ref, words, autojunk=False).get_matching_blocks():
                 for i in range(block.a, block.a + block.size):
-                    target.setdefault(i, at - (timeline.start + reference[i][1]))
+                    delay = at - (timeline.start + reference[i][1])
+                    if delay > -EARLY_S:  # else a repeat of the looped file matched the first time it was said
+                        target.setdefault(i, delay)
     return first, committed
 
 
