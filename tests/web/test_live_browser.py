@@ -301,6 +301,8 @@ def test_click_an_abbreviation_while_recording_goes_on_colours_and_names(playwri
         live = LivePage(browser, server)
         live.page.fill("#keywords", "FIOD")
         live.page.set_input_files("#documents", str(agenda))
+        live.page.fill("#title", "Verhoor FIOD")
+        live.page.screenshot(path=str(tmp_path / "live-setup.png"), full_page=True)
         live.start("Verhoor FIOD")
         assert "FIOD" in live.page.text_content("#hints-list")
         # --- an abbreviation in the live text, clicked while recording goes on
