@@ -19,6 +19,7 @@ from notulist.cli.live_view import KeyWatcher, LiveView
 from notulist.cli.summary_args import report_summary
 from notulist.core.errors import NotulistError
 from notulist.live.abbreviations import AbbreviationMarker
+from notulist.live.hints import HintedDecoder
 from notulist.live.loading import LoadingDecoder
 from notulist.live.presets import PRESETS
 from notulist.live.recording import LiveRecording, find_interrupted, read_captured, remove
@@ -137,9 +138,10 @@ def _record_live(args: argparse.Namespace, options: PipelineOptions) -> tuple[Li
     view = LiveView(marker=AbbreviationMarker.create(options.glossary))
     preset = PRESETS[args.live_latency].for_language(options.language)
 
-    def load_decoder() -> WindowDecoder:  # the final pass (finalize_recording) reuses this model through the pool
+    def load_decoder() -> HintedDecoder:  # the final pass (finalize_recording) reuses this model through the pool
         device = choose_device(options.device, options.compute_type)
-        return WindowDecoder(options.models.get(spec, device, options.cpu_threads), preset.window)
+        window = WindowDecoder(options.models.get(spec, device, options.cpu_threads), preset.window)
+        return HintedDecoder(window, options.decoding_hints)  # --keyword/--context: the final pass's hints
 
     # start at once: the recording runs from the first moment, the model loads beside it and catches up
     decoder = LoadingDecoder(load_decoder)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from notulist.cli.pipeline_args import add_pipeline_arguments, options_from_args
 from notulist.core.errors import NotulistError
+from notulist.live.presets import PRESETS
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -36,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     parser.add_argument("--operator", default=None, help="name recorded with every change (default: login name)")
     parser.add_argument("--max-upload-mb", type=int, default=2048, help="largest recording to accept (default: 2048)")
+    parser.add_argument(
+        "--live-latency",
+        choices=sorted(PRESETS),
+        default="balanced",
+        help="recording in the browser: how the live text trades delay for accuracy, as in `notulist live` "
+        "(default: balanced)",
+    )
     add_pipeline_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -86,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         operator=args.operator or getpass.getuser(),
         pipeline_options=lambda: options,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
+        live_latency=args.live_latency,
     )
     shown_host = "127.0.0.1" if args.host in LOCAL_HOSTS else (f"[{args.host}]" if ":" in args.host else args.host)
     url = f"http://{shown_host}:{port}/?token={token}"

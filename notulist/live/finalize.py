@@ -9,6 +9,7 @@ from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript
 from notulist.core.progress import ProgressHook
 from notulist.live.annotations import record_annotations
+from notulist.live.context import saved_context, with_context
 from notulist.live.recording import (
     CapturedRecording,
     keep_live_ids,
@@ -28,10 +29,14 @@ def finalize_recording(
     Live lines the final pass does not support (``unsupported_live_lines``) are recorded in the audit log as
     ``live_lines_unsupported`` with their ids and texts: what was shown live but, by the full-quality pass, not said.
 
+    The keywords and context documents a browser recording was started with (``notulist.live.context``) are
+    added to ``options``: hints for the final pass, the documents archived with the session.
+
     Errors leave the ``.live`` folder as it was and say how to
     try again.
     """
     captured: CapturedRecording = read_captured(path)
+    options = with_context(options, *saved_context(captured.path))  # keywords and documents given at the start
     unsupported: list[Segment] = []
 
     def postprocess(final: Transcript) -> Transcript:

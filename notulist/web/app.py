@@ -64,6 +64,7 @@ class AppConfig:
     operator: str
     pipeline_options: Callable[[], PipelineOptions] = PipelineOptions
     max_upload_bytes: int = 2048 * MB
+    live_latency: str = "balanced"  # the live preset of browser recordings (notulist.live.presets)
     locks: Locks = field(default_factory=Locks)
     verifier: Verifier = field(default_factory=Verifier)
     transcripts: Transcripts = field(default_factory=Transcripts)

@@ -30,18 +30,30 @@ from notulist.audio.pushed import PushedSource
 from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Word
 from notulist.core.progress import Progress
+from notulist.glossary.documents import ContextDocument
 from notulist.live.annotations import Annotations
+from notulist.live.context import save_context, with_context
 from notulist.live.finalize import finalize_recording
+from notulist.live.hints import HintedDecoder
 from notulist.live.loading import LoadingDecoder
 from notulist.live.presets import PRESETS
 from notulist.live.recording import DiskFullError, LiveRecording, find_interrupted, read_captured, remove
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.worker import LiveResult, LiveUpdate, LiveWorker
 from notulist.pipeline.run import PipelineOptions
+from notulist.web.jobs import STAGES_NL
 
 log = logging.getLogger(__name__)
 
 ACTIVE = ("recording", "paused")
+
+
+@dataclass(frozen=True)
+class StartContext:
+    """What the page gave for recognition: keywords and context documents (agenda, case file)."""
+
+    keywords: tuple[str, ...] = ()
+    documents: tuple[ContextDocument, ...] = ()
 
 
 class SequenceGap(ValueError):
@@ -82,6 +94,18 @@ class Channel:
                 self.unsubscribe(target)
 
 
+def progress_message(event: Progress) -> dict[str, Any]:
+    """The final pass's progress for the page: the stage named in Dutch as the upload page names it (``stage``),
+    and in English (``stage_en``) for a page in English."""
+    return {
+        "type": "progress",
+        "stage": STAGES_NL.get(event.stage, str(event.stage)),
+        "stage_en": str(event.stage),
+        "done": event.done,
+        "total": event.total,
+    }
+
+
 def _words_text(words: tuple[Word, ...] | list[Word]) -> str:
     return " ".join(w.text for w in words)
 
@@ -103,6 +127,7 @@ class LiveRecorder:
         self.progress: dict[str, Any] | None = None
         self.session_id: str | None = None
         self.error: str | None = None
+        self.hints: str | None = None  # what live recognition is told to expect (keywords, context documents)
         self.next_seq = 0
         self.recognized_s = 0.0
         self.started = time.monotonic()
@@ -119,13 +144,23 @@ class LiveRecorder:
 
     @classmethod
     def start(
-        cls, sessions_dir: Path, title: str, participants: list[dict[str, str]], options: PipelineOptions, operator: str
+        cls,
+        sessions_dir: Path,
+        title: str,
+        participants: list[dict[str, str]],
+        options: PipelineOptions,
+        operator: str,
+        context: StartContext | None = None,
+        latency: str = "balanced",
     ) -> LiveRecorder:
-        """Create the ``.live`` folder and start recording at once; the model loads beside it."""
+        """Create the ``.live`` folder and start recording at once; the model loads beside it. ``context``: the
+        keywords and documents given for this recording, kept in the folder (the final pass archives the documents)
+        and given to live recognition as hints, the same hints the final pass gets. ``latency``: the live preset."""
         from notulist.live.abbreviations import AbbreviationMarker
         from notulist.recognition.whisper_model import choose_device, resolve_model
         from notulist.recognition.window_decoder import WindowDecoder
 
+        context = context or StartContext()
         slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "opname"
         recording = LiveRecording.create(sessions_dir, slug, 16_000)
         recorder = cls(secrets.token_hex(8), title, recording.path, operator)
@@ -134,14 +169,15 @@ class LiveRecorder:
         if participants:
             details["participants"] = participants
         recorder.annotations.add("meeting_info", details)
-        preset = PRESETS["balanced"].for_language(options.language)
+        save_context(recording.path, context.keywords, context.documents)
+        hints = recorder.hints = with_context(options, context.keywords, context.documents).decoding_hints
+        preset = PRESETS[latency].for_language(options.language)
 
-        def load() -> WindowDecoder:  # beside the recording: the glossary, then the model (no lines before it)
+        def load() -> HintedDecoder:  # beside the recording: the glossary, then the model (no lines before it)
             recorder._marker = AbbreviationMarker.create(options.glossary)
             device = choose_device(options.device, options.compute_type)
-            return WindowDecoder(
-                options.models.get(resolve_model(options.model), device, options.cpu_threads), preset.window
-            )
+            model = options.models.get(resolve_model(options.model), device, options.cpu_threads)
+            return HintedDecoder(WindowDecoder(model, preset.window), hints)
 
         recorder.decoder = LoadingDecoder(load)
         recorder.source = PushedSource("browser")
@@ -336,7 +372,7 @@ class LiveRecorder:
         self.channel.publish({"type": "state", "state": self.state})
 
         def progress(event: Progress) -> None:
-            self.progress = {"type": "progress", "stage": str(event.stage), "done": event.done, "total": event.total}
+            self.progress = progress_message(event)
             self.channel.publish(self.progress)
 
         try:
@@ -381,7 +417,14 @@ class LiveRecorder:
         """Everything a page needs on (re)connecting, in order."""
         with self._lock:
             messages: list[dict[str, Any]] = [
-                {"type": "hello", "id": self.id, "title": self.title, "next_seq": self.next_seq, "state": self.state},
+                {
+                    "type": "hello",
+                    "id": self.id,
+                    "title": self.title,
+                    "next_seq": self.next_seq,
+                    "state": self.state,
+                    "hints": self.hints,
+                },
                 *self.lines.values(),
                 self.tail,
                 {"type": "labels", "names": self.names},
@@ -397,11 +440,44 @@ class LiveRecorder:
         return messages
 
 
+class ModelWarmup:
+    """Loads the live model into the app's pool once, when the "Nieuwe opname" page is first opened, so that the
+    live text of the first recording does not wait for it (the recording itself never waits: ``LoadingDecoder``)."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.done = threading.Event()
+        self.error: str | None = None
+
+    def start(self, options: PipelineOptions) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._load, args=(options,), name="live-warm-up", daemon=True)
+                self._thread.start()
+
+    def _load(self, options: PipelineOptions) -> None:
+        from notulist.recognition.whisper_model import choose_device, resolve_model
+
+        try:
+            device = choose_device(options.device, options.compute_type)
+            options.models.get(resolve_model(options.model), device, options.cpu_threads)
+        except Exception as exc:  # noqa: BLE001 - said on the page; a recording then says it again
+            log.exception("loading the live model failed")
+            self.error = str(exc)
+        finally:
+            self.done.set()
+
+    def state(self) -> dict[str, Any]:
+        return {"ready": self.done.is_set() and self.error is None, "error": self.error}
+
+
 class LiveRecorders:
     """The recordings of one ``notulist serve``."""
 
     def __init__(self, sessions_dir: Path) -> None:
         self.sessions_dir = sessions_dir
+        self.warmup = ModelWarmup()
         self._recorders: dict[str, LiveRecorder] = {}
         self._lock = threading.Lock()
 

@@ -3,9 +3,13 @@
 The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
 =================================================================
 
-1. The page asks ``POST /api/live/start`` (JSON ``{"title", "participants": [{"name", "role"}]}``, with the CSRF
-   header like every other change) and gets ``{"id"}``. The server has then already created the ``.live`` folder
-   and started the live worker: recording starts at once, Whisper loads beside it and catches up.
+1. The page asks ``POST /api/live/start`` (JSON ``{"title", "participants": [{"name", "role"}], "keywords"?:
+   "FIOD, Belastingdienst", "documents"?: [{"name": "agenda.pdf", "data": BASE64}]}``, with the CSRF header like
+   every other change) and gets ``{"id"}``; a document that cannot be read (.txt, .md, .docx, .pdf with text) is
+   refused with a Dutch ``{"error"}`` and nothing is started. Keywords and documents are hints for the live and the
+   final recognition (``notulist.live.context``), and the documents are archived with the session. The server has
+   then already created the ``.live`` folder and started the live worker: recording starts at once, Whisper loads
+   beside it and catches up.
 2. The page opens ``ws://<the app's own address>/api/live/{id}/socket``. The socket passes the app's guard (token
    cookie, Host, Origin) and must carry the app's own Origin: a page from any other site, or a program without the
    token, cannot open it, so nothing else can put audio into a session.
@@ -21,7 +25,8 @@ The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
    every message until the server acknowledged it and resends the rest after reconnecting.
 4. Server -> page, JSON text messages with a ``type``:
 
-   - ``hello`` ``{id, title, next_seq, state}``, then the whole state so far (lines, tail, labels, gaps, status),
+   - ``hello`` ``{id, title, next_seq, state, hints}`` (``hints``: the terms recognition listens for, or null),
+     then the whole state so far (lines, tail, labels, gaps, status),
      on every (re)connect: the page drops what is below ``next_seq`` and resends the rest;
    - ``ack`` ``{next_seq}``: everything below ``next_seq`` has been received; ``resend`` ``{next_seq}``: resend
      from there;
@@ -34,9 +39,13 @@ The protocol (one WebSocket per page, ``/api/live/{id}/socket``)
      ``gaps`` ``{gaps: [{at_s, paused_s}]}``;
    - ``status`` ``{state, captured_s, written_s, recognized_s, lag_s, model_ready, model_error}`` every half
      second (``lag_s``: how far recognition is behind the audio; ``model_error``: why there is no live text);
-   - ``state`` ``{state}`` (recording, paused, stopping, finalizing, done, failed); ``progress`` ``{stage, done,
-     total}`` of the final pass; ``done`` ``{session}`` (then the page opens ``/s/{session}``);
+   - ``state`` ``{state}`` (recording, paused, stopping, finalizing, done, failed); ``progress`` ``{stage, stage_en,
+     done, total}`` of the final pass (``stage`` named in Dutch as the upload page names it, ``stage_en`` in
+     English); ``done`` ``{session}`` (then the page opens ``/s/{session}``);
    - ``error`` ``{code, message}``: a Dutch sentence for the user.
+
+Opening the page starts loading the live model (once per server), so that live text does not wait for it;
+``GET /api/live/model`` says ``{ready, error}`` (the page shows it before recording).
 
 Recovery: ``POST /api/live/recover`` ``{"folder"}`` makes an interrupted ``.live`` folder (a crash of an earlier
 server) into a session; its progress comes over the same socket.
@@ -45,8 +54,13 @@ server) into a session; its progress comes over the same socket.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import logging
+import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -56,9 +70,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from notulist.core.errors import NotulistError
+from notulist.glossary.documents import ContextDocument, ContextError, read_document
 from notulist.live.recording import read_captured
 from notulist.web.i18n import ROLES
-from notulist.web.live_recorder import LiveRecorder, LiveRecorders, SequenceGap
+from notulist.web.live_recorder import LiveRecorder, LiveRecorders, SequenceGap, StartContext
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +81,30 @@ HEADER = 4  # bytes: the little-endian sequence number before the PCM
 MAX_FRAME_BYTES = HEADER + 2 * 16_000 * 5
 STATUS_EVERY_S = 0.5
 MAX_PARTICIPANTS = 30
+MAX_KEYWORDS = 30
+MAX_DOCUMENTS = 10
+MAX_START_BYTES = 30 * 1024 * 1024  # the start call carries the documents (base64): about 20 MB of files
 
 WORDS: dict[str, tuple[str, str]] = {
     "new": ("Nieuwe opname", "New recording"),
     "mic": ("Microfoon", "Microphone"),
     "level": ("Niveau", "Level"),
     "participants": ("Deelnemers (optioneel)", "Participants (optional)"),
+    "keywords": ("Trefwoorden (optioneel)", "Keywords (optional)"),
+    "keywords_placeholder": ("bijv. FIOD, btw, Belastingdienst", "e.g. FIOD, VAT, Tax Administration"),
+    "documents": ("Agenda of stukken bijvoegen (optioneel)", "Attach agenda or papers (optional)"),
+    "context_hint": (
+        "Afkortingen en namen die u verwacht, gescheiden door komma's, en de agenda of stukken (.txt, .md, .docx, "
+        ".pdf) helpen de herkenning, live en bij de verwerking. De stukken worden bij de sessie bewaard.",
+        "Abbreviations and names you expect, separated by commas, and the agenda or papers (.txt, .md, .docx, .pdf) "
+        "help recognition, live and in the processing. The papers are kept with the session.",
+    ),
+    "hints": ("Herkenning let op", "Recognition listens for"),
+    "model_loading": (
+        "Spraakmodel laden… U kunt al opnemen: de tekst verschijnt zodra het model geladen is.",
+        "Loading the speech model… You can already record: the text appears once it is loaded.",
+    ),
+    "model_ready": ("Spraakmodel geladen: de tekst verschijnt tijdens het opnemen.", "Speech model loaded."),
     "add_participant": ("Deelnemer toevoegen", "Add participant"),
     "record": ("Opnemen", "Record"),
     "pause": ("Pauze", "Pause"),
@@ -105,6 +138,32 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def start_context(keywords: Any, documents: Any) -> StartContext:
+    """The keywords (a string: comma- or line-separated) and documents (``[{"name", "data"}]``, data in base64) the
+    page gave; a document is read as ``notulist transcribe --context`` reads it (ContextError: said to the user)."""
+    words = [k.strip() for k in re.split(r"[,;\n]", str(keywords or "")) if k.strip()][:MAX_KEYWORDS]
+    items = documents if isinstance(documents, list) else []
+    if len(items) > MAX_DOCUMENTS:
+        raise ValueError(f"Geef hoogstens {MAX_DOCUMENTS} documenten.")
+    read: list[ContextDocument] = []
+    with tempfile.TemporaryDirectory(prefix="notulist-context-") as folder:
+        for number, item in enumerate(items, 1):
+            name = Path(str(item.get("name") or "") if isinstance(item, dict) else "").name or f"document-{number}"
+            name = re.sub(r"[^\w.() -]+", "_", name).strip(" .")[:120] or f"document-{number}"
+            try:
+                data = base64.b64decode(str(item.get("data") or ""), validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ValueError(f"Het document {name} kwam niet goed aan: kies het opnieuw.") from exc
+            path = Path(folder) / f"{number}" / name
+            path.parent.mkdir()
+            path.write_bytes(data)
+            document = read_document(path)
+            taken = {d.name for d in read}
+            unique = name if name not in taken else f"{number}-{name}"
+            read.append(ContextDocument(unique, document.data, document.text, document.sha256))
+    return StartContext(tuple(words), tuple(read))
+
+
 def _participants(value: Any) -> list[dict[str, str]]:
     found = []
     for item in value if isinstance(value, list) else []:
@@ -124,6 +183,7 @@ class LiveHandlers:
     def routes(self) -> list:
         return [
             Route("/live", self.page),
+            Route("/api/live/model", self.model),
             Route("/api/live/start", self.start, methods=["POST"]),
             Route("/api/live/recover", self.recover, methods=["POST"]),
             WebSocketRoute("/api/live/{rid}/socket", self.socket),
@@ -131,6 +191,7 @@ class LiveHandlers:
 
     async def page(self, request: Request) -> Response:
         lang = request.cookies.get("notulist_lang", "nl")
+        self.recorders.warmup.start(self.config.pipeline_options())  # a recording is likely: load the model now
         interrupted = await asyncio.to_thread(self._interrupted)
         running = [{"id": r.id, "title": r.title or r.folder.name, "state": r.state} for r in self.recorders.running()]
         return self.handlers.page(
@@ -143,6 +204,9 @@ class LiveHandlers:
             roles=ROLES,
         )
 
+    async def model(self, request: Request) -> Response:
+        return JSONResponse(self.recorders.warmup.state())
+
     def _interrupted(self) -> list[dict[str, Any]]:
         found = []
         for path in self.recorders.interrupted():
@@ -153,11 +217,16 @@ class LiveHandlers:
             found.append({"folder": path.name, "seconds": round(captured.duration_s), "created": captured.meta.created})
         return found
 
-    async def _body(self, request: Request) -> dict[str, Any]:
-        if int(request.headers.get("content-length") or 0) > 64 * 1024:
-            raise ValueError("Het verzoek is te groot.")
+    async def _body(self, request: Request, limit: int = 64 * 1024) -> dict[str, Any]:
+        if int(request.headers.get("content-length") or 0) > limit:
+            raise ValueError(f"Het verzoek is te groot (hoogstens {limit // (1024 * 1024) or 1} MB).")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise ValueError(f"Het verzoek is te groot (hoogstens {limit // (1024 * 1024) or 1} MB).")
         try:
-            data = json.loads(await request.body())
+            data = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError("Het verzoek is geen geldige JSON.") from exc
         if not isinstance(data, dict):
@@ -166,9 +235,12 @@ class LiveHandlers:
 
     async def start(self, request: Request) -> Response:
         try:
-            data = await self._body(request)
+            data = await self._body(request, MAX_START_BYTES)
+            context = await asyncio.to_thread(start_context, data.get("keywords"), data.get("documents"))
         except ValueError as exc:
             return _error(400, str(exc))
+        except ContextError as exc:  # a document that cannot be read: nothing is started
+            return _error(400, f"Agenda of stukken: {exc}")
         title = str(data.get("title") or "").strip()[:200]
         participants = _participants(data.get("participants"))
         try:
@@ -179,11 +251,13 @@ class LiveHandlers:
                 participants,
                 self.config.pipeline_options(),
                 self.config.operator,
+                context,
+                self.config.live_latency,
             )
         except NotulistError as exc:
             return _error(500, f"De opname kon niet beginnen: {exc}")
         self.recorders.add(recorder)
-        return JSONResponse({"id": recorder.id, "folder": recorder.folder.name})
+        return JSONResponse({"id": recorder.id, "folder": recorder.folder.name, "hints": recorder.hints})
 
     async def recover(self, request: Request) -> Response:
         try:

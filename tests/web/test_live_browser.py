@@ -265,3 +265,107 @@ def test_socket_refuses_another_origin_and_no_token(server: Server) -> None:
                 pass
     with connect(url, additional_headers={"Cookie": cookie}, origin=server.origin, open_timeout=10) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "error"  # our own origin and token: let in (no such id)
+
+
+TWO_SPEAKERS = ROOT / "tests" / "data" / "diarize_interview_40s.flac"  # interviewer (FIOD at 9 s), Sandra Jansen
+AGENDA = "Agenda verhoor\n1. Opening door de FIOD\n2. Inschrijving bij de KvK\n3. Aangifte btw derde kwartaal\n"
+
+
+def _stage_names() -> set[str]:
+    from notulist.web.jobs import STAGES_NL
+
+    return set(STAGES_NL.values())
+
+
+def _border_colour(page: Any, selector: str) -> str:
+    return page.locator(selector).first.evaluate("el => getComputedStyle(el).borderLeftColor")
+
+
+def test_click_an_abbreviation_while_recording_goes_on_colours_and_names(playwright: Any, tmp_path: Path) -> None:
+    """With a keyword and an agenda attached the live text writes FIOD (without them the bundled model writes
+    "fiets"): click it while recording; the explanation opens and the recording goes on (timer, new lines). Two
+    speakers get two colours; naming S2 shows at once; the agenda is archived with the session; the final pass's
+    progress is named in Dutch."""
+    import soundfile
+
+    microphone = tmp_path / "interview.wav"
+    audio, rate = soundfile.read(str(TWO_SPEAKERS), dtype="int16")
+    soundfile.write(str(microphone), audio, rate, subtype="PCM_16")
+    agenda = tmp_path / "agenda-verhoor.md"
+    agenda.write_text(AGENDA, encoding="utf-8")
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    server = start_server(sessions, "--no-summary", "--format", "none")  # live speaker labels need diarization
+    try:
+        browser = launch(playwright, microphone=microphone)
+        live = LivePage(browser, server)
+        live.page.fill("#keywords", "FIOD")
+        live.page.set_input_files("#documents", str(agenda))
+        live.page.fill("#title", "Verhoor FIOD")
+        live.page.screenshot(path=str(tmp_path / "live-setup.png"), full_page=True)
+        live.start("Verhoor FIOD")
+        assert "FIOD" in live.page.text_content("#hints-list")
+        # --- an abbreviation in the live text, clicked while recording goes on
+        abbreviation = live.page.locator("#live-lines button.abbr:has-text('FIOD')").first
+        abbreviation.wait_for(timeout=SLOW_MS)
+        seconds, lines = live.seconds(), live.page.locator("#live-lines li[data-id]").count()
+        abbreviation.click()
+        popover = live.page.locator("#popover")
+        assert popover.is_visible()
+        assert "FIOD — Fiscale Inlichtingen- en Opsporingsdienst" in popover.locator("h3").inner_text()
+        assert "opsporingsdienst van de Belastingdienst" in popover.inner_text()
+        assert "Bron: Register van Overheidsorganisaties" in popover.inner_text()
+        until(lambda: live.page.locator("#live-lines li[data-id]").count() > lines, SLOW_MS / 1000)
+        assert live.seconds() >= seconds + 2 and popover.is_visible()  # still recording, still explained
+        assert live.page.locator("#rec-dot").is_visible() and live.page.text_content("#pause") == "Pauze"
+        live.page.screenshot(path=str(tmp_path / "live-abbreviation.png"))
+        live.page.click("#popover button")
+        # --- two speakers, two colours; naming S2 takes effect in the live view
+        s2 = "#live-lines li[data-speaker='S2']"
+        live.page.wait_for_selector(s2, timeout=SLOW_MS)
+        assert _border_colour(live.page, "#live-lines li[data-speaker='S1']") != _border_colour(live.page, s2)
+        live.page.select_option("#name-label", "S2")
+        live.page.fill("#name-value", "mevrouw Jansen")
+        live.page.click("#name-form button[type=submit]")
+        until(lambda: live.page.locator(f"{s2} .who").first.inner_text() == "mevrouw Jansen (S2)", 20)
+        live.page.screenshot(path=str(tmp_path / "live-speakers.png"))
+        # --- stop: the final pass names its stages in Dutch, the session keeps the agenda
+        live.page.click("#stop")
+        shown: set[str] = set()
+
+        def stage_shown() -> bool:
+            if "/s/" in live.page.url:
+                return True
+            text = live.page.text_content("#final-status") or ""
+            shown.update(name for name in _stage_names() if text.startswith(name))
+            return False
+
+        until(stage_shown, SLOW_MS / 1000)
+        live.page.wait_for_url("**/s/**", timeout=SLOW_MS)
+        assert shown, "no Dutch stage name was shown during the final pass"
+        session = sessions / live.page.url.rsplit("/s/", 1)[1]
+        assert (session / "context" / "agenda-verhoor.md").read_text(encoding="utf-8") == AGENDA
+        archived = next(e for e in events(session) if e["event"] == "context_archived")
+        assert "FIOD" in archived["data"]["hints"]
+        assert any(e["event"] == "speakers_named" for e in events(session))
+        assert live.errors == []
+        browser.close()
+    finally:
+        server.stop()
+
+
+def test_an_unreadable_agenda_is_refused_in_dutch_and_nothing_starts(playwright: Any, server: Server) -> None:
+    browser = launch(playwright)
+    live = LivePage(browser, server)
+    live.page.wait_for_selector("#mic option", state="attached", timeout=20_000)
+    live.page.set_input_files(
+        "#documents", files=[{"name": "stukken.docx", "mimeType": "application/octet-stream", "buffer": b"no zip"}]
+    )
+    live.page.click("#record")
+    live.page.wait_for_selector("#message:not([hidden])", timeout=20_000)
+    assert "Agenda of stukken: contextdocument stukken.docx is geen geldig Word-bestand" in live.page.text_content(
+        "#message"
+    )
+    assert live.page.is_hidden("#recording") and live.page.is_enabled("#record")
+    assert not list(server.sessions_dir.glob("*.live"))
+    browser.close()

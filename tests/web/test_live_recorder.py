@@ -71,3 +71,16 @@ def test_a_live_line_carries_its_abbreviations_explained(recorder) -> None:
     (link,) = line["links"]
     assert text[link["start"] : link["end"]] == "FIOD"
     assert "Fiscale" in link["expansion"]
+
+
+def test_the_final_pass_stages_are_named_in_dutch_like_the_upload_page() -> None:
+    from notulist.core.progress import Progress, Stage
+    from notulist.web.jobs import STAGES_NL
+    from notulist.web.live_recorder import progress_message
+
+    for stage in Stage:
+        message = progress_message(Progress(stage, 3, 10))
+        assert message["stage"] == STAGES_NL[stage] != str(stage)
+        assert message["stage_en"] == str(stage)
+        assert (message["type"], message["done"], message["total"]) == ("progress", 3, 10)
+    assert progress_message(Progress(Stage.RECOGNIZE, 0, 1))["stage"] == "spraak herkennen"

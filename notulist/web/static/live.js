@@ -182,6 +182,7 @@ function handle(msg) {
       $('live-lines').replaceChildren();
       showConnection();
       setState(msg.state);
+      showHints(msg.hints);
       if (msg.state === 'recording' && !st.capturing) { // this page does not capture (reopened): say so as a pause
         control({ type: 'pause', reason: 'page_closed' });
         message(say('Deze opname liep nog zonder pagina. Klik op Hervatten om met de gekozen microfoon verder op te nemen, of op Stoppen en verwerken.',
@@ -328,7 +329,7 @@ function progress(msg) {
   $('final').hidden = false;
   const bar = $('final-bar');
   if (msg.total > 0) { bar.max = msg.total; bar.value = msg.done; } else { bar.removeAttribute('value'); }
-  $('final-status').textContent = `${msg.stage} ${msg.total ? `${Math.round((100 * msg.done) / msg.total)}%` : ''}`;
+  $('final-status').textContent = `${EN ? msg.stage_en : msg.stage} ${msg.total ? `${Math.round((100 * msg.done) / msg.total)}%` : ''}`;
 }
 
 function finished(session) {
@@ -376,8 +377,37 @@ function addParticipant() {
   name.focus();
 }
 
+const DOCUMENT_TYPES = ['.txt', '.md', '.docx', '.pdf'];
+const MAX_DOCUMENTS_MB = 20;
+
+function base64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(',', 2)[1] || '');
+    reader.onerror = () => reject(new Error(say(`Het document ${file.name} kon niet worden gelezen: kies het opnieuw.`, `Could not read ${file.name}: pick it again.`)));
+    reader.readAsDataURL(file);
+  });
+}
+
+async function documents() { // the agenda or papers, read in the page; the server reads their text
+  const files = Array.from($('documents').files || []);
+  const wrong = files.find((f) => !DOCUMENT_TYPES.some((ext) => f.name.toLowerCase().endsWith(ext)));
+  if (wrong) throw new Error(say(`Agenda of stukken: ${wrong.name} is geen .txt, .md, .docx of .pdf. Kies een ander bestand.`, `Agenda or papers: ${wrong.name} is not a .txt, .md, .docx or .pdf file.`));
+  if (files.reduce((n, f) => n + f.size, 0) > MAX_DOCUMENTS_MB * 1024 * 1024) {
+    throw new Error(say(`Agenda of stukken: samen groter dan ${MAX_DOCUMENTS_MB} MB. Voeg alleen de agenda of de belangrijkste stukken toe.`, `Agenda or papers: over ${MAX_DOCUMENTS_MB} MB together.`));
+  }
+  return Promise.all(files.map(async (f) => ({ name: f.name, data: await base64(f) })));
+}
+
+function showHints(hints) {
+  $('hints').hidden = !hints;
+  $('hints-list').textContent = hints || '';
+}
+
 async function record(event) {
   event.preventDefault();
+  let papers;
+  try { papers = await documents(); } catch (err) { message(err.message); return; }
   if (!st.stream) {
     try { await openMic(); } catch (err) { message(micError(err)); return; }
   }
@@ -387,7 +417,9 @@ async function record(event) {
   const people = participants();
   const names = $('participant-names');
   names.replaceChildren(...people.map((p) => new Option(p.name, p.name)));
-  const answer = await postJSON('/api/live/start', { title: $('title').value, participants: people });
+  const answer = await postJSON('/api/live/start', {
+    title: $('title').value, participants: people, keywords: $('keywords').value, documents: papers,
+  });
   if (!answer.ok) {
     st.capturing = false; st.outbox = []; st.nextSeq = 0; st.capturedS = 0;
     $('record').disabled = false;
@@ -395,6 +427,8 @@ async function record(event) {
     return;
   }
   st.rid = answer.data.id;
+  message('');
+  showHints(answer.data.hints);
   history.replaceState(null, '', `/live?rec=${encodeURIComponent(st.rid)}`);
   setState('recording');
   connect();
@@ -444,6 +478,18 @@ setInterval(() => {
   if (st.rid && !st.connected) showConnection();
   if (st.capturing && !st.connected) $('timer').textContent = clock(st.capturedS); // the timer runs on without the server
 }, 1000);
+
+async function modelState() { // the live model loads when this page opens; say when it is ready
+  const box = $('model-state');
+  try {
+    const answer = await (await fetch('/api/live/model', { credentials: 'same-origin' })).json();
+    if (answer.error) { box.textContent = say(`Het spraakmodel kon niet laden (${answer.error}): er komt geen live tekst; de opname en de verwerking daarna werken wel.`, `The speech model could not load (${answer.error}).`); return; }
+    if (answer.ready) { box.textContent = box.dataset.loaded; box.dataset.ready = '1'; return; }
+  } catch (err) { /* the server is busy or gone: try again */ }
+  if (!st.rid) setTimeout(modelState, 1000);
+}
+
+if (!data.attach) modelState();
 
 if (data.attach) {
   st.rid = data.attach;
