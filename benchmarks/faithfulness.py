@@ -2,33 +2,41 @@
 
 Recordings: the shared ones (``../shared/audio/synthetic``: ``interview_fiod``, ``overleg_dpia``) and ones made
 here from ``benchmarks/data/faithful/*.txt`` with ``make_meeting.sh`` plus long noisy pauses
-(``faithfulness_audio``): ``overleg_ai_loop`` and ``overleg_ai_loop2`` provoke recognition loops; the doubt rule
-was fitted on the first four (``tuning``). ``interview_btw_unseen`` and ``overleg_archief_unseen`` were kept
-aside until the rules were final (``unseen``) and are reported separately.
+(``faithfulness_audio``). ``tuning``: the recordings the recovery and doubt rules were written and fitted on;
+``aside``: the ``*_aside`` recordings, made together with the last three tuning ones and kept out of every fit
+until the rules were frozen; reported separately.
 
-Per recording, for plain faster-whisper (``WhisperModel.transcribe``: beam 5, VAD on, word timestamps), notulist's
-batched first pass alone (``recover=False``) and notulist's recogniser (with loop and coverage recovery, flags and
-word doubt):
+Per recording, in one process: plain faster-whisper (``WhisperModel.transcribe``: beam 5, VAD on, word
+timestamps), and notulist's recogniser with each first-pass decoding (``sequential``, ``batched``): the first pass
+alone and with loop and coverage recovery, each timed (wall seconds). The transcript of the default decoding gets
+flags and word doubt. Figures:
 
 - voiced seconds with no word (``coverage.unheard_seconds`` over the Silero VAD regions of ``audio.vad``);
-- WER (jiwer, ``benchmarks/textnorm.py`` normalisation);
+- WER (jiwer, ``notulist.core.text.spoken`` on both sides) and decoding time per variant;
 - word doubt (notulist only): precision/recall of ``uncertain`` against the wrong words of the jiwer alignment
   (substitutions and insertions), as a curve over thresholds and at the chosen one, with Whisper's probability
   alone (``p < 0.7``) beside it; lines whose own WER exceeds 0.5 and carry no mark (no flag, no uncertain word);
+  every word's doubt features go into ``--json`` for ``faithfulness_doubt.py`` (the fit);
 - live (``--live``): the first minute of ``interview_fiod`` (the caution, the answers) replayed through the live
   recogniser (``balanced``, 1 s steps); the share of committed live lines that neither the reference nor the final
   pass supports (``live.recording.unsupported_live_lines``: rapidfuzz partial ratio < 60 against the text within
   1 s of the line).
 
-    NOTULIST_SHARED=../shared nice -n 10 python benchmarks/faithfulness.py --live
+Decodings are cached in ``--cache`` (keyed by the audio's and the recogniser's sha256), so a second run that only
+changes the doubt rule decodes nothing; a cached decoding keeps the time measured when it was made.
+
+    NOTULIST_SHARED=../shared nice -n 10 python benchmarks/faithfulness.py --cache /tmp/faith-cache --live
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,11 +46,12 @@ from benchmarks.faithfulness_audio import SHARED, make_recording, read_turns  # 
 from benchmarks.faithfulness_metrics import align, doubt_curve, wer  # noqa: E402
 from notulist.audio.decode import load_for_recognition  # noqa: E402
 from notulist.audio.vad import speech_regions  # noqa: E402
-from notulist.core.model import Segment, Word  # noqa: E402
+from notulist.core.model import Flag, Segment, Word  # noqa: E402
 from notulist.recognition.coverage import unheard_seconds  # noqa: E402
-from notulist.recognition.doubt import DoubtRule, mark_uncertain, rarity_check, word_scores  # noqa: E402
+from notulist.recognition.doubt import DoubtRule, doubt_features, mark_uncertain, rarity_check, word_scores  # noqa: E402
 from notulist.recognition.flags import flag_segments  # noqa: E402
 from notulist.recognition.recognizer import (  # noqa: E402
+    DECODINGS,
     FasterWhisperRecognizer,
     RecognizerSettings,
     looks_looped,
@@ -50,21 +59,32 @@ from notulist.recognition.recognizer import (  # noqa: E402
 from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
 
 TUNING_SHARED = ("interview_fiod", "overleg_dpia")
-TUNING_MADE = ("overleg_ai_loop", "overleg_ai_loop2")
-UNSEEN_MADE = ("interview_btw_unseen", "overleg_archief_unseen")
-THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.27, 0.3, 0.35, 0.4, 0.5, 0.6)
+TUNING_MADE = (
+    "overleg_ai_loop",
+    "overleg_ai_loop2",
+    "interview_btw",
+    "overleg_archief",
+    "overleg_subsidie",
+    "interview_toeslagen",
+    "overleg_ict_storing",
+)
+ASIDE_MADE = ("interview_douane_aside", "overleg_begroting_aside", "overleg_privacy_aside")
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+RECOGNIZER_CODE = ("recognizer.py", "coverage.py", "flags.py")
 
 
-def recordings(folder: Path) -> list[tuple[str, str, Path, str]]:
-    """(name, group, wav, reference text) of every recording, the made ones made into ``folder``."""
+def recordings(folder: Path, only: set[str] | None) -> list[tuple[str, str, Path, str]]:
+    """(name, group, wav, reference text) of every recording (of ``only``), the made ones made into ``folder``."""
     found = []
     for name in TUNING_SHARED:
-        wav = SHARED / "audio" / "synthetic" / f"{name}.wav"
-        found.append((name, "tuning", wav, _text(read_turns(wav.with_suffix(".ref.tsv")))))
-    for group, names in (("tuning", TUNING_MADE), ("unseen", UNSEEN_MADE)):
+        if only is None or name in only:
+            wav = SHARED / "audio" / "synthetic" / f"{name}.wav"
+            found.append((name, "tuning", wav, _text(read_turns(wav.with_suffix(".ref.tsv")))))
+    for group, names in (("tuning", TUNING_MADE), ("aside", ASIDE_MADE)):
         for name in names:
-            wav, turns = make_recording(name, folder)
-            found.append((name, group, wav, _text(turns)))
+            if only is None or name in only:
+                wav, turns = make_recording(name, folder)
+                found.append((name, group, wav, _text(turns)))
     return found
 
 
@@ -81,21 +101,95 @@ def plain(model, audio) -> list[Segment]:
             s.end,
             s.text.strip(),
             tuple(Word(w.start, w.end, w.word.strip(), w.probability) for w in s.words or () if w.word.strip()),
+            avg_logprob=s.avg_logprob,
+            compression_ratio=s.compression_ratio,
         )
         for s in raw
     ]
 
 
-def measure(model, name: str, group: str, wav: Path, reference: str, recover: bool = True) -> dict:
+class Decodings:
+    """Every decoding of one recording, each with its wall time; from ``cache`` when it was made before with the
+    same audio and the same recogniser code."""
+
+    def __init__(self, model, audio, cache: Path | None) -> None:
+        self.model, self.audio, self.cache = model, audio, cache
+        code = b"".join((ROOT / "notulist" / "recognition" / name).read_bytes() for name in RECOGNIZER_CODE)
+        self.key = hashlib.sha256(audio.tobytes() + code).hexdigest()[:16]
+
+    def get(self, variant: str) -> tuple[list[Segment], float]:
+        path = self.cache / f"{self.key}-{variant}.json" if self.cache else None
+        if path is not None and path.is_file():
+            stored = json.loads(path.read_text())
+            return [_segment(s) for s in stored["segments"]], stored["seconds"]
+        began = time.perf_counter()
+        segments = self._decode(variant)
+        seconds = round(time.perf_counter() - began, 2)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"segments": [dataclasses.asdict(s) for s in segments], "seconds": seconds}
+            path.write_text(json.dumps(data, ensure_ascii=False))
+        return segments, seconds
+
+    def _decode(self, variant: str) -> list[Segment]:
+        if variant == "plain":
+            return plain(self.model, self.audio)
+        decoding, _, stage = variant.partition("-")
+        recognizer = FasterWhisperRecognizer(self.model, RecognizerSettings(decoding=decoding))
+        if stage == "first":
+            return recognizer.first_pass(self.audio, lambda _: None)
+        first, _seconds = self.get(f"{decoding}-first")
+        return sorted(recognizer.recover(self.audio, first), key=lambda s: (s.start, s.end))
+
+
+def _segment(data: dict) -> Segment:
+    words = tuple(Word(**w) for w in data.pop("words"))
+    flags = tuple(Flag(**f) for f in data.pop("flags"))
+    return Segment(**data, words=words, flags=flags)
+
+
+def _spans(segments) -> list[tuple[float, float]]:
+    return [(w.start, w.end) for s in segments for w in s.words]
+
+
+def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path | None) -> dict:
     audio = load_for_recognition(wav)
     voiced = speech_regions(audio)
-    baseline = plain(model, audio)
-    first = list(FasterWhisperRecognizer(model, RecognizerSettings(recover=False)).recognize(audio, lambda _: None))
-    ours = list(FasterWhisperRecognizer(model, RecognizerSettings(recover=recover)).recognize(audio, lambda _: None))
-    ours = list(mark_uncertain(flag_segments(ours, voiced)))
-    rare = rarity_check((), DoubtRule().rare_zipf)
-    scores = [score for s in ours for score in word_scores(s.words, rare)]
-    probabilities = [w.probability for s in ours for w in s.words]
+    decodings = Decodings(model, audio, cache)
+    variants = {}
+    for variant in ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered"))):
+        segments, seconds = decodings.get(variant)
+        if variant.endswith("-recovered"):  # recovery alone was timed: add its first pass
+            seconds += variants[variant.replace("-recovered", "-first")]["seconds"]
+        variants[variant] = {
+            "wer": round(wer(segments, reference), 3),
+            "seconds": seconds,
+            "unheard": round(unheard_seconds(voiced, _spans(segments)), 1),
+            "looping_lines": sum(1 for s in segments if looks_looped(s)),
+        }
+    ours, _seconds = decodings.get(f"{RecognizerSettings().decoding}-recovered")
+    result = {
+        "name": name,
+        "group": group,
+        "duration": round(len(audio) / 16000, 1),
+        "voiced": round(sum(b - a for a, b in voiced), 1),
+        "variants": variants,
+    }
+    return result | doubt_figures(list(mark_uncertain(flag_segments(ours, voiced))), reference)
+
+
+def glossary_terms() -> list[str]:
+    """What a default run does not call rare: the bundled glossary's abbreviations and their spoken forms (as
+    ``pipeline.run`` passes them to ``mark_uncertain``; no decoding hints are given here)."""
+    from notulist.glossary.loader import load_glossary
+
+    return [term for e in load_glossary().entries.values() for term in (e.abbreviation, *e.spoken_variants)]
+
+
+def doubt_figures(ours: list[Segment], reference: str) -> dict:
+    """Word doubt of the final transcript against the wrong words of its alignment with ``reference``."""
+    rule = DoubtRule()
+    rare = rarity_check(glossary_terms(), rule.rare_zipf)
     alignment = align(ours, reference)
     unmarked = [
         s.text
@@ -103,34 +197,18 @@ def measure(model, name: str, group: str, wav: Path, reference: str, recover: bo
         if line_wer is not None and line_wer > 0.5 and not s.flags and not any(w.uncertain for w in s.words)
     ]
     return {
-        "name": name,
-        "group": group,
-        "duration": round(len(audio) / 16000, 1),
-        "voiced": round(sum(b - a for a, b in voiced), 1),
-        "unheard": {
-            "plain": round(unheard_seconds(voiced, [(w.start, w.end) for s in baseline for w in s.words]), 1),
-            "notulist": round(unheard_seconds(voiced, [(w.start, w.end) for s in ours for w in s.words]), 1),
-        },
         "untranscribed_lines": sum(1 for s in ours if any(f.kind == "untranscribed" for f in s.flags)),
-        "wer": {
-            "plain": round(wer(baseline, reference), 3),
-            "first_pass": round(wer(first, reference), 3),
-            "notulist": round(wer(ours, reference), 3),
-        },
-        "first_pass_unheard": round(unheard_seconds(voiced, [(w.start, w.end) for s in first for w in s.words]), 1),
-        "first_pass_looping_lines": sum(1 for s in first if looks_looped(s)),
-        "words": len(scores),
+        "words": sum(len(s.words) for s in ours),
         "wrong": sum(alignment.wrong),
-        "scores": scores,
-        "probabilities": probabilities,
+        "scores": [score for s in ours for score in word_scores(s, rare, rule)],
+        "features": [f for s in ours for f in doubt_features(s, rare)],
+        "probabilities": [w.probability for s in ours for w in s.words],
         "is_wrong": alignment.wrong,
         "lines_over_half": sum(1 for x in alignment.line_wer if x is not None and x > 0.5),
         "unmarked_lines_over_half": unmarked,
         "flagged_lines": sum(1 for s in ours if s.flags),
         "lines": len(ours),
-        "text": [s.text for s in ours],
         "final_lines": [[s.start, s.end, s.text] for s in ours],
-        "plain_text": [s.text for s in baseline],
     }
 
 
@@ -143,29 +221,53 @@ def doubt_table(results: list[dict], group: str) -> list[str]:
     low_p = [1.0 - p for r in chosen for p in r["probabilities"]]
     (baseline,) = doubt_curve(low_p, wrong, [0.3])
     lines.append(f"| Whisper probability < 0.7 | {baseline.precision:.2f} | {baseline.recall:.2f} |")
-    for point in doubt_curve(scores, wrong, THRESHOLDS):
+    for point in doubt_curve(scores, wrong, sorted({*THRESHOLDS, DoubtRule().threshold})):
         mark = " (chosen)" if abs(point.threshold - DoubtRule().threshold) < 1e-9 else ""
         lines.append(f"| score >= {point.threshold:.2f}{mark} | {point.precision:.2f} | {point.recall:.2f} |")
-    return lines
+    unmarked = sum(len(r["unmarked_lines_over_half"]) for r in chosen)
+    over = sum(r["lines_over_half"] for r in chosen)
+    return [*lines, "", f"Lines with own WER > 0.5: {over}, of those without any mark: {unmarked}"]
 
 
-def report(results: list[dict]) -> str:
+def report(results: list[dict], doubt: bool = True) -> str:
+    names = ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered")))
     lines = [
-        "| recording | set | voiced s | unheard s plain | unheard s first pass | unheard s notulist "
-        "| untranscribed lines | looping lines first pass | WER plain | WER first pass | WER notulist "
-        "| lines WER>0.5 | of those unmarked |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| recording | set | voiced s | "
+        + " | ".join(f"WER {n}" for n in names)
+        + " | unheard s plain / "
+        + " / ".join(names[1:])
+        + " | seconds "
+        + " / ".join(names)
+        + " |",
+        "|---|---|---|" + "---|" * (len(names) + 2),
     ]
     for r in results:
+        v = r["variants"]
         lines.append(
-            f"| {r['name']} | {r['group']} | {r['voiced']} | {r['unheard']['plain']} | {r['first_pass_unheard']} "
-            f"| {r['unheard']['notulist']} | {r['untranscribed_lines']} | {r['first_pass_looping_lines']} "
-            f"| {r['wer']['plain']:.3f} | {r['wer']['first_pass']:.3f} | {r['wer']['notulist']:.3f} "
-            f"| {r['lines_over_half']} | {len(r['unmarked_lines_over_half'])} |"
+            f"| {r['name']} | {r['group']} | {r['voiced']} | "
+            + " | ".join(f"{v[n]['wer']:.3f}" for n in names)
+            + " | "
+            + " / ".join(f"{v[n]['unheard']}" for n in names)
+            + " | "
+            + " / ".join(f"{v[n]['seconds']:.0f}" for n in names)
+            + " |"
         )
-    for group in ("tuning", "unseen"):
-        lines += ["", *doubt_table(results, group)]
+    lines += ["", *speed_lines(results)]
+    for group in ("tuning", "aside") if doubt else ():
+        if any(r["group"] == group for r in results):
+            lines += ["", *doubt_table(results, group)]
     return "\n".join(lines)
+
+
+def speed_lines(results: list[dict]) -> list[str]:
+    """Total decoding time per variant over all recordings, and against the batched pass."""
+    total = {n: sum(r["variants"][n]["seconds"] for r in results) for n in results[0]["variants"]} if results else {}
+    audio = sum(r["duration"] for r in results)
+    base = total.get("batched-first") or 1.0
+    return [
+        f"{n}: {t:.0f} s for {audio:.0f} s of audio (RTF {t / max(audio, 1):.3f}, {t / base:.2f}x batched first pass)"
+        for n, t in total.items()
+    ]
 
 
 def _live(model, results: list[dict], seconds: float) -> dict:
@@ -190,24 +292,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", action="store_true", help="also replay interview_fiod through live recognition")
     parser.add_argument("--live-seconds", type=float, default=60.0, help="replay this much of it (default 60)")
     parser.add_argument("--final-from", type=Path, help="the --json of an earlier run: its final pass for --live")
-    parser.add_argument("--only", help="comma-separated recording names")
+    parser.add_argument("--only", help='comma-separated recording names ("" for none)')
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
-    parser.add_argument("--no-recovery", action="store_true", help="notulist's first pass only (what recovery adds)")
+    parser.add_argument("--cache", type=Path, help="folder for the decodings (reused when audio and code match)")
+    parser.add_argument("--no-doubt", action="store_true", help="print no word-doubt figures (recordings aside)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     model = load_whisper(resolve_model(None), choose_device("cpu"), args.threads)
+    only = set(filter(None, args.only.split(","))) if args.only is not None else None
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        for name, group, wav, reference in recordings(Path(folder)):
-            if args.only is not None and name not in args.only.split(","):
-                continue
-            results.append(measure(model, name, group, wav, reference, not args.no_recovery))
-            print(f"{name}: {json.dumps({k: results[-1][k] for k in ('unheard', 'wer')})}", flush=True)
+        for name, group, wav, reference in recordings(Path(folder), only):
+            results.append(measure(model, name, group, wav, reference, args.cache))
+            wers = {n: v["wer"] for n, v in results[-1]["variants"].items()}
+            print(f"{name}: WER {json.dumps(wers)}", flush=True)
     live = None
     if args.live:
         earlier = json.loads(args.final_from.read_text())["recordings"] if args.final_from else []
         live = _live(model, results + earlier, args.live_seconds)
-    print(report(results))
+    print(report(results, doubt=not args.no_doubt))
     if live is not None:
         print(
             f"\nLive: {live['unsupported']} of {live['lines']} committed lines supported by neither the reference nor "

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import jiwer
 
-from benchmarks.textnorm import normalise
 from notulist.core.model import Segment
+from notulist.core.text import spoken as normalise
 
 
 @dataclass(frozen=True)

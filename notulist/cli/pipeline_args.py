@@ -42,7 +42,16 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
     )
     asr.add_argument("--language", default="nl", help="spoken language code (default: nl)")
     asr.add_argument("--beam-size", type=int, default=5, help="beam size (default: 5)")
-    asr.add_argument("--batch-size", type=int, default=8, help="windows recognised together (default: 8)")
+    asr.add_argument(
+        "--decoding",
+        choices=("sequential", "batched"),
+        default="sequential",
+        help="first recognition pass: sequential (as plain faster-whisper, the most accurate) or batched "
+        "(windows decoded together in batches) (default: sequential)",
+    )
+    asr.add_argument(
+        "--batch-size", type=int, default=8, help="windows recognised together with --decoding batched (default: 8)"
+    )
     asr.add_argument(
         "--threads", type=int, default=0, metavar="N", help="CPU threads for recognition (default: all cores)"
     )
@@ -114,6 +123,7 @@ def options_from_args(args: argparse.Namespace) -> PipelineOptions:
         compute_type=args.compute_type,
         language=args.language,
         beam_size=args.beam_size,
+        decoding=args.decoding,
         batch_size=args.batch_size,
         cpu_threads=args.threads,
         accept_truncated=args.accept_truncated,

@@ -207,12 +207,35 @@ class HypothesisBuffer:
         return words
 
     def take_all(self) -> list[Word]:
-        """At the end of the stream: the remaining provisional words become committed."""
+        """At the end of the stream: the remaining provisional words become committed, except a copy.
+
+        No later hypothesis can disagree with these words, so a loop is not caught by agreement: on a window cut off
+        mid-sentence Whisper may write its text twice, the copy squeezed into the last instant ("Dat is waar een
+        intra-comminitaire levering. Dat is waar een intra-comminitaire levering", the copy at 59.97 s). A run of
+        at least ``COPY_MIN_WORDS`` words at the end that repeats, back to back, the words just before it is dropped
+        (only provisional words are: committed ones are on screen already)."""
         words, self.buffer = self.buffer, []
+        copy = min(repeated_tail([*self.committed_in_buffer, *words]), len(words))
+        if copy:
+            log.info("end of stream: %d words repeating the words before them dropped", copy)
+            words = words[: len(words) - copy]
         if words:
             self.last_committed_time = words[-1].end
         self.committed_in_buffer.extend(words)
         return words
+
+
+COPY_MIN_WORDS = 3  # "Ja. Ja." is speech; three or more words said twice in a row at the very end are a loop
+
+
+def repeated_tail(words: Sequence[Word], min_words: int = COPY_MIN_WORDS) -> int:
+    """How many words at the end of ``words`` repeat the words just before them (``comparable_word`` forms), the
+    longest such run of at least ``min_words``; 0 when there is none."""
+    said = [comparable_word(w.text) for w in words]
+    for n in range(len(said) // 2, min_words - 1, -1):
+        if said[-n:] == said[-2 * n : -n]:
+            return n
+    return 0
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class PipelineOptions:
     compute_type: str | None = None
     language: str = "nl"
     beam_size: int = 5
+    decoding: str = "sequential"  # the first recognition pass: "sequential" or "batched" (RecognizerSettings)
     batch_size: int = 8
     cpu_threads: int = 0
     accept_truncated: bool = False
@@ -221,6 +222,7 @@ def _recognize(run: _Run, audio: np.ndarray, regions: list[tuple[float, float]],
     settings = RecognizerSettings(
         language=options.language,
         beam_size=options.beam_size,
+        decoding=options.decoding,
         batch_size=options.batch_size,
         hotwords=options.decoding_hints,
     )

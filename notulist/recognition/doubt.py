@@ -19,32 +19,34 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from notulist.core.model import Flag, Segment, Word
+from notulist.core.model import Flag, Segment
 
 _TOKEN = re.compile(r"[^\w]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
 class DoubtRule:
-    weight_log_probability: float = -2.5
-    weight_rare: float = 2.1
-    weight_neighbour_log_probability: float = -0.7
+    """A logistic score over the signals of ``doubt_features`` (a weight per signal) and the threshold above which
+    a word is uncertain; fitted with ``benchmarks/faithfulness_doubt.py``."""
+
     bias: float = -2.7
+    weight_log_p: float = -2.5
+    weight_rare: float = 2.1
+    weight_neighbour_log_p: float = -0.7
+    weight_line_log_p: float = 0.0
+    weight_compression: float = 0.0
+    weight_letters: float = 0.0
     rare_zipf: float = 3.5  # wordfreq Zipf frequency (log10 per billion words) below which a word is rare
     threshold: float = 0.35
     dense_share: float = 0.3
     dense_min: int = 2
 
-    def score(self, probability: float, rare: bool, neighbour_probability: float) -> float:
-        z = (
-            self.bias
-            + self.weight_log_probability * math.log(max(probability, 1e-3))
-            + self.weight_rare * float(rare)
-            + self.weight_neighbour_log_probability * math.log(max(neighbour_probability, 1e-3))
-        )
+    def score(self, features: Mapping[str, float]) -> float:
+        """sigmoid(bias + the sum of weight_NAME * features[NAME])."""
+        z = self.bias + sum(getattr(self, f"weight_{name}") * value for name, value in features.items())
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -85,18 +87,36 @@ def mark_uncertain(
     return tuple(_marked(segment, rare, rule) for segment in segments)
 
 
-def word_scores(words: Sequence[Word], rare: Callable[[str], bool], rule: DoubtRule = DoubtRule()) -> list[float]:
-    """The doubt score of each word of one line (``rule.score``; ``rare`` from ``rarity_check``)."""
-    scores = []
+def doubt_features(segment: Segment, rare: Callable[[str], bool]) -> list[dict[str, float]]:
+    """Per word of ``segment`` every signal the doubt rule may weigh (``rare`` from ``rarity_check``): ``log_p`` its
+    ln probability, ``rare``, ``neighbour_log_p`` the ln of the lower probability of the words either side (1 at a
+    line end), ``line_log_p`` the segment's average token log probability, ``compression`` its gzip compression
+    ratio, ``letters`` the word's length in letters and digits."""
+    words = segment.words
+    features = []
     for i, word in enumerate(words):
         before = words[i - 1].probability if i > 0 else 1.0
         after = words[i + 1].probability if i + 1 < len(words) else 1.0
-        scores.append(rule.score(word.probability, rare(word.text), min(before, after)))
-    return scores
+        features.append(
+            {
+                "log_p": math.log(max(word.probability, 1e-3)),
+                "rare": float(rare(word.text)),
+                "neighbour_log_p": math.log(max(min(before, after), 1e-3)),
+                "line_log_p": float(segment.avg_logprob),
+                "compression": float(segment.compression_ratio),
+                "letters": float(sum(len(t) for t in tokens(word.text))),
+            }
+        )
+    return features
+
+
+def word_scores(segment: Segment, rare: Callable[[str], bool], rule: DoubtRule = DoubtRule()) -> list[float]:
+    """The doubt score of each word of one line (``rule.score``; ``rare`` from ``rarity_check``)."""
+    return [rule.score(features) for features in doubt_features(segment, rare)]
 
 
 def _marked(segment: Segment, rare: Callable[[str], bool], rule: DoubtRule) -> Segment:
-    scores = word_scores(segment.words, rare, rule)
+    scores = word_scores(segment, rare, rule)
     marked = [replace(w, uncertain=score >= rule.threshold) for w, score in zip(segment.words, scores, strict=True)]
     doubted = [w for w in marked if w.uncertain]
     flags = segment.flags

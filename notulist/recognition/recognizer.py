@@ -1,11 +1,17 @@
-"""Speech recognition with faster-whisper (CTranslate2), batched over voice-activity windows.
+"""Speech recognition with faster-whisper (CTranslate2): a first pass over all speech, then recovery.
 
-The caller loads the ``WhisperModel`` (a ``ModelPool`` shares it between live mode and the final pass). The
-recogniser uses faster-whisper's ``BatchedInferencePipeline``: Silero VAD finds the speech, the speech is packed
-into chunks of up to 30 s with the silences between removed, and the chunks are decoded in batches with word
-timestamps. Packing with a 500 ms minimum silence measured best of the variants tried (see BENCHMARKS.md): it
-matches plain sequential faster-whisper's WER where clip windows with the silences kept lost 0.02-0.03.
-Each chunk's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
+The caller loads the ``WhisperModel`` (a ``ModelPool`` shares it between live mode and the final pass). The first
+pass decodes either
+
+- ``sequential`` (the default): ``WhisperModel.transcribe`` as plain faster-whisper runs it - Silero VAD removes the
+  silences, then one 30 s window after another with temperature fallback, each conditioned on the text before it,
+  word timestamps; or
+- ``batched``: faster-whisper's ``BatchedInferencePipeline`` - the speech packed into chunks of up to 30 s (500 ms
+  minimum silence) decoded in batches, without temperature fallback or previous-text conditioning.
+
+Batched decoding wrote clearly worse text on some recordings (no conditioning: "de kwartal" for "het derde
+kwartaal") for a small gain in speed on CPU; BENCHMARKS.md ("Faithfulness") has the figures behind the default.
+Each window's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
 
 No speech lost: the first pass can loop ("Dat sluit aan mei mei mei ...", or one word written over every turn) and
 swallow what was said, with or without decoding hints. So the voiced regions that a looping segment overlaps
@@ -47,7 +53,8 @@ class Recognizer(Protocol):
 class RecognizerSettings:
     language: str = "nl"
     beam_size: int = 5
-    batch_size: int = 8
+    decoding: str = "sequential"  # the first pass: "sequential" (as plain faster-whisper) or "batched"
+    batch_size: int = 8  # windows per batch when decoding is "batched"
     initial_prompt: str | None = None
     hotwords: str | None = None
     max_line_s: float = 12.0  # longer sentences are cut at their longest pause
@@ -58,26 +65,56 @@ class RecognizerSettings:
     untranscribed_min_s: float = 1.0  # voiced audio this long still without words becomes an untranscribed segment
 
 
+DECODINGS = ("sequential", "batched")
+
+
 class FasterWhisperRecognizer:
     def __init__(self, model, settings: RecognizerSettings = RecognizerSettings()) -> None:
-        from faster_whisper import BatchedInferencePipeline
-
+        if settings.decoding not in DECODINGS:
+            raise ValueError(f"unknown decoding {settings.decoding!r}: use {' or '.join(DECODINGS)}")
         self.settings = settings
         self.model = model
-        self.pipeline = BatchedInferencePipeline(model=model)
 
     def recognize(self, audio: np.ndarray, progress: ProgressHook) -> tuple[Segment, ...]:
         duration = len(audio) / SAMPLE_RATE
-        progress(Progress(Stage.RECOGNIZE, 0, duration))  # each batch of windows reports as it finishes (_decode)
-        settings = self.settings
-        segments = self._decode(audio, settings.hotwords, settings.initial_prompt, progress)
-        if settings.recover:
-            voiced = speech_regions(audio)
-            segments, attempts = self._recover(audio, segments, voiced)
-            segments += untranscribed_segments(segments, voiced, attempts, settings.untranscribed_min_s)
+        progress(Progress(Stage.RECOGNIZE, 0, duration))  # each decoded window reports as it finishes
+        segments = self.first_pass(audio, progress)
+        if self.settings.recover:
+            segments = self.recover(audio, segments)
         progress(Progress(Stage.RECOGNIZE, duration, duration))
         segments.sort(key=lambda s: (s.start, s.end))
         return tuple(replace(s, id=segment_id(i)) for i, s in enumerate(segments))
+
+    def first_pass(self, audio: np.ndarray, progress: ProgressHook) -> list[Segment]:
+        """All speech decoded once (``settings.decoding``), with the decoding hints; lines in time order."""
+        settings = self.settings
+        options = dict(
+            language=settings.language,
+            beam_size=settings.beam_size,
+            word_timestamps=True,
+            vad_filter=True,
+            initial_prompt=settings.initial_prompt,
+            hotwords=settings.hotwords,
+        )
+        if settings.decoding == "batched":
+            from faster_whisper import BatchedInferencePipeline
+
+            raw_segments, _info = BatchedInferencePipeline(model=self.model).transcribe(
+                audio,
+                batch_size=settings.batch_size,
+                vad_parameters={"min_silence_duration_ms": settings.min_silence_ms},
+                **options,
+            )
+        else:
+            raw_segments, _info = self.model.transcribe(audio, **options)
+        return self._segments(raw_segments, 0.0, progress, len(audio) / SAMPLE_RATE)
+
+    def recover(self, audio: np.ndarray, segments: list[Segment]) -> list[Segment]:
+        """Suspect windows of ``segments`` decoded again (``suspect_windows``, ``choose_candidate``), and a segment
+        flagged ``untranscribed`` for voiced audio still without words."""
+        voiced = speech_regions(audio)
+        segments, attempts = self._recover(audio, segments, voiced)
+        return segments + untranscribed_segments(segments, voiced, attempts, self.settings.untranscribed_min_s)
 
     def _recover(
         self, audio: np.ndarray, segments: list[Segment], voiced: Sequence[Region]
@@ -119,24 +156,6 @@ class FasterWhisperRecognizer:
             clip_timestamps=clips or "0",
         )
         return self._segments(raw_segments, start, lambda _: None)
-
-    def _decode(
-        self, audio: np.ndarray, hotwords: str | None, initial_prompt: str | None, progress: ProgressHook
-    ) -> list[Segment]:
-        """Decode all speech: VAD packing, batched."""
-        settings = self.settings
-        raw_segments, _info = self.pipeline.transcribe(
-            audio,
-            language=settings.language,
-            beam_size=settings.beam_size,
-            batch_size=settings.batch_size,
-            word_timestamps=True,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": settings.min_silence_ms},
-            initial_prompt=initial_prompt,
-            hotwords=hotwords,
-        )
-        return self._segments(raw_segments, 0.0, progress, len(audio) / SAMPLE_RATE)
 
     def _segments(self, raw_segments, offset: float, progress: ProgressHook, duration: float = 0.0) -> list[Segment]:
         """faster-whisper's segments as transcript lines (``split_sentences``), times moved by ``offset``."""

@@ -293,3 +293,27 @@ def test_a_forced_cut_after_failed_steps_commits_the_words_heard_before_it() -> 
         forced += texts(step(recognizer, []).committed)
     assert forced == ["Misschien", "zijn", "facturen"]
     assert len(recognizer.audio) / SAMPLE_RATE <= 8.0
+
+
+def test_the_end_of_the_stream_does_not_commit_a_copy_the_decoder_appended() -> None:
+    """The last window of a live replay (cut off at 60 s) came back with its sentence written twice, the copy squeezed
+    into the window's last instant; take_all committed both and the screen showed the line twice."""
+    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer.insert_audio(seconds(2.5))
+    step(recognizer, words((0.46, 0.68, "Dat"), (0.68, 0.96, "waren"), (0.96, 1.44, "intra..")))
+    sentence = ["Dat", "is", "waar", "een", "intra", "-comminitaire", "levering."]
+    times = [(0.0, 0.68), (0.68, 0.82), (0.82, 0.94), (0.94, 1.1), (1.1, 1.46), (1.46, 1.94), (1.94, 2.44)]
+    heard = [Word(a, b, text) for (a, b), text in zip(times, sentence, strict=True)]
+    copy = [Word(2.44, 2.44, text.rstrip(".")) for text in sentence]
+    final = recognizer.request(final=True)
+    result = recognizer.accept(final, heard + copy)
+    assert texts(result.committed) == sentence
+    assert texts(recognizer.committed) == sentence
+
+
+def test_the_end_of_the_stream_keeps_a_short_repetition_that_was_said() -> None:
+    recognizer = StreamingRecognizer()
+    recognizer.insert_audio(seconds(2.0))
+    final = recognizer.request(final=True)
+    said = words((0.2, 0.5, "Ja."), (0.7, 1.0, "Ja."), (1.1, 1.4, "Prima."))
+    assert texts(recognizer.accept(final, said).committed) == ["Ja.", "Ja.", "Prima."]

@@ -85,7 +85,8 @@ def test_wordless_voiced_audio_becomes_an_untranscribed_segment_that_keeps_its_f
 @pytest.mark.slow
 def test_real_model_keeps_every_turn_of_a_meeting_where_the_first_pass_loops():
     """A 3-speaker meeting with long noisy pauses and repeated phrases (made with make_meeting.sh, see
-    benchmarks/faithfulness_audio.py), where the batched first pass writes one word ("Mayens") over three turns."""
+    benchmarks/faithfulness_audio.py), where the batched first pass writes one word ("Mayens") over three turns: the
+    recovery must bring them back."""
     from notulist.audio.decode import load_for_recognition
     from notulist.audio.vad import speech_regions
     from notulist.recognition.coverage import unheard
@@ -94,7 +95,8 @@ def test_real_model_keeps_every_turn_of_a_meeting_where_the_first_pass_loops():
 
     audio = load_for_recognition(DATA / "loop_meeting_68s.flac")
     model = load_whisper(resolve_model(None), choose_device("cpu"), 2)
-    segments = FasterWhisperRecognizer(model, RecognizerSettings()).recognize(audio, lambda _: None)
+    settings = RecognizerSettings(decoding="batched")  # the decoding that loops here
+    segments = FasterWhisperRecognizer(model, settings).recognize(audio, lambda _: None)
     assert [s.id for s in segments] == [f"s{i + 1:04d}" for i in range(len(segments))]
     assert not any(looks_looped(s) for s in segments), [s.text for s in segments]
     words = [w for s in segments for w in s.words]
@@ -108,3 +110,17 @@ def test_real_model_keeps_every_turn_of_a_meeting_where_the_first_pass_loops():
     still = unheard(speech_regions(audio), [(w.start, w.end) for w in words], 1.0)
     listed = [(s.start, s.end) for s in segments if any(f.kind == "untranscribed" for f in s.flags)]
     assert listed == still
+
+
+def test_the_first_pass_decodes_sequentially_unless_batched_is_asked_and_nothing_else():
+    from notulist.cli.main import build_parser
+    from notulist.cli.pipeline_args import options_from_args
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
+
+    assert RecognizerSettings().decoding == "sequential"
+    with pytest.raises(ValueError, match="sequential or batched"):
+        FasterWhisperRecognizer(object(), RecognizerSettings(decoding="fast"))
+    parser = build_parser()
+    assert options_from_args(parser.parse_args(["transcribe", "a.wav"])).decoding == "sequential"
+    given = options_from_args(parser.parse_args(["transcribe", "a.wav", "--decoding", "batched"]))
+    assert given.decoding == "batched" and given.recorded["decoding"] == "batched"
