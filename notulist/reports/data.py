@@ -210,6 +210,13 @@ class ReportView:
     share: bool = False
     unknown_abbreviations: tuple[UnknownAbbreviationView, ...] = ()
 
+    def section_points(self, kind: str) -> tuple[PointView, ...]:
+        """The points of a minutes section; topics already told under an agenda item are not told twice."""
+        if self.summary is None:
+            return ()
+        told = {p.number for item in self.agenda for p in item.points} if kind == "topic" else set()
+        return tuple(p for p in self.summary.of_kind(kind) if p.number not in told)
+
 
 def _unknown_abbreviations(items: tuple[Mapping[str, Any], ...]) -> tuple[UnknownAbbreviationView, ...]:
     views = []
@@ -228,13 +235,6 @@ def _unknown_abbreviations(items: tuple[Mapping[str, Any], ...]) -> tuple[Unknow
             )
         )
     return tuple(views)
-
-    def section_points(self, kind: str) -> tuple[PointView, ...]:
-        """The points of a minutes section; topics already told under an agenda item are not told twice."""
-        if self.summary is None:
-            return ()
-        told = {p.number for item in self.agenda for p in item.points} if kind == "topic" else set()
-        return tuple(p for p in self.summary.of_kind(kind) if p.number not in told)
 
 
 def _entries(
