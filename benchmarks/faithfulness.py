@@ -165,15 +165,19 @@ def _spans(segments) -> list[tuple[float, float]]:
     return [(w.start, w.end) for s in segments for w in s.words]
 
 
-def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path | None) -> dict:
+VARIANTS = ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered")))
+
+
+def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path | None, only=VARIANTS) -> dict:
     audio = load_for_recognition(wav)
     voiced = speech_regions(audio)
     decodings = Decodings(model, audio, cache)
     variants = {}
-    for variant in ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered"))):
+    for variant in (v for v in VARIANTS if v in only):
         segments, seconds = decodings.get(variant)
         if variant.endswith("-recovered"):  # recovery alone was timed: add its first pass
-            seconds += variants[variant.replace("-recovered", "-first")]["seconds"]
+            first = variant.replace("-recovered", "-first")
+            seconds += variants[first]["seconds"] if first in variants else decodings.get(first)[1]
         variants[variant] = {
             "wer": round(wer(segments, reference), 3),
             "seconds": seconds,
@@ -249,12 +253,12 @@ def doubt_table(results: list[dict], group: str) -> list[str]:
 
 
 def report(results: list[dict], doubt: bool = True) -> str:
-    names = ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered")))
+    names = tuple(results[0]["variants"]) if results else VARIANTS
     lines = [
         "| recording | set | voiced s | "
         + " | ".join(f"WER {n}" for n in names)
-        + " | unheard s plain / "
-        + " / ".join(names[1:])
+        + " | unheard s "
+        + " / ".join(names)
         + " | seconds "
         + " / ".join(names)
         + " |",
@@ -315,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
     parser.add_argument("--cache", type=Path, help="folder for the decodings (reused when audio and code match)")
     parser.add_argument("--no-doubt", action="store_true", help="print no word-doubt figures (recordings aside)")
+    parser.add_argument("--variants", help=f"comma-separated, of {','.join(VARIANTS)} (default: all)")
     parser.add_argument("--plain-repeats", type=int, default=0, help="decode plain N more times (its own spread)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
@@ -325,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         made = args.cache / "audio" if args.cache else Path(folder)
         made.mkdir(parents=True, exist_ok=True)
         for name, group, wav, reference in recordings(made, only):
-            results.append(measure(model, name, group, wav, reference, args.cache))
+            variants = args.variants.split(",") if args.variants else VARIANTS
+            results.append(measure(model, name, group, wav, reference, args.cache, variants))
             wers = {n: v["wer"] for n, v in results[-1]["variants"].items()}
             print(f"{name}: WER {json.dumps(wers)}", flush=True)
             if args.plain_repeats:

@@ -100,7 +100,8 @@ def evaluate(recordings: list[dict], group: str) -> int:
             figures = recording | {"scores": [DoubtRule().score(f) for f in recording["features"]]}
             figures |= {"lines_over_half": 0, "unmarked_lines_over_half": []}  # not known without the lines
         scored.append({"name": recording["name"], "group": group} | figures)
-    print("\n".join(doubt_table(scored, group)))
+    table = doubt_table(scored, group)
+    print("\n".join(table if all("segments" in r for r in recordings) else table[:-2]))
     return 0
 
 
