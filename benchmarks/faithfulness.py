@@ -283,12 +283,13 @@ def report(results: list[dict], doubt: bool = True) -> str:
 
 
 def speed_lines(results: list[dict]) -> list[str]:
-    """Total decoding time per variant over all recordings, and against the batched pass."""
+    """Total decoding time per variant over all recordings, and against the batched pass when it ran."""
     total = {n: sum(r["variants"][n]["seconds"] for r in results) for n in results[0]["variants"]} if results else {}
     audio = sum(r["duration"] for r in results)
-    base = total.get("batched-first") or 1.0
+    base = total.get("batched-first")
     return [
-        f"{n}: {t:.0f} s for {audio:.0f} s of audio (RTF {t / max(audio, 1):.3f}, {t / base:.2f}x batched first pass)"
+        f"{n}: {t:.0f} s for {audio:.0f} s of audio (RTF {t / max(audio, 1):.3f}"
+        + (f", {t / base:.2f}x batched first pass)" if base else ")")
         for n, t in total.items()
     ]
 
