@@ -1,7 +1,7 @@
 """Word doubt: which recognised words a reader should not take on trust (``Word.uncertain``).
 
 Whisper's own word probability ranks wrong words fairly well, but a threshold on it alone is imprecise (on the
-tuning recordings, words under 0.7 are wrong about half the time). More signals help: a wrong word is often no word
+tuning recordings only 58% of the words under 0.7 are wrong). More signals help: a wrong word is often no word
 at all, or a rare one ("klottandel", "Butrecht"); wrong words come in clusters; and they crowd in lines Whisper
 itself wrote repetitively. The rule is a logistic score fitted on the tuning recordings with
 ``benchmarks/faithfulness_doubt.py`` (which also compared the signals, each recording scored by a fit without it;
