@@ -37,6 +37,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,8 @@ RECOGNIZER_CODE = ("recognizer.py", "coverage.py", "flags.py")
 
 
 def recordings(folder: Path, only: set[str] | None) -> list[tuple[str, str, Path, str]]:
-    """(name, group, wav, reference text) of every recording (of ``only``), the made ones made into ``folder``."""
+    """(name, group, wav, reference text) of every recording (of ``only``), the made ones made into ``folder`` (or
+    taken from it when an earlier run made them there: espeak's own voices do not speak twice the same)."""
     found = []
     for name in TUNING_SHARED:
         if only is None or name in only:
@@ -83,7 +85,11 @@ def recordings(folder: Path, only: set[str] | None) -> list[tuple[str, str, Path
     for group, names in (("tuning", TUNING_MADE), ("aside", ASIDE_MADE)):
         for name in names:
             if only is None or name in only:
-                wav, turns = make_recording(name, folder)
+                wav = folder / f"{name}.wav"
+                if wav.is_file() and wav.with_suffix(".ref.tsv").is_file():
+                    turns = read_turns(wav.with_suffix(".ref.tsv"))
+                else:
+                    wav, turns = make_recording(name, folder)
                 found.append((name, group, wav, _text(turns)))
     return found
 
@@ -108,6 +114,12 @@ def plain(model, audio) -> list[Segment]:
     ]
 
 
+def plain_repeats(model, wav: Path, reference: str, times: int) -> list[float]:
+    """Plain's WER on ``times`` more decodings of the same audio (temperature fallback samples at random)."""
+    audio = load_for_recognition(wav)
+    return [round(wer(plain(model, audio), reference), 3) for _ in range(times)]
+
+
 class Decodings:
     """Every decoding of one recording, each with its wall time; from ``cache`` when it was made before with the
     same audio and the same recogniser code."""
@@ -121,7 +133,7 @@ class Decodings:
         path = self.cache / f"{self.key}-{variant}.json" if self.cache else None
         if path is not None and path.is_file():
             stored = json.loads(path.read_text())
-            return [_segment(s) for s in stored["segments"]], stored["seconds"]
+            return [stored_segment(s) for s in stored["segments"]], stored["seconds"]
         began = time.perf_counter()
         segments = self._decode(variant)
         seconds = round(time.perf_counter() - began, 2)
@@ -142,25 +154,30 @@ class Decodings:
         return sorted(recognizer.recover(self.audio, first), key=lambda s: (s.start, s.end))
 
 
-def _segment(data: dict) -> Segment:
-    words = tuple(Word(**w) for w in data.pop("words"))
-    flags = tuple(Flag(**f) for f in data.pop("flags"))
-    return Segment(**data, words=words, flags=flags)
+def stored_segment(data: dict) -> Segment:
+    """A segment stored with ``dataclasses.asdict``."""
+    words = tuple(Word(**w) for w in data["words"])
+    flags = tuple(Flag(**f) for f in data["flags"])
+    return Segment(**(data | {"words": words, "flags": flags}))
 
 
 def _spans(segments) -> list[tuple[float, float]]:
     return [(w.start, w.end) for s in segments for w in s.words]
 
 
-def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path | None) -> dict:
+VARIANTS = ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered")))
+
+
+def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path | None, only=VARIANTS) -> dict:
     audio = load_for_recognition(wav)
     voiced = speech_regions(audio)
     decodings = Decodings(model, audio, cache)
     variants = {}
-    for variant in ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered"))):
+    for variant in (v for v in VARIANTS if v in only):
         segments, seconds = decodings.get(variant)
         if variant.endswith("-recovered"):  # recovery alone was timed: add its first pass
-            seconds += variants[variant.replace("-recovered", "-first")]["seconds"]
+            first = variant.replace("-recovered", "-first")
+            seconds += variants[first]["seconds"] if first in variants else decodings.get(first)[1]
         variants[variant] = {
             "wer": round(wer(segments, reference), 3),
             "seconds": seconds,
@@ -168,14 +185,17 @@ def measure(model, name: str, group: str, wav: Path, reference: str, cache: Path
             "looping_lines": sum(1 for s in segments if looks_looped(s)),
         }
     ours, _seconds = decodings.get(f"{RecognizerSettings().decoding}-recovered")
+    flagged = flag_segments(ours, voiced)
     result = {
         "name": name,
         "group": group,
         "duration": round(len(audio) / 16000, 1),
         "voiced": round(sum(b - a for a, b in voiced), 1),
         "variants": variants,
+        "reference": reference,
+        "segments": [dataclasses.asdict(s) for s in flagged],  # flagged, before word doubt: for rescoring
     }
-    return result | doubt_figures(list(mark_uncertain(flag_segments(ours, voiced))), reference)
+    return result | doubt_figures(flagged, reference)
 
 
 def glossary_terms() -> list[str]:
@@ -186,10 +206,13 @@ def glossary_terms() -> list[str]:
     return [term for e in load_glossary().entries.values() for term in (e.abbreviation, *e.spoken_variants)]
 
 
-def doubt_figures(ours: list[Segment], reference: str) -> dict:
-    """Word doubt of the final transcript against the wrong words of its alignment with ``reference``."""
+def doubt_figures(flagged: Sequence[Segment], reference: str) -> dict:
+    """Word doubt (``mark_uncertain`` by the current ``DoubtRule``) of the final transcript, flagged, against the
+    wrong words of its alignment with ``reference``."""
     rule = DoubtRule()
-    rare = rarity_check(glossary_terms(), rule.rare_zipf)
+    terms = glossary_terms()
+    ours = list(mark_uncertain(flagged, terms, rule))
+    rare = rarity_check(terms, rule.rare_zipf)
     alignment = align(ours, reference)
     unmarked = [
         s.text
@@ -230,12 +253,12 @@ def doubt_table(results: list[dict], group: str) -> list[str]:
 
 
 def report(results: list[dict], doubt: bool = True) -> str:
-    names = ("plain", *(f"{d}-{stage}" for d in DECODINGS for stage in ("first", "recovered")))
+    names = tuple(results[0]["variants"]) if results else VARIANTS
     lines = [
         "| recording | set | voiced s | "
         + " | ".join(f"WER {n}" for n in names)
-        + " | unheard s plain / "
-        + " / ".join(names[1:])
+        + " | unheard s "
+        + " / ".join(names)
         + " | seconds "
         + " / ".join(names)
         + " |",
@@ -260,12 +283,13 @@ def report(results: list[dict], doubt: bool = True) -> str:
 
 
 def speed_lines(results: list[dict]) -> list[str]:
-    """Total decoding time per variant over all recordings, and against the batched pass."""
+    """Total decoding time per variant over all recordings, and against the batched pass when it ran."""
     total = {n: sum(r["variants"][n]["seconds"] for r in results) for n in results[0]["variants"]} if results else {}
     audio = sum(r["duration"] for r in results)
-    base = total.get("batched-first") or 1.0
+    base = total.get("batched-first")
     return [
-        f"{n}: {t:.0f} s for {audio:.0f} s of audio (RTF {t / max(audio, 1):.3f}, {t / base:.2f}x batched first pass)"
+        f"{n}: {t:.0f} s for {audio:.0f} s of audio (RTF {t / max(audio, 1):.3f}"
+        + (f", {t / base:.2f}x batched first pass)" if base else ")")
         for n, t in total.items()
     ]
 
@@ -296,16 +320,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure (and the texts) here")
     parser.add_argument("--cache", type=Path, help="folder for the decodings (reused when audio and code match)")
     parser.add_argument("--no-doubt", action="store_true", help="print no word-doubt figures (recordings aside)")
+    parser.add_argument("--variants", help=f"comma-separated, of {','.join(VARIANTS)} (default: all)")
+    parser.add_argument("--plain-repeats", type=int, default=0, help="decode plain N more times (its own spread)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     model = load_whisper(resolve_model(None), choose_device("cpu"), args.threads)
     only = set(filter(None, args.only.split(","))) if args.only is not None else None
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        for name, group, wav, reference in recordings(Path(folder), only):
-            results.append(measure(model, name, group, wav, reference, args.cache))
+        made = args.cache / "audio" if args.cache else Path(folder)
+        made.mkdir(parents=True, exist_ok=True)
+        for name, group, wav, reference in recordings(made, only):
+            variants = args.variants.split(",") if args.variants else VARIANTS
+            results.append(measure(model, name, group, wav, reference, args.cache, variants))
             wers = {n: v["wer"] for n, v in results[-1]["variants"].items()}
             print(f"{name}: WER {json.dumps(wers)}", flush=True)
+            if args.plain_repeats:
+                results[-1]["plain_repeats"] = plain_repeats(model, wav, reference, args.plain_repeats)
+                print(f"{name}: plain decoded {args.plain_repeats} more times: {results[-1]['plain_repeats']}")
     live = None
     if args.live:
         earlier = json.loads(args.final_from.read_text())["recordings"] if args.final_from else []

@@ -46,8 +46,8 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         "--decoding",
         choices=("sequential", "batched"),
         default="sequential",
-        help="first recognition pass: sequential (as plain faster-whisper, the most accurate) or batched "
-        "(windows decoded together in batches) (default: sequential)",
+        help="first recognition pass: sequential (as plain faster-whisper decodes) or batched "
+        "(windows decoded together: faster, but sometimes less accurate than plain) (default: sequential)",
     )
     asr.add_argument(
         "--batch-size", type=int, default=8, help="windows recognised together with --decoding batched (default: 8)"

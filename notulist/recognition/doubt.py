@@ -1,18 +1,22 @@
 """Word doubt: which recognised words a reader should not take on trust (``Word.uncertain``).
 
-Whisper's own word probability ranks wrong words fairly well, but a threshold on it alone misses many (on the tuning
-recordings, words under 0.7 catch 75% of the wrong words at 62% precision). Two more signals help: a wrong word is
-often no word at all, or a rare one ("klottandel", "Butrecht"), and wrong words come in clusters. The rule is a
-logistic score fitted on the tuning recordings (``benchmarks/faithfulness.py`` measures it, also on recordings kept
-aside)::
+Whisper's own word probability ranks wrong words fairly well, but a threshold on it alone is imprecise (on the
+tuning recordings only 58% of the words under 0.7 are wrong). More signals help: a wrong word is often no word
+at all, or a rare one ("klottandel", "Butrecht"); wrong words come in clusters; and they crowd in lines Whisper
+itself wrote repetitively. The rule is a logistic score fitted on the tuning recordings with
+``benchmarks/faithfulness_doubt.py`` (which also compared the signals, each recording scored by a fit without it;
+``benchmarks/faithfulness.py`` measures the rule, also on recordings kept aside until it was frozen)::
 
-    score = sigmoid(bias + a * ln(p) + b * rare + c * ln(p_neighbour))
+    score = sigmoid(bias + a * ln(p) + b * rare + c * ln(p_neighbour) + d * compression)
 
 with ``p`` the word's probability, ``rare`` 1 when the word is not a common Dutch word (Zipf frequency below
-``rare_zipf`` in ``wordfreq``'s Dutch list; a number, a known term - a glossary abbreviation, a speaker name, a
-decoding hint - is never rare) and ``p_neighbour`` the lower probability of the words just before and after it in
-the line. A word is uncertain when ``score >= threshold``. A line where at least ``dense_share`` of the words (and at
-least ``dense_min`` of them) are uncertain gets ``Flag("low_confidence", "<k> van <n> woorden onzeker ...")``.
+``rare_zipf`` in ``wordfreq``'s Dutch list; a number or a known term - a glossary abbreviation, a decoding hint, a
+keyword such as a speaker's name, a context document's term - is never rare), ``p_neighbour`` the lower probability
+of the words just before and after it in the line, and ``compression`` the gzip compression ratio of the line
+(Whisper's loop sign; about 1.2-1.8 for ordinary speech). The segment's average log probability and the word's
+length were tried and left out: they added nothing measurable. A word is uncertain when ``score >= threshold``. A
+line where at least ``dense_share`` of the words (and at least ``dense_min`` of them) are uncertain gets
+``Flag("low_confidence", "<k> van <n> woorden onzeker ...")``.
 """
 
 from __future__ import annotations
@@ -32,15 +36,15 @@ class DoubtRule:
     """A logistic score over the signals of ``doubt_features`` (a weight per signal) and the threshold above which
     a word is uncertain; fitted with ``benchmarks/faithfulness_doubt.py``."""
 
-    bias: float = -2.7
-    weight_log_p: float = -2.5
-    weight_rare: float = 2.1
-    weight_neighbour_log_p: float = -0.7
-    weight_line_log_p: float = 0.0
-    weight_compression: float = 0.0
-    weight_letters: float = 0.0
+    bias: float = -4.19
+    weight_log_p: float = -1.99
+    weight_rare: float = 3.07
+    weight_neighbour_log_p: float = -0.41
+    weight_compression: float = 1.1
+    weight_line_log_p: float = 0.0  # tried, not used (BENCHMARKS.md, "Faithfulness")
+    weight_letters: float = 0.0  # tried, not used
     rare_zipf: float = 3.5  # wordfreq Zipf frequency (log10 per billion words) below which a word is rare
-    threshold: float = 0.35
+    threshold: float = 0.25
     dense_share: float = 0.3
     dense_min: int = 2
 
@@ -54,8 +58,9 @@ def describe(rule: DoubtRule) -> dict[str, object]:
     """The rule as recorded in the manifest under ``word_doubt``."""
     return {
         "rule": (
-            "uncertain when sigmoid(bias + a*ln(p) + b*rare + c*ln(p_neighbour)) >= threshold; rare: wordfreq 'nl' "
-            "Zipf frequency < rare_zipf and not a number, glossary abbreviation, speaker name or decoding hint"
+            "uncertain when sigmoid(bias + weight_log_p*ln(p) + weight_rare*rare + weight_neighbour_log_p*"
+            "ln(lower p of the neighbours) + weight_compression*line compression ratio) >= threshold; rare: wordfreq "
+            "'nl' Zipf frequency < rare_zipf and not a number, glossary abbreviation, keyword or decoding hint"
         ),
         **asdict(rule),
     }

@@ -9,8 +9,11 @@ pass decodes either
 - ``batched``: faster-whisper's ``BatchedInferencePipeline`` - the speech packed into chunks of up to 30 s (500 ms
   minimum silence) decoded in batches, without temperature fallback or previous-text conditioning.
 
-Batched decoding wrote clearly worse text on some recordings (no conditioning: "de kwartal" for "het derde
-kwartaal") for a small gain in speed on CPU; BENCHMARKS.md ("Faithfulness") has the figures behind the default.
+Sequential is the default because it is plain faster-whisper's own decoding, so the first pass is not worse than
+plain's (and recovery only adds to it); batched was
+worse than plain on four of twelve test recordings (by up to 0.10 WER; without conditioning it writes "de kwartal"
+for "het derde kwartaal") and better on seven; on 2 CPU cores it took about 0.6-0.8 of the sequential pass's time.
+BENCHMARKS.md ("Faithfulness") has the figures.
 Each window's text is cut into transcript lines at sentence ends and pauses (``split_sentences``).
 
 No speech lost: the first pass can loop ("Dat sluit aan mei mei mei ...", or one word written over every turn) and
