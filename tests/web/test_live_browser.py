@@ -297,6 +297,7 @@ def test_click_an_abbreviation_while_recording_goes_on_colours_and_names(playwri
     goes on (timer, new lines). Two speakers get two colours; naming S2 shows at once; the agenda is archived with
     the session; the final pass's progress is named in Dutch."""
     import soundfile
+    from playwright.sync_api import Error as PlaywrightError
 
     microphone = tmp_path / "interview.wav"
     audio, rate = soundfile.read(str(TWO_SPEAKERS), dtype="int16")
@@ -345,11 +346,12 @@ def test_click_an_abbreviation_while_recording_goes_on_colours_and_names(playwri
         shown: set[str] = set()
 
         def stage_shown() -> bool:
-            if "/s/" in live.page.url:
+            try:
+                text = live.page.locator("#final-status").text_content(timeout=1000) or ""
+            except PlaywrightError:  # the review page has opened meanwhile
                 return True
-            text = live.page.text_content("#final-status") or ""
             shown.update(name for name in _stage_names() if text.startswith(name))
-            return False
+            return "/s/" in live.page.url
 
         until(stage_shown, SLOW_MS / 1000)
         live.page.wait_for_url("**/s/**", timeout=SLOW_MS)
