@@ -18,6 +18,7 @@ pass over the same audio.
     python benchmarks/live_browser.py                       # tests/data/interview_25s.flac twice (50 s)
     python benchmarks/live_browser.py --file X.wav --seconds 1200   # a 20-minute run
     python benchmarks/live_browser.py --file X.wav --seconds 1200 --baseline-seconds 300   # a shorter baseline
+    python benchmarks/live_browser.py --analyse trace.jsonl SESSION_DIR   # figures again from a --trace
 
 The page loads the live model when it is opened (as a user would fill in the form meanwhile); the browser run
 starts recording once the page says the model is ready, as the baseline starts with its model loaded.
@@ -35,6 +36,7 @@ import shutil
 import sys
 import tempfile
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -49,6 +51,7 @@ from notulist.core.audio import SAMPLE_RATE  # noqa: E402
 from notulist.core.text import comparable, comparable_word  # noqa: E402
 
 EARLY_S = 0.5  # a word "shown" sooner than this before its end in the audio is a match to an earlier repeat
+WINDOW_S = 30.0  # each screen is aligned with the reference words of the last 30 s of audio
 
 
 def load() -> str:
@@ -69,18 +72,28 @@ class Timeline:
 
 
 def delays(reference: list[tuple[str, float]], timeline: Timeline) -> tuple[dict[int, float], dict[int, float]]:
-    """Per reference word index: first provisional-or-committed appearance delay, first committed delay."""
+    """Per reference word index: first provisional-or-committed appearance delay, first committed delay.
+
+    Each screen is aligned locally: the reference words that ended in the last ``WINDOW_S`` seconds of audio (and
+    up to a second ahead) against the last words on screen, so a looped file's repeats (minutes apart) cannot be
+    matched to each other, and a long run stays cheap to analyse."""
+    ends = [end for _, end in reference]
     ref = [comparable_word(text) for text, _ in reference]
     first: dict[int, float] = {}
     committed: dict[int, float] = {}
     for at, done, tail in timeline.screens:
-        shown_done = [comparable_word(w) for w in done.split()]
+        now = at - timeline.start
+        lo, hi = bisect_left(ends, now - WINDOW_S), bisect_right(ends, now + 1.0)
+        if lo >= hi:
+            continue
+        keep = 3 * (hi - lo) + 20
+        shown_done = [comparable_word(w) for w in done.split()[-keep:]]
         shown = shown_done + [comparable_word(w) for w in tail.split()]
         for words, target in ((shown, first), (shown_done, committed)):
-            for block in SequenceMatcher(None, ref, words, autojunk=False).get_matching_blocks():
-                for i in range(block.a, block.a + block.size):
+            for block in SequenceMatcher(None, ref[lo:hi], words, autojunk=False).get_matching_blocks():
+                for i in range(lo + block.a, lo + block.a + block.size):
                     delay = at - (timeline.start + reference[i][1])
-                    if delay > -EARLY_S:  # else a repeat of the looped file matched the first time it was said
+                    if delay > -EARLY_S:  # shown before it was said: a match to an earlier repeat
                         target.setdefault(i, delay)
     return first, committed
 
@@ -127,28 +140,11 @@ def browser_run(
     server = start_server(
         sessions, "--no-diarize", "--no-summary", "--format", "none", "--threads", "2", "--live-latency", latency
     )
-    timeline = Timeline()
     trace: list[dict] = []
-    lines: dict[str, str] = {}
-    state = {"open": "", "prov": ""}
 
     def received(payload: str | bytes) -> None:
-        at = time.monotonic()
-        if isinstance(payload, bytes):
-            return
-        message = json.loads(payload)
-        trace.append({"at": round(at, 3), **{k: v for k, v in message.items() if k != "links"}})
-        if message["type"] == "status" and message["state"] == "recording" and message["captured_s"] > 0:
-            timeline.start = min(timeline.start, at - message["captured_s"])
-            if message["model_ready"] and timeline.ready is None:
-                timeline.ready = at
-        elif message["type"] in ("line", "tail"):
-            if message["type"] == "line":
-                lines[message["id"]] = message["text"]
-            else:
-                state["open"], state["prov"] = message["open"], message["provisional"]
-            done = " ".join(lines[k] for k in sorted(lines)) + " " + state["open"]
-            timeline.screens.append((at, done, state["prov"]))
+        if isinstance(payload, str):
+            trace.append({"at": round(time.monotonic(), 3), **json.loads(payload)})
 
     try:
         with sync_playwright() as playwright:
@@ -178,7 +174,29 @@ def browser_run(
         server.stop()
         if trace_file is not None:
             trace_file.write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in trace) + "\n")
-    return timeline, " ".join(lines[k] for k in sorted(lines)), sessions / sid
+    timeline, live_text = replay_trace(trace)
+    return timeline, live_text, sessions / sid
+
+
+def replay_trace(trace: list[dict]) -> tuple[Timeline, str]:
+    """What the page showed when, from the messages it received (each with its arrival time ``at``)."""
+    timeline = Timeline()
+    lines: dict[str, str] = {}
+    state = {"open": "", "prov": ""}
+    for message in trace:
+        at = message["at"]
+        if message["type"] == "status" and message["state"] == "recording" and message["captured_s"] > 0:
+            timeline.start = min(timeline.start, at - message["captured_s"])
+            if message["model_ready"] and timeline.ready is None:
+                timeline.ready = at
+        elif message["type"] in ("line", "tail"):
+            if message["type"] == "line":
+                lines[message["id"]] = message["text"]
+            else:
+                state["open"], state["prov"] = message["open"], message["provisional"]
+            done = " ".join(lines[k] for k in sorted(lines)) + " " + state["open"]
+            timeline.screens.append((at, done, state["prov"]))
+    return timeline, " ".join(lines[k] for k in sorted(lines))
 
 
 def baseline_run(wav: Path, model, seconds: float, latency: str) -> tuple[Timeline, str]:
@@ -208,6 +226,17 @@ def baseline_run(wav: Path, model, seconds: float, latency: str) -> tuple[Timeli
     return timeline, " ".join(s.text for s in result.segments)
 
 
+def analyse(trace_file: Path, session_path: Path) -> int:
+    from notulist.archive.session import Session
+
+    trace = [json.loads(line) for line in trace_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    timeline, live_text = replay_trace(trace)
+    final = Session(session_path).machine_transcript()
+    reference = [(w.text, w.end) for s in final.segments for w in s.words]
+    report("browser", reference, timeline, live_text, " ".join(s.text for s in final.segments))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--file", type=Path, default=ROOT / "tests" / "data" / "interview_25s.flac")
@@ -219,7 +248,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write both results here")
     parser.add_argument("--trace", type=Path, help="write every message the page received here (JSON lines)")
     parser.add_argument("--browser-only", action="store_true", help="skip the baseline run")
+    parser.add_argument(
+        "--analyse",
+        nargs=2,
+        type=Path,
+        metavar=("TRACE", "SESSION"),
+        help="no run: the browser figures again from a --trace file and the session folder that run made",
+    )
     args = parser.parse_args(argv)
+    if args.analyse:
+        return analyse(*args.analyse)
 
     import soundfile
 
