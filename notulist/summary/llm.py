@@ -357,16 +357,21 @@ def model_info(backend: ChatBackend) -> dict[str, Any]:
 def _payload(answer: str, problems: list[str], where: str) -> Any:
     """The answer's JSON; an answer cut off inside its points keeps the whole points before the cut (said so)."""
     try:
-        return extract_json(answer)
+        payload = extract_json(answer)
     except ValueError:
-        salvaged = salvage_points(answer)
-        if salvaged is None:
-            raise
-        problems.append(
-            f"{where}: the answer was cut off (too long for the token limit); its {len(salvaged['points'])} "
-            "complete point(s) were kept"
-        )
-        return salvaged
+        payload = None
+    if isinstance(payload, list) or (isinstance(payload, dict) and isinstance(payload.get("points"), list)):
+        return payload
+    salvaged = salvage_points(answer)  # else extract_json may have found one point object inside the cut list
+    if salvaged is None:
+        if payload is None:
+            raise ValueError("the answer holds no JSON object")
+        return payload
+    problems.append(
+        f"{where}: the answer was cut off (too long for the token limit); its {len(salvaged['points'])} "
+        "complete point(s) were kept"
+    )
+    return salvaged
 
 
 class LLMSummarizer:

@@ -125,4 +125,17 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_whole_points():
         ]
     }
     assert salvage_points('{"points": [{"kind": "top') is None
+    from notulist.core.model import Segment, Transcript
+    from notulist.summary.llm import LLMSummarizer  # the summariser keeps them, and says the answer was cut off
+
+    class Cut:
+        method, model = "llm-test", "cut-model"
+
+        def chat(self, messages, max_tokens, schema=None):
+            return cut
+
+    transcript = Transcript("nl", 60.0, tuple(Segment(f"s{n:04d}", n, n + 1, "Goed punt.", "S1") for n in range(1, 14)))
+    summary = LLMSummarizer(Cut(), retries=0).summarize(transcript, lambda progress: None)
+    assert [p.text for p in summary.points] == ["Goed punt"] and summary.points[0].written_by == "cut-model"
+    assert any("cut off" in problem for problem in summary.problems)
     assert salvage_points("Sorry, ik kan dat niet.") is None
