@@ -101,8 +101,18 @@ def start_server(
                     return server, model
         except OSError:
             time.sleep(0.5)
-    server.terminate()
+    stop_server(server)
     raise SystemExit("llama_cpp.server did not answer within the time limit")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server; one busy decoding does not stop on SIGTERM in time, so it is killed after 10 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
 
 
 @dataclass
@@ -248,8 +258,7 @@ def main() -> int:
                     print(json.dumps(line, ensure_ascii=False), flush=True)
                     results["server"].append(line)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     table(f"{MODEL_NAME} via {args.server} server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
     if args.hf_dir is not None:
         from notulist.summary.llm_hf import HfChatBackend

@@ -213,6 +213,28 @@ def extract_json(text: str) -> Any:
     raise ValueError("the answer holds no JSON object")
 
 
+def salvage_points(text: str) -> dict[str, Any] | None:
+    """The complete points of an answer cut off mid-JSON (the model ran out of tokens inside ``{"points": [``):
+    ``{"points": [...]}`` with every whole point before the cut, or None when there is none."""
+    start = re.search(r'"points"\s*:\s*\[', text)
+    if start is None:
+        return None
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    position = start.end()
+    while True:
+        match = re.compile(r"\s*,?\s*").match(text, position)
+        position = match.end() if match else position
+        if position >= len(text) or text[position] != "{":
+            break
+        try:
+            item, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            break
+        items.append(item)
+    return {"points": items} if items else None
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -332,6 +354,26 @@ def model_info(backend: ChatBackend) -> dict[str, Any]:
     return info
 
 
+def _payload(answer: str, problems: list[str], where: str) -> Any:
+    """The answer's JSON; an answer cut off inside its points keeps the whole points before the cut (said so)."""
+    try:
+        payload = extract_json(answer)
+    except ValueError:
+        payload = None
+    if isinstance(payload, list) or (isinstance(payload, dict) and isinstance(payload.get("points"), list)):
+        return payload
+    salvaged = salvage_points(answer)  # else extract_json may have found one point object inside the cut list
+    if salvaged is None:
+        if payload is None:
+            raise ValueError("the answer holds no JSON object")
+        return payload
+    problems.append(
+        f"{where}: the answer was cut off (too long for the token limit); its {len(salvaged['points'])} "
+        "complete point(s) were kept"
+    )
+    return salvaged
+
+
 class LLMSummarizer:
     """Drives a ``ChatBackend``: prompt per chunk, parse/repair/retry, merge, check citations."""
 
@@ -408,7 +450,7 @@ class LLMSummarizer:
                 result.failed = True
                 return result
             try:
-                points, problems = parse_points(extract_json(answer), known)
+                points, problems = parse_points(_payload(answer, result.problems, where), known)
             except ValueError as exc:
                 refused = bool(_REFUSAL.search(answer)) or not answer.strip()
                 what = "the model refused or gave an empty answer" if refused else f"malformed answer ({exc})"

@@ -60,8 +60,16 @@ def response_format(mode: str, schema: Mapping[str, Any]) -> dict[str, Any] | No
     return None
 
 
+def _refuses_format(status: int, detail: str) -> bool:
+    """The error is the server refusing the response_format: a bad request naming it (llama-cpp-python's server
+    answers such a validation error with HTTP 500, naming ``response_format``)."""
+    if "response_format" in detail:
+        return status in (400, 422, 500)
+    return status in (400, 422) and "schema" in detail
+
+
 class _Rejected(LLMError):
-    """The server refused the request's response_format (HTTP 400/422 naming it)."""
+    """The server refused the request's response_format."""
 
 
 class HttpChatBackend:
@@ -128,7 +136,7 @@ class HttpChatBackend:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:300].decode("utf-8", "replace").strip()
-            if exc.code in (400, 422) and "response_format" in body and re.search(r"response_format|schema", detail):
+            if "response_format" in body and _refuses_format(exc.code, detail):
                 raise _Rejected(f"the model server at {self.url} refused the response_format: {detail}") from exc
             raise LLMError(f"the model server at {self.url} answered HTTP {exc.code}: {detail or exc.reason}") from exc
         except urllib.error.URLError as exc:

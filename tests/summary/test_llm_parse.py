@@ -103,3 +103,39 @@ def test_merge_joins_repeated_points_and_keeps_all_citations():
     )
     assert [p.kind for p in merged] == ["topic", "decision", "action"]
     assert merged[0].segment_ids == ("s0002", "s0007")
+
+
+def test_an_answer_cut_off_by_the_token_limit_keeps_its_whole_points():
+    from notulist.summary.llm import salvage_points
+
+    # SmolLM2-135M through llama-cpp-python's server, grammar-constrained, cut off at 400 tokens
+    cut = (
+        '{ "points": [{"kind":"topic","text":"Goed punt", "segment_ids":["s0012"], "owner":"LID_C", '
+        '"due":"december 23, 2024"},{"kind":"action","text":"Dat doe ik", "segment_ids":["s00'
+    )
+    assert salvage_points(cut) == {
+        "points": [
+            {
+                "kind": "topic",
+                "text": "Goed punt",
+                "segment_ids": ["s0012"],
+                "owner": "LID_C",
+                "due": "december 23, 2024",
+            }
+        ]
+    }
+    assert salvage_points('{"points": [{"kind": "top') is None
+    from notulist.core.model import Segment, Transcript
+    from notulist.summary.llm import LLMSummarizer  # the summariser keeps them, and says the answer was cut off
+
+    class Cut:
+        method, model = "llm-test", "cut-model"
+
+        def chat(self, messages, max_tokens, schema=None):
+            return cut
+
+    transcript = Transcript("nl", 60.0, tuple(Segment(f"s{n:04d}", n, n + 1, "Goed punt.", "S1") for n in range(1, 14)))
+    summary = LLMSummarizer(Cut(), retries=0).summarize(transcript, lambda progress: None)
+    assert [p.text for p in summary.points] == ["Goed punt"] and summary.points[0].written_by == "cut-model"
+    assert any("cut off" in problem for problem in summary.problems)
+    assert salvage_points("Sorry, ik kan dat niet.") is None

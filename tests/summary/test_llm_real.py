@@ -38,7 +38,7 @@ def _require() -> None:
 
 def test_smollm2_through_a_real_server_is_checked_and_shown(tmp_path: Path) -> None:
     _require()
-    from benchmarks.llm_real import MODEL_NAME, free_port, smollm2_gguf, start_server
+    from benchmarks.llm_real import MODEL_NAME, free_port, smollm2_gguf, start_server, stop_server
     from benchmarks.summary_recall import DATA, load_reference
     from notulist.core.hashing import sha256_file
     from notulist.core.progress import no_progress
@@ -56,13 +56,12 @@ def test_smollm2_through_a_real_server_is_checked_and_shown(tmp_path: Path) -> N
     port = free_port()
     server, model = start_server(gguf, port)
     try:
-        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=120, model_sha256=sha256_file(gguf))
+        backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=300, model_sha256=sha256_file(gguf))
         summary = LLMSummarizer(backend, max_chunk_chars=6000, max_tokens=400, retries=0).summarize(
             transcript, no_progress
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
     info = summary.model_info
     assert info is not None and info["name"] == MODEL_NAME
