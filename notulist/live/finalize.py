@@ -9,7 +9,7 @@ from notulist.core.errors import NotulistError
 from notulist.core.model import Segment, Transcript
 from notulist.core.progress import ProgressHook
 from notulist.live.annotations import record_annotations
-from notulist.live.context import saved_context, with_context
+from notulist.live.context import saved_context
 from notulist.live.recording import (
     CapturedRecording,
     keep_live_ids,
@@ -18,6 +18,7 @@ from notulist.live.recording import (
     seal,
     unsupported_live_lines,
 )
+from notulist.pipeline.context import with_context
 from notulist.pipeline.run import PipelineOptions, run_pipeline
 
 
@@ -36,7 +37,8 @@ def finalize_recording(
     try again.
     """
     captured: CapturedRecording = read_captured(path)
-    options = with_context(options, *saved_context(captured.path))  # keywords and documents given at the start
+    keywords, documents = saved_context(captured.path)  # given when the recording started
+    options = with_context(options, documents, keywords)
     unsupported: list[Segment] = []
 
     def postprocess(final: Transcript) -> Transcript:

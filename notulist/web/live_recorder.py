@@ -32,7 +32,7 @@ from notulist.core.model import Segment, Word
 from notulist.core.progress import Progress
 from notulist.glossary.documents import ContextDocument
 from notulist.live.annotations import Annotations
-from notulist.live.context import save_context, with_context
+from notulist.live.context import save_context
 from notulist.live.finalize import finalize_recording
 from notulist.live.hints import HintedDecoder
 from notulist.live.loading import LoadingDecoder
@@ -40,6 +40,7 @@ from notulist.live.presets import PRESETS
 from notulist.live.recording import DiskFullError, LiveRecording, find_interrupted, read_captured, remove
 from notulist.live.speakers import LiveSpeakerLabeler
 from notulist.live.worker import LiveResult, LiveUpdate, LiveWorker
+from notulist.pipeline.context import with_context
 from notulist.pipeline.run import PipelineOptions
 from notulist.web.jobs import STAGES_NL
 
@@ -170,7 +171,7 @@ class LiveRecorder:
             details["participants"] = participants
         recorder.annotations.add("meeting_info", details)
         save_context(recording.path, context.keywords, context.documents)
-        hints = recorder.hints = with_context(options, context.keywords, context.documents).decoding_hints
+        hints = recorder.hints = with_context(options, context.documents, context.keywords).decoding_hints
         preset = PRESETS[latency].for_language(options.language)
 
         def load() -> HintedDecoder:  # beside the recording: the glossary, then the model (no lines before it)

@@ -12,9 +12,10 @@ import pytest
 from notulist.core.audio import SAMPLE_RATE
 from notulist.core.model import Word
 from notulist.glossary.documents import ContextDocument, ContextError
-from notulist.live.context import save_context, saved_context, with_context
+from notulist.live.context import save_context, saved_context
 from notulist.live.hints import HintedDecoder
 from notulist.live.streaming import InferenceRequest, transcribe_request
+from notulist.pipeline.context import with_context
 from notulist.pipeline.run import PipelineOptions
 
 PREVIOUS = "Ja, dat begrijp ik. Mijn vrouw heeft goed mee uitgelegd."
@@ -77,7 +78,7 @@ def test_the_prompt_copy_guard_still_works_and_keeps_the_hints_when_it_decodes_a
 def test_keywords_and_documents_become_the_hints_and_the_context_of_the_final_pass(tmp_path):
     agenda = "Agenda\n1. Onderzoek van de Fiscale inlichtingen- en opsporingsdienst (FIOD)\n2. Aangifte btw\n"
     document = ContextDocument("agenda.md", agenda.encode(), agenda, "0" * 64)
-    options = with_context(PipelineOptions(decoding_hints="Woo", second_pass=()), ["KvK"], [document])
+    options = with_context(PipelineOptions(decoding_hints="Woo", second_pass=()), [document], ["KvK"])
     assert options.decoding_hints is not None
     hints = options.decoding_hints.split(", ")
     assert hints[:2] == ["KvK", "Woo"] and "FIOD" in hints  # keywords first, then what the agenda names
