@@ -57,7 +57,7 @@ from notulist.recognition.recognizer import (  # noqa: E402
     RecognizerSettings,
     looks_looped,
 )
-from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model, seed_sampling  # noqa: E402
+from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
 
 TUNING_SHARED = ("interview_fiod", "overleg_dpia")
 TUNING_MADE = (
@@ -71,7 +71,7 @@ TUNING_MADE = (
 )
 ASIDE_MADE = ("interview_douane_aside", "overleg_begroting_aside", "overleg_privacy_aside")
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
-RECOGNIZER_CODE = ("recognizer.py", "coverage.py", "flags.py", "whisper_model.py")
+RECOGNIZER_CODE = ("recognizer.py", "coverage.py", "flags.py")
 
 
 def recordings(folder: Path, only: set[str] | None) -> list[tuple[str, str, Path, str]]:
@@ -98,11 +98,7 @@ def _text(turns) -> str:
     return " ".join(t.text for t in turns)
 
 
-def plain(model, audio, seeded: bool = True) -> list[Segment]:
-    """Plain faster-whisper; ``seeded`` as notulist seeds its decodings (``seed_sampling``), so that the two differ
-    only in what notulist adds, not in the draws of temperature fallback."""
-    if seeded:
-        seed_sampling()
+def plain(model, audio) -> list[Segment]:
     raw, _ = model.transcribe(audio, language="nl", beam_size=5, vad_filter=True, word_timestamps=True)
     return [
         Segment(
@@ -121,7 +117,7 @@ def plain(model, audio, seeded: bool = True) -> list[Segment]:
 def plain_repeats(model, wav: Path, reference: str, times: int) -> list[float]:
     """Plain's WER on ``times`` more decodings of the same audio (temperature fallback samples at random)."""
     audio = load_for_recognition(wav)
-    return [round(wer(plain(model, audio, seeded=False), reference), 3) for _ in range(times)]
+    return [round(wer(plain(model, audio), reference), 3) for _ in range(times)]
 
 
 class Decodings:

@@ -42,7 +42,6 @@ from notulist.core.model import Flag, Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.recognition.coverage import clip_regions, unheard, unheard_seconds
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
-from notulist.recognition.whisper_model import seed_sampling
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +99,6 @@ class FasterWhisperRecognizer:
             initial_prompt=settings.initial_prompt,
             hotwords=settings.hotwords,
         )
-        seed_sampling()
         if settings.decoding == "batched":
             from faster_whisper import BatchedInferencePipeline
 
@@ -151,7 +149,6 @@ class FasterWhisperRecognizer:
         start = window[0]
         clip = audio[int(start * SAMPLE_RATE) : int(window[1] * SAMPLE_RATE)]
         clips = [round(t - start, 3) for piece in pieces for t in piece]
-        seed_sampling()
         raw_segments, _info = self.model.transcribe(
             clip,
             language=settings.language,

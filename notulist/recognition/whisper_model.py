@@ -188,15 +188,3 @@ def load_whisper(spec: ModelSpec, choice: DeviceChoice, cpu_threads: int = 0):  
             f"cannot load the Whisper model in {spec.path} ({exc}): check the directory is a complete "
             "CTranslate2 Whisper model"
         ) from exc
-
-
-SAMPLING_SEED = 0
-
-
-def seed_sampling() -> None:
-    """Make the next decoding repeatable: temperature fallback (a window that loops or scores low is decoded again
-    at a higher temperature) samples at random, so without a fixed seed the same audio can give a different
-    transcript on every run. CTranslate2's generator is process-wide: call this right before each decoding."""
-    import ctranslate2
-
-    ctranslate2.set_random_seed(SAMPLING_SEED)
