@@ -33,6 +33,7 @@ from notulist.reports.meeting import MeetingInfo
 from notulist.reports.minutes_templates import MinutesTemplate, load_template
 from notulist.reports.provenance import accountability_rows, model_rows
 from notulist.reports.text import clean_text, format_duration, format_percent, format_time, get, safe_url
+from notulist.summary.citations import SUPPORT_THRESHOLD
 from notulist.summary.model import Summary
 
 __all__ = [
@@ -158,6 +159,13 @@ class PointView:
     doubt_label: str = ""  # "onzeker: herbeluister regel 00:55" ('' when no cited line is doubtful)
     written_by: str = ""
     ref: str = ""  # its number in the besluitenlijst / actielijst ("B1", "A2"); '' for topics and questions
+
+    @property
+    def shows_verdict(self) -> bool:
+        """Whether the reports show "onderbouwd / NIET ONDERBOUWD (n%)". Not where the cited words do match but a
+        cited line is doubtful: there the doubt label says what to do, and "NIET ONDERBOUWD (100%)" would
+        contradict itself."""
+        return not (self.doubt_label and self.support >= SUPPORT_THRESHOLD)
 
 
 @dataclass(frozen=True)

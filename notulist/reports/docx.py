@@ -89,6 +89,8 @@ def _citations(paragraph, point: PointView, view: ReportView, anchors: Mapping[s
         paragraph.add_run(" ")
     if point.doubt_label:
         parts.text_run(paragraph, f"{point.doubt_label} ", bold=True, colour=parts.AMBER, size=9)
+    if not point.shows_verdict:
+        return
     if point.supported:
         parts.text_run(
             paragraph, f"{labels['supported']} ({point.support_label})", italic=True, colour=parts.GREEN, size=9

@@ -104,6 +104,11 @@ def test_report_shades_uncertain_words_and_lists_untranscribed_speech() -> None:
     assert 'id="legend"' in html and 'id="untranscribed-s0003"' in html
     assert 'data-seek="20.000" data-target="seg-s0003"' in html  # the play button of the untranscribed stretch
     assert "onzeker: herbeluister regel 00:10" in html
+    # the decision's words are in its line but the line is doubtful: the doubt label, no "NIET ONDERBOUWD (100%)"
+    decision_html = html[html.index('id="point-1"') : html.index("</li>", html.index('id="point-1"'))]
+    assert "onzeker: herbeluister" in decision_html and "support-badge" not in decision_html
+    action_html = html[html.index('id="point-2"') : html.index("</li>", html.index('id="point-2"'))]
+    assert "support-badge" in action_html and "onderbouwd" in action_html
     assert 'id="flagged"' not in html and 'id="abbreviations"' not in html  # empty sections are left out
     assert 'Mevrouw Jansen</span><span class="role">, voorzitter' in html
 
@@ -119,6 +124,8 @@ def test_report_shades_uncertain_words_and_lists_untranscribed_speech() -> None:
     assert style.get(qn("w:fill")) == "FFE8A3"  # visibly shaded
     texts = [p.text for p in document.paragraphs]
     assert any(t.startswith("Legenda: onzeker woord") for t in texts)
+    decision_docx = next(t for t in texts if "De pilot gaat door." in t and "[00:10]" in t)
+    assert "onzeker: herbeluister regel 00:10" in decision_docx and "ONDERBOUWD" not in decision_docx
     assert "Bijlage A. Niet uitgeschreven spraak" in texts and "Bijlage B. Verantwoording" in texts
     top = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert top["Plaats"] == "Den Haag" and top["Kenmerk"] == "2026-0042"
