@@ -59,7 +59,6 @@ import binascii
 import json
 import logging
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from notulist.core.errors import NotulistError
-from notulist.glossary.documents import ContextDocument, ContextError, read_document
+from notulist.glossary.documents import ContextDocument, ContextError, document_from_bytes
 from notulist.live.recording import read_captured
 from notulist.web.i18n import ROLES
 from notulist.web.live_recorder import LiveRecorder, LiveRecorders, SequenceGap, StartContext
@@ -146,21 +145,15 @@ def start_context(keywords: Any, documents: Any) -> StartContext:
     if len(items) > MAX_DOCUMENTS:
         raise ValueError(f"Geef hoogstens {MAX_DOCUMENTS} documenten.")
     read: list[ContextDocument] = []
-    with tempfile.TemporaryDirectory(prefix="notulist-context-") as folder:
-        for number, item in enumerate(items, 1):
-            name = Path(str(item.get("name") or "") if isinstance(item, dict) else "").name or f"document-{number}"
-            name = re.sub(r"[^\w.() -]+", "_", name).strip(" .")[:120] or f"document-{number}"
-            try:
-                data = base64.b64decode(str(item.get("data") or ""), validate=True)
-            except (binascii.Error, ValueError) as exc:
-                raise ValueError(f"Het document {name} kwam niet goed aan: kies het opnieuw.") from exc
-            path = Path(folder) / f"{number}" / name
-            path.parent.mkdir()
-            path.write_bytes(data)
-            document = read_document(path)
-            taken = {d.name for d in read}
-            unique = name if name not in taken else f"{number}-{name}"
-            read.append(ContextDocument(unique, document.data, document.text, document.sha256))
+    for number, item in enumerate(items, 1):
+        name = Path(str(item.get("name") or "") if isinstance(item, dict) else "").name or f"document-{number}"
+        name = re.sub(r"[^\w.() -]+", "_", name).strip(" .")[:120] or f"document-{number}"
+        try:
+            data = base64.b64decode(str(item.get("data") or ""), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(f"Het document {name} kwam niet goed aan: kies het opnieuw.") from exc
+        taken = {d.name for d in read}
+        read.append(document_from_bytes(name if name not in taken else f"{number}-{name}", data))
     return StartContext(tuple(words), tuple(read))
 
 
