@@ -69,7 +69,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from notulist.core.errors import NotulistError
-from notulist.glossary.documents import ContextDocument, ContextError, document_from_bytes
+from notulist.glossary.documents import ContextDocument, ContextError, document_from_bytes, unique_names
 from notulist.live.recording import read_captured
 from notulist.web.i18n import ROLES
 from notulist.web.live_recorder import LiveRecorder, LiveRecorders, SequenceGap, StartContext
@@ -152,9 +152,8 @@ def start_context(keywords: Any, documents: Any) -> StartContext:
             data = base64.b64decode(str(item.get("data") or ""), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ValueError(f"Het document {name} kwam niet goed aan: kies het opnieuw.") from exc
-        taken = {d.name for d in read}
-        read.append(document_from_bytes(name if name not in taken else f"{number}-{name}", data))
-    return StartContext(tuple(words), tuple(read))
+        read.append(document_from_bytes(name, data))
+    return StartContext(tuple(words), tuple(unique_names(read)))
 
 
 def _participants(value: Any) -> list[dict[str, str]]:

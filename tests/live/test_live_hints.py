@@ -99,7 +99,7 @@ def test_a_document_the_page_sends_is_read_like_context_and_a_bad_one_is_refused
         "FIOD, btw\nKvK", [{"name": "../../agenda.txt", "data": data}, {"name": "agenda.txt", "data": data}]
     )
     assert context.keywords == ("FIOD", "btw", "KvK")
-    assert [d.name for d in context.documents] == ["agenda.txt", "2-agenda.txt"]  # no folders, no clash
+    assert [d.name for d in context.documents] == ["agenda.txt", "agenda-2.txt"]  # no folders, no clash
     with pytest.raises(ContextError, match=r"onbekend type \(\.exe\).*gebruik \.txt, \.md, \.docx of \.pdf"):
         start_context("", [{"name": "virus.exe", "data": data}])
     with pytest.raises(ContextError, match="geen geldig Word-bestand"):
