@@ -5,9 +5,10 @@ a virtual clock that runs in real time, a step starts as soon as ``min_chunk_s``
 once, when the previous step took longer) and transcribes everything that arrived until then, and the clock moves on
 by the step's measured compute time. Every committed word gets the delay between the end of its audio and the end of
 the step that committed it, as in ``live_latency.py`` but without capture, the recording, speaker labels or the
-machine's other load, and in the same process for every variant. Prints per variant: the WER of the committed text
-against the reference, latency p50/p95, the mean and p95 compute time of one step (and its ratio to the first
-variant's) and the mean rolling-buffer length.
+machine's other load, and in the same process for every variant. A committed word was first shown (provisionally) at
+the end of the first step whose hypothesis had the same word starting within 0.5 s of it. Prints per variant: the
+WER of the committed text against the reference, first-shown and commit delay p50/p95, the mean and p95 compute
+time of one step (and its ratio to the first variant's) and the mean rolling-buffer length.
 
     python benchmarks/live_settings.py                                # interview_fiod, every variant
     python benchmarks/live_settings.py --variants balanced,low        # some of them
@@ -31,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from notulist.core.audio import SAMPLE_RATE  # noqa: E402
 from notulist.core.model import Word  # noqa: E402
-from notulist.core.text import comparable as normal  # noqa: E402  (the live WER's normalisation, as in the replay)
+from notulist.core.text import comparable as normal  # noqa: E402
+from notulist.core.text import comparable_word  # noqa: E402  (the live WER's normalisation, as in the replay)
 from notulist.live.presets import PRESETS  # noqa: E402
 from notulist.live.streaming import (  # noqa: E402
     StreamingOptions,
@@ -41,6 +43,8 @@ from notulist.live.streaming import (  # noqa: E402
 )
 from notulist.recognition.whisper_model import choose_device, load_whisper, resolve_model  # noqa: E402
 from notulist.recognition.window_decoder import WindowDecoder  # noqa: E402
+
+SAME_WORD_S = 0.5  # a word shown by two steps starting this close is the same word
 
 SHARED = ROOT.parent / "shared" / "audio" / "synthetic"
 
@@ -81,6 +85,14 @@ def variants(model) -> dict[str, tuple[WindowRecognizer, StreamingOptions]]:
         "pause-trim": (WindowDecoder(model, balanced.window), pause_trim),
         "pause-trim-0.5s": (WindowDecoder(model, balanced.window), replace(pause_trim, min_chunk_s=0.5)),
         "low": (WindowDecoder(model, low.window), low.streaming),
+        **{
+            f"balanced-settle-{s}s": (WindowDecoder(model, balanced.window), replace(balanced.streaming, settle_s=s))
+            for s in (0.5, 1.0, 1.5)
+        },
+        **{
+            f"low-settle-{s}s": (WindowDecoder(model, low.window), replace(low.streaming, settle_s=s))
+            for s in (0.5, 1.0)
+        },
     }
 
 
@@ -88,6 +100,7 @@ def variants(model) -> dict[str, tuple[WindowRecognizer, StreamingOptions]]:
 class Replay:
     text: str  # the committed words
     latencies: list[float]  # per committed word: end of the committing step - end of the word's audio
+    first: list[float]  # per committed word: end of the first step whose hypothesis showed it - end of its audio
     steps: list[float]  # compute time of each step
     buffers: list[float]  # rolling-buffer length at each step
 
@@ -99,6 +112,8 @@ def replay(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.nd
     clock = fed = 0.0
     words: list[str] = []
     latencies: list[float] = []
+    first: list[float] = []
+    shown: dict[str, list[tuple[float, float]]] = {}  # word -> (its start, when first shown) per occurrence
     steps: list[float] = []
     buffers: list[float] = []
     while True:
@@ -117,11 +132,20 @@ def replay(recognizer: WindowRecognizer, options: StreamingOptions, audio: np.nd
         clock += spent
         steps.append(spent)
         buffers.append(len(request.audio) / SAMPLE_RATE)
+        for word in hypothesis:
+            occurrences = shown.setdefault(comparable_word(word.text), [])
+            start = request.offset + word.start
+            if not any(abs(start - earlier) <= SAME_WORD_S for earlier, _ in occurrences):
+                occurrences.append((start, clock))
         for word in streaming.accept(request, hypothesis).committed:
             latencies.append(clock - word.end)
+            seen = [
+                at for start, at in shown.get(comparable_word(word.text), []) if abs(start - word.start) <= SAME_WORD_S
+            ]
+            first.append(min(seen, default=clock) - word.end)
             words.append(word.text)
         if final:
-            return Replay(" ".join(words), latencies, steps, buffers)
+            return Replay(" ".join(words), latencies, first, steps, buffers)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         mean = float(np.mean(result.steps))
         baseline = mean if baseline is None else baseline
         print(
-            f"{name:16s} WER {jiwer.wer(reference, normal(result.text)):.3f}  latency p50 "
+            f"{name:22s} WER {jiwer.wer(reference, normal(result.text)):.3f}  first shown p50 "
+            f"{np.percentile(result.first, 50):.2f} s, p95 {np.percentile(result.first, 95):.2f} s;  commit p50 "
             f"{np.percentile(result.latencies, 50):.2f} s, p95 {np.percentile(result.latencies, 95):.2f} s;  step mean "
             f"{mean:.2f} s (x{mean / baseline:.2f}), p95 {np.percentile(result.steps, 95):.2f} s;  "
             f"mean buffer {np.mean(result.buffers):.1f} s",

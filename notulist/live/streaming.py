@@ -4,10 +4,12 @@ Audio is appended to a rolling buffer. Each step transcribes the whole buffer wi
 (``notulist.recognition.window_decoder.WindowDecoder``: one Whisper pass sized to the buffer, word timestamps, the
 committed text before the buffer as the prompt, the words already committed inside it as the start of the answer) and
 commits what this hypothesis and the previous one agree on from their start (``agreed_length``: the common
-prefix, carried across a one- or two-word disagreement when the words after it agree again). The buffer is trimmed
-at the end of the last committed sentence once it is longer than ``trim_after_s`` (optionally in a pause between
-committed words when no sentence has ended; at the last committed word once it is longer than ``max_buffer_s``), so
-every step costs about the same however long the interview runs.
+prefix, carried across a one- or two-word disagreement when the words after it agree again), and after it the
+words that are settled: the decoder has heard ``settle_s`` of audio after them (their cross-attention alignment
+ends that long before the buffer does), the idea of AlignAtt (SimulStreaming) on the word times the decoder
+already gives. The buffer is trimmed at the end of the last committed sentence once it is longer than
+``trim_after_s`` (optionally in a pause between committed words when no sentence has ended; at the last committed
+word once it is longer than ``max_buffer_s``), so every step costs about the same however long the interview runs.
 
 The state machine is split from the model call so that a caller can run inference on another thread while one
 worker owns every piece of mutable state: ``StreamingRecognizer.request()`` snapshots the buffer into an immutable
@@ -53,6 +55,13 @@ class StreamingOptions:
     # cannot contradict what the screen already shows. (It saves no time: CTranslate2 feeds those words to the
     # decoder one token at a time, as if it were generating them.)
     force_committed: bool = True
+    # Settled words (after AlignAtt, Papi et al. 2023, as SimulStreaming uses it): a word whose cross-attention
+    # alignment ends at least settle_s before the end of the audio, with probability >= settle_probability, is
+    # committed from a single hypothesis, without waiting for the next step to agree (the decoder has already
+    # seen settle_s of what follows it). 0 keeps plain LocalAgreement-2. On four recordings 1.5 s lowered both the
+    # commit delay and the live WER against LocalAgreement-2 alone (BENCHMARKS.md, "Live").
+    settle_s: float = 1.5
+    settle_probability: float = 0.5
 
 
 class WindowRecognizer(Protocol):
@@ -179,9 +188,18 @@ class HypothesisBuffer:
                     del self.new[:n]
                     break
 
-    def flush(self) -> list[Word]:
-        """Commit the agreement of the new hypothesis with the previous one; keep the rest as provisional."""
+    def flush(self, settled_before: float | None = None, min_probability: float = 0.0) -> list[Word]:
+        """Commit the agreement of the new hypothesis with the previous one, and after it the leading words that
+        end before ``settled_before`` with at least ``min_probability`` (settled words); keep the rest as
+        provisional."""
         agreed = agreed_length(self.buffer, self.new)
+        if settled_before is not None:
+            while (
+                agreed < len(self.new)
+                and self.new[agreed].end <= settled_before
+                and self.new[agreed].probability >= min_probability
+            ):
+                agreed += 1
         commit, self.buffer = self.new[:agreed], self.new[agreed:]
         self.new = []
         if commit:
@@ -303,7 +321,9 @@ class StreamingRecognizer:
         committed: list[Word] = []
         if words:
             self.hypothesis.insert(words, request.offset)
-            committed = self.hypothesis.flush()
+            settle = self.options.settle_s
+            settled_before = request.end - settle if settle > 0 else None
+            committed = self.hypothesis.flush(settled_before, self.options.settle_probability)
         if request.final:
             committed += self.hypothesis.take_all()
         self.committed.extend(committed)

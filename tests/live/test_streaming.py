@@ -20,6 +20,11 @@ def words(*items: tuple[float, float, str]) -> list[Word]:
     return [Word(start, end, text) for start, end, text in items]
 
 
+def agreement_only(**options) -> StreamingOptions:
+    """LocalAgreement-2 alone: no word is committed as settled from a single hypothesis."""
+    return StreamingOptions(settle_s=0.0, **options)
+
+
 def texts(items) -> list[str]:
     return [w.text for w in items]
 
@@ -79,7 +84,7 @@ def step(recognizer: StreamingRecognizer, hypothesis: list[Word]):
 
 
 def test_buffer_is_trimmed_at_the_last_committed_sentence_end() -> None:
-    options = StreamingOptions(min_chunk_s=1.0, trim_after_s=5.0, max_buffer_s=20.0)
+    options = agreement_only(min_chunk_s=1.0, trim_after_s=5.0, max_buffer_s=20.0)
     recognizer = StreamingRecognizer(options)
     recognizer.insert_audio(seconds(6.0))
     hypothesis = words(
@@ -96,7 +101,7 @@ def test_buffer_is_trimmed_at_the_last_committed_sentence_end() -> None:
 
 
 def test_buffer_without_sentence_end_is_trimmed_at_the_max_length() -> None:
-    options = StreamingOptions(trim_after_s=5.0, max_buffer_s=8.0, pause_s=0.0)  # no trimming in pauses
+    options = agreement_only(trim_after_s=5.0, max_buffer_s=8.0, pause_s=0.0)  # no trimming in pauses
     recognizer = StreamingRecognizer(options)
     recognizer.insert_audio(seconds(7.0))
     hypothesis = words((0.5, 1.0, "en"), (1.5, 2.0, "dan"), (2.5, 6.5, "nog"), (6.6, 6.9, "iets"), (7.5, 8.5, "meer"))
@@ -115,7 +120,7 @@ def test_buffer_without_sentence_end_is_trimmed_at_the_max_length() -> None:
 
 
 def test_without_a_sentence_end_the_buffer_is_trimmed_in_the_last_pause_between_committed_words() -> None:
-    options = StreamingOptions(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.2)
+    options = agreement_only(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.2)
     recognizer = StreamingRecognizer(options)
     recognizer.insert_audio(seconds(5.0))
     hypothesis = words(
@@ -131,7 +136,7 @@ def test_without_a_sentence_end_the_buffer_is_trimmed_in_the_last_pause_between_
     assert recognizer.offset == 2.6  # the middle of the pause after "we": no word is cut in two
     assert recognizer.prompt() == "en dan zeggen we"
     # a gap shorter than pause_s is no place to cut
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.7))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=3.0, max_buffer_s=15.0, pause_s=0.7))
     recognizer.insert_audio(seconds(5.0))
     step(recognizer, hypothesis[:4])
     step(recognizer, hypothesis)
@@ -140,7 +145,7 @@ def test_without_a_sentence_end_the_buffer_is_trimmed_in_the_last_pause_between_
 
 def test_buffer_length_stays_flat_over_a_long_stream() -> None:
     """An hour of speech, one sentence every 3 s: the buffer never exceeds the maximum."""
-    options = StreamingOptions(trim_after_s=6.0, max_buffer_s=12.0)
+    options = agreement_only(trim_after_s=6.0, max_buffer_s=12.0)
     recognizer = StreamingRecognizer(options)
     longest = 0.0
     for _ in range(3600):
@@ -159,7 +164,7 @@ def test_buffer_length_stays_flat_over_a_long_stream() -> None:
 
 
 def test_final_request_commits_the_provisional_tail() -> None:
-    recognizer = StreamingRecognizer()
+    recognizer = StreamingRecognizer(agreement_only())
     recognizer.insert_audio(seconds(2.0))
     step(recognizer, words((0.2, 0.6, "tot"), (0.7, 1.2, "ziens")))
     request = recognizer.request(final=True)
@@ -189,7 +194,7 @@ def test_comparable_word() -> None:
 
 def test_a_forced_cut_commits_the_provisional_words_before_it() -> None:
     """A machine falling behind: the buffer passes the maximum before two hypotheses agree."""
-    options = StreamingOptions(trim_after_s=5.0, max_buffer_s=8.0)
+    options = agreement_only(trim_after_s=5.0, max_buffer_s=8.0)
     recognizer = StreamingRecognizer(options)
     recognizer.insert_audio(seconds(4.0))
     step(recognizer, words((0.5, 1.0, "eerste"), (1.5, 2.0, "woorden")))
@@ -202,7 +207,7 @@ def test_a_forced_cut_commits_the_provisional_words_before_it() -> None:
 
 
 def test_a_request_carries_the_committed_words_of_the_buffer_as_prefix() -> None:
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=5.0, max_buffer_s=20.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=5.0, max_buffer_s=20.0))
     recognizer.insert_audio(seconds(3.0))
     hypothesis = words((0.2, 0.6, "Goedemorgen."), (0.8, 1.0, "Het"), (1.1, 1.3, "is"), (1.4, 2.9, "dinsdag"))
     assert recognizer.request().prefix == ""  # nothing committed yet
@@ -214,7 +219,7 @@ def test_a_request_carries_the_committed_words_of_the_buffer_as_prefix() -> None
     assert request.prefix == "Goedemorgen. Het is dinsdag"
     assert request.prompt == ""  # no committed text lies before the buffer yet
 
-    without = StreamingRecognizer(StreamingOptions(force_committed=False))
+    without = StreamingRecognizer(agreement_only(force_committed=False))
     without.insert_audio(seconds(3.0))
     step(without, hypothesis)
     step(without, hypothesis)
@@ -223,7 +228,7 @@ def test_a_request_carries_the_committed_words_of_the_buffer_as_prefix() -> None
 
 def test_words_of_a_hypothesis_that_restates_the_prefix_are_not_committed_again() -> None:
     """The decoder returns the prefix words with fresh times: they must not be committed twice."""
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=30.0, max_buffer_s=40.0))
     recognizer.insert_audio(seconds(4.0))
     first = words((0.2, 0.6, "Ik"), (0.7, 1.0, "ben"), (1.1, 1.8, "Sandra"))
     step(recognizer, first)
@@ -264,7 +269,7 @@ def test_a_word_missing_from_one_hypothesis_is_bridged() -> None:
 
 
 def test_a_step_without_words_keeps_the_previous_hypothesis() -> None:
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=30.0, max_buffer_s=40.0))
     recognizer.insert_audio(seconds(3.0))
     hypothesis = words((0.2, 0.6, "Dat"), (0.7, 1.0, "kan"), (1.1, 1.4, "ik"), (1.5, 2.2, "verklaren."))
     assert step(recognizer, hypothesis).committed == ()
@@ -276,7 +281,7 @@ def test_a_step_without_words_keeps_the_previous_hypothesis() -> None:
 
 
 def test_the_last_hypothesis_is_committed_at_the_end_even_after_an_empty_step() -> None:
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=30.0, max_buffer_s=40.0))
     recognizer.insert_audio(seconds(3.0))
     step(recognizer, words((0.2, 0.6, "Dank"), (0.7, 1.0, "u"), (1.1, 1.4, "wel.")))
     final = recognizer.request(final=True)
@@ -284,7 +289,7 @@ def test_the_last_hypothesis_is_committed_at_the_end_even_after_an_empty_step() 
 
 
 def test_a_forced_cut_after_failed_steps_commits_the_words_heard_before_it() -> None:
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=4.0, max_buffer_s=8.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=4.0, max_buffer_s=8.0))
     recognizer.insert_audio(seconds(4.0))
     step(recognizer, words((0.5, 1.0, "Misschien"), (1.1, 1.4, "zijn"), (1.5, 2.0, "facturen")))
     forced: list[str] = []
@@ -298,7 +303,7 @@ def test_a_forced_cut_after_failed_steps_commits_the_words_heard_before_it() -> 
 def test_the_end_of_the_stream_does_not_commit_a_copy_the_decoder_appended() -> None:
     """The last window of a live replay (cut off at 60 s) came back with its sentence written twice, the copy squeezed
     into the window's last instant; take_all committed both and the screen showed the line twice."""
-    recognizer = StreamingRecognizer(StreamingOptions(trim_after_s=30.0, max_buffer_s=40.0))
+    recognizer = StreamingRecognizer(agreement_only(trim_after_s=30.0, max_buffer_s=40.0))
     recognizer.insert_audio(seconds(2.5))
     step(recognizer, words((0.46, 0.68, "Dat"), (0.68, 0.96, "waren"), (0.96, 1.44, "intra..")))
     sentence = ["Dat", "is", "waar", "een", "intra", "-comminitaire", "levering."]
@@ -312,8 +317,35 @@ def test_the_end_of_the_stream_does_not_commit_a_copy_the_decoder_appended() -> 
 
 
 def test_the_end_of_the_stream_keeps_a_short_repetition_that_was_said() -> None:
-    recognizer = StreamingRecognizer()
+    recognizer = StreamingRecognizer(agreement_only())
     recognizer.insert_audio(seconds(2.0))
     final = recognizer.request(final=True)
     said = words((0.2, 0.5, "Ja."), (0.7, 1.0, "Ja."), (1.1, 1.4, "Prima."))
     assert texts(recognizer.accept(final, said).committed) == ["Ja.", "Ja.", "Prima."]
+
+
+def test_settled_words_are_committed_from_one_hypothesis_and_the_rest_waits_for_agreement() -> None:
+    buffer = HypothesisBuffer()
+    hypothesis = [Word(0.0, 0.5, "Goedemorgen", 0.9), Word(0.6, 0.9, "mevrouw", 0.3), Word(1.0, 1.6, "Jansen", 0.9)]
+    buffer.insert(hypothesis, offset=0.0)
+    # "Goedemorgen" ends 1.5 s before the audio does and is likely: settled; "mevrouw" is not likely enough, and
+    # nothing after an unsettled word is committed (a prefix, as with agreement)
+    assert texts(buffer.flush(settled_before=1.7, min_probability=0.5)) == ["Goedemorgen"]
+    assert texts(buffer.provisional()) == ["mevrouw", "Jansen"]
+    buffer.insert([Word(0.6, 0.9, "mevrouw", 0.3), Word(1.0, 1.6, "Jansen", 0.9), Word(1.7, 2.9, "welkom", 0.9)], 0.0)
+    # agreement commits "mevrouw Jansen" whatever its probability; "welkom" ends too close to the audio's end (3.0 s)
+    assert texts(buffer.flush(settled_before=2.5, min_probability=0.5)) == ["mevrouw", "Jansen"]
+    assert texts(buffer.provisional()) == ["welkom"]
+
+
+def test_without_settle_time_a_single_hypothesis_commits_nothing() -> None:
+    streaming = StreamingRecognizer(agreement_only(min_chunk_s=0.5))
+    streaming.insert_audio(np.zeros(4 * SAMPLE_RATE, dtype=np.float32))
+    request = streaming.request()
+    assert streaming.accept(request, words((0.0, 0.5, "Goedemorgen"), (0.6, 0.9, "allemaal"))).committed == ()
+
+    settled = StreamingRecognizer(StreamingOptions(min_chunk_s=0.5, settle_s=1.0))
+    settled.insert_audio(np.zeros(4 * SAMPLE_RATE, dtype=np.float32))
+    request = settled.request()
+    hypothesis = [Word(0.0, 0.5, "Goedemorgen", 0.9), Word(2.6, 3.5, "allemaal", 0.9)]
+    assert texts(settled.accept(request, hypothesis).committed) == ["Goedemorgen"]  # "allemaal" ends 0.5 s before 4 s
