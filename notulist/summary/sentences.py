@@ -47,7 +47,8 @@ _CANON_WORDS = (
     (
         "besluiten besluit besloten afgesproken afspraak afspreken akkoord actie actiepunt voorwaarde volgende volgend "
         "overleg vergadering rondvraag agenda uiterlijk voortaan vastgesteld goedgekeurd uitzoeken "
-        "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur"
+        "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur "
+        "maand maanden voortgang bespreken besproken bespreking"  # decoys: real words one letter from a cue ("maand" is not "maart")
     ).split()
     + list(WEEKDAYS)
     + [m for m in MONTHS if len(m) >= 5]
@@ -68,10 +69,12 @@ _DUE_PATTERNS = tuple(
         rf"(?: \d{{4}})?\b",
         rf"\b(?:voor|vóór|uiterlijk|tegen|op)?\s?(?:aanstaande |volgende |komende )?(?:{_DAY})\b",
         r"\b(?:voor|vóór|uiterlijk|tegen|bij|in|op)?\s?(?:het |de |m'n |mijn |ons |onze )?(?:volgende|volgend|komende) "
-        r"(?:overleg|vergadering|bespreking|week|maand|keer|sprint|kwartaal)\b",
+        rf"(?:overleg|vergadering|bespreking|week(?: (?:op )?(?:{_DAY}))?|maand|keer|sprint|kwartaal)\b",
         rf"\bbinnen (?:\d+|{_NUM}) (?:dagen|werkdagen|weken|maanden|dag|week|maand)\b",
         r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:week|maand|jaar|kwartaal)\b",
         r"\b(?:uiterlijk |voor )?(?:vandaag|morgen|overmorgen|vanmiddag|vanavond|deze week|deze maand|dit jaar)\b",
+        r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de|het) (?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
+        r"(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
         r"\b(?:voor |uiterlijk |op )?\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b",
     )
 )
