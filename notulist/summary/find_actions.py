@@ -45,7 +45,9 @@ _YOU_DO = re.compile(
 )
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
 # "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
-_OFFER = re.compile(r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik kan (?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$")
+_OFFER = re.compile(
+    r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik kan (?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
+)
 _ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(

@@ -48,7 +48,8 @@ _CANON_WORDS = (
         "besluiten besluit besloten afgesproken afspraak afspreken akkoord actie actiepunt voorwaarde volgende volgend "
         "overleg vergadering rondvraag agenda uiterlijk voortaan vastgesteld goedgekeurd uitzoeken "
         "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur "
-        "maand maanden voortgang bespreken besproken bespreking"  # decoys: real words one letter from a cue ("maand" is not "maart")
+        # decoys: real words one letter from a cue ("maand" is not "maart")
+        "maand maanden voortgang bespreken besproken bespreking"
     ).split()
     + list(WEEKDAYS)
     + [m for m in MONTHS if len(m) >= 5]
