@@ -13,7 +13,7 @@ import re
 
 from notulist.summary.citations import content_words
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import Sentence, find_due
+from notulist.summary.sentences import Sentence, clauses, find_due
 
 _VERBS = (
     "zal|ga|neem|pak|zorg|stuur|maak|schrijf|regel|check|controleer|bel|mail|plan|lever|doe|zoek|verstuur|"
@@ -34,7 +34,8 @@ _NOT_COMMIT = re.compile(
     r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))"
 )
 # "Lotte, kun jij ...": a request may start with the name of the person asked
-_REQUEST = re.compile(r"^(?:(?:en|dan|maar|\w+),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+# ("Klopt, Peter, kun jij ...": up to two words before it)
+_REQUEST = re.compile(r"^(?:\w+ ){0,2}(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
 # "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
 _ASK_YOU = re.compile(
     rf"^(?:(?:en|dan|maar|\w+),? )?({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
@@ -112,7 +113,7 @@ def _task_asked(sentence: Sentence) -> bool:
 
 def _addressed_name(sentence: Sentence) -> str | None:
     """ "Lotte, kun jij ...?": the name of the person a request is made to."""
-    named = re.match(r"^([A-Z][\w-]+), (?:\w+ )?(?:u|je|jij)\b", sentence.text)
+    named = re.search(r"(?:^|, )([A-Z][\w-]+), (?:\w+ )?(?:u|je|jij)\b", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:
         return named.group(1)
     return None
@@ -188,7 +189,9 @@ def _named_owner(context: MinutesContext, i: int) -> None:
 
 def _answer(sentence: Sentence) -> re.Match[str] | None:
     """ "Dat doe ik", "Ja, doe ik", "Komt goed", "Ik pak dat op": an answer that takes its task from the question."""
-    pronoun_object = _COMMIT_PRONOUN.match(sentence.norm)
+    first = clauses(sentence)[:1]  # "Ik pak dat op, ik zorg dat ...": the answer is the first clause
+    said = first[0] if first and sentence.norm.startswith(first[0]) else sentence.norm
+    pronoun_object = _COMMIT_PRONOUN.match(said)
     if pronoun_object and len(content_words(pronoun_object.group(3))) >= 2:
         pronoun_object = None  # "ik zorg dat het voor vrijdag klaar is": a commitment of its own
     return _COMMIT_INVERTED.match(sentence.norm) or _CAN_DO.match(sentence.norm) or pronoun_object

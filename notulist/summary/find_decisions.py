@@ -11,7 +11,7 @@ import re
 
 from notulist.summary.citations import content_words
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import find_due
+from notulist.summary.sentences import clauses, find_due
 
 _NOT_DECIDING = (
     "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
@@ -75,7 +75,8 @@ def find_decisions(context: MinutesContext) -> None:
             continue
         if _decided_in_assent(context, i):
             continue
-        then_we = _THEN_WE.match(sentence.norm) and not _PROCEDURAL.search(sentence.norm)
+        then_we = any(_THEN_WE.match(clause) for clause in clauses(sentence))
+        then_we = then_we and not _PROCEDURAL.search(sentence.norm)
         if not (then_we or any(p.search(sentence.norm) for p in _DECISION)):
             continue
         addressed = _ADDRESSEE.search(sentence.norm)

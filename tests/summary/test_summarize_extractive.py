@@ -427,3 +427,34 @@ def test_so_we_do_it_accepts_the_proposal_a_short_exchange_ago_not_the_answer_be
     )
     (decision,) = [p for p in summarize(transcript).points if p.kind == "decision"]
     assert decision.segment_ids == ("s0001", "s0004") and decision.text.startswith("Ik stel voor")
+
+
+def test_a_line_flagged_no_speech_but_decoded_with_confidence_is_kept_as_doubtful():
+    """Whisper drops a window as silence only when it is also unsure of its words (avg_logprob < -1.0)."""
+    no_speech = (Flag("no_speech", "no_speech_prob 0.71 > 0.6"),)
+    said = "Goed, dan doen we dat zo, de dossiers worden met de hand nagelopen."
+    for logprob, kept in ((-0.46, True), (-1.3, False)):
+        segment = Segment("s0001", 0, 5, said, speaker="S1", flags=no_speech, avg_logprob=logprob)
+        sentences = split_sentences(Transcript("nl", 5, (segment,)))
+        assert [s.doubtful for s in sentences] == ([True] if kept else [])
+
+
+def test_cues_after_a_comma_where_the_recognition_joined_two_sentences():
+    joined = transcript_of(("S1", "Ik denk dat je je gelijk hebt, dan schrijven we de lieve gang op naar 1 april."))
+    assert _points(joined, "decision") == [(("s0001",), None, "1 april")]
+    transcript = transcript_of(
+        ("S1", "Ruud, regel jij dit twee mensen bij het afgeeling sloft?"),
+        ("S2", "Ik pak dat op, ik mor, dat het voor het eind van de maand rond is."),
+    )
+    (action,) = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert action.text.startswith("Regel dit twee mensen") and action.segment_ids == ("s0001", "s0002")
+    assert action.due == "voor het eind van de maand"
+
+
+def test_a_request_after_two_words_still_names_the_person_asked():
+    transcript = transcript_of(
+        ("S1", "Klopt, Peter, kun jij de stuurgroep daarover een notitie sturen?"), ("S1", "Ja, dat kan ik.")
+    )
+    assert [(p.owner, p.segment_ids) for p in summarize(transcript).points if p.kind == "action"] == [
+        ("Peter", ("s0001", "s0002"))
+    ]
