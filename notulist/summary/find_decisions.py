@@ -11,7 +11,7 @@ import re
 
 from notulist.summary.citations import content_words
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import clauses, find_due
+from notulist.summary.sentences import MONTHS, NUMBER_WORDS, clauses, find_due
 
 _NOT_DECIDING = (
     "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
@@ -35,6 +35,8 @@ _DECISION = tuple(
         r"\bvoortaan\b",
         r"\bop voorwaarde dat\b",
         r"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){0,6}(?:per|vanaf|met ingang van) (?:\w+ ){1,4}in\b",
+        # "... gaat een nieuwe richtlijnper een maart in": taking effect on a date, its "per" glued to a word
+        rf"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){{0,7}}(?:\d{{1,2}}|{'|'.join(NUMBER_WORDS)}) (?:{'|'.join(MONTHS)}) in\b",
         r"\bin werking\b",
         r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",

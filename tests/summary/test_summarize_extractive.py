@@ -458,3 +458,12 @@ def test_a_request_after_two_words_still_names_the_person_asked():
     assert [(p.owner, p.segment_ids) for p in summarize(transcript).points if p.kind == "action"] == [
         ("Peter", ("s0001", "s0002"))
     ]
+
+
+def test_taking_effect_on_a_date_is_a_decision_even_when_its_per_is_glued_to_a_word():
+    for said in (
+        "Goed, als jullie die ze zakken pakkort is, gaat een nieuwe richtlijnper een maart in.",
+        "De nieuwe regeling treedt op 1 juli in.",
+    ):
+        assert len(_points(transcript_of(("S1", said)), "decision")) == 1, said
+    assert _points(transcript_of(("S1", "Hij gaat in maart in op de vragen.")), "decision") == []
