@@ -17,6 +17,8 @@ _NOT_DECIDING = (
     "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
     "sluiten|komen|kijken|ronden|stoppen|starten|openen|lopen|zeggen|wachten|lezen"
 )
+_NUMBER = "|".join(NUMBER_WORDS)
+_MONTH = "|".join(MONTHS)
 _DECISION = tuple(
     re.compile(p)
     for p in (
@@ -36,7 +38,7 @@ _DECISION = tuple(
         r"\bop voorwaarde dat\b",
         r"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){0,6}(?:per|vanaf|met ingang van) (?:\w+ ){1,4}in\b",
         # "... gaat een nieuwe richtlijnper een maart in": taking effect on a date, its "per" glued to a word
-        rf"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){{0,7}}(?:\d{{1,2}}|{'|'.join(NUMBER_WORDS)}) (?:{'|'.join(MONTHS)}) in\b",
+        rf"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){{0,7}}(?:\d{{1,2}}|{_NUMBER}) (?:{_MONTH}) in\b",
         r"\bin werking\b",
         r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
