@@ -40,9 +40,9 @@ _REQUEST = re.compile(r"^(?:\w+ ){0,2}(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|ji
 _ASK_YOU = re.compile(
     rf"^(?:(?:en|dan|maar|\w+),? )?({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
 )
-# "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back
+# "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back (or as an assignment to a name)
 _YOU_DO = re.compile(
-    r"^(?:(?:en|dan|maar|\w+),? )?(?:jij|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
+    r"^(?:(?:en|dan|maar|\w+),? )?(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
 )
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
 # "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
@@ -104,7 +104,9 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
 
 def _is_request(sentence: Sentence) -> bool:
     asked_back = sentence.question and (_ASK_YOU.match(sentence.norm) or _YOU_DO.match(sentence.norm))
-    return bool(_REQUEST.match(sentence.norm) or asked_back)
+    # "Henk, je stelt de offerteaanvraag op." (its question mark lost, or said as an assignment)
+    assigned = _YOU_DO.match(sentence.norm) and _addressed_name(sentence)
+    return bool(_REQUEST.match(sentence.norm) or asked_back or assigned)
 
 
 def _task_asked(sentence: Sentence) -> bool:

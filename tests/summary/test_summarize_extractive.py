@@ -467,3 +467,14 @@ def test_taking_effect_on_a_date_is_a_decision_even_when_its_per_is_glued_to_a_w
     ):
         assert len(_points(transcript_of(("S1", said)), "decision")) == 1, said
     assert _points(transcript_of(("S1", "Hij gaat in maart in op de vragen.")), "decision") == []
+
+
+def test_a_task_assigned_to_a_name_without_its_question_mark_is_answered_by_komt_goed():
+    transcript = transcript_of(
+        ("S1", "Henk, je stelt samen met maar luister of er ten vragen op."),
+        ("S4", "Ja, komt goed."),
+        ("S4", "Volgende week heb je een concept."),
+    )
+    assert _points(transcript, "action") == [(("s0001", "s0002"), "S4", "Volgende week")]
+    unnamed = transcript_of(("S1", "Je stelt samen met Marloes de offerteaanvraag op."), ("S4", "Ja, komt goed."))
+    assert _points(unnamed, "action") == []  # a statement to no one named is no request
