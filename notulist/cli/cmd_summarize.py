@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from notulist.reports.session_files import rerender, session_meeting
     from notulist.summary.citations import check_citations
     from notulist.summary.model import summary_to_dict
+    from notulist.summary.summarizer import with_agenda
 
     session = Session(args.session)
     transcript = session.transcript()
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     summarizer = summarizer_from_args(args)
     if summarizer is None:  # not reachable: summarize has no --no-summary
         return 0
+    summarizer = with_agenda(summarizer, meeting.agenda)  # a model's verslag prompt lists the agenda items
     with ProgressBar("summarize") as bar:
         summary = check_citations(summarizer.summarize(transcript, bar), transcript)
     content = json_bytes(summary_to_dict(summary))

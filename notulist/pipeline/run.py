@@ -316,9 +316,21 @@ def _summarize(run: _Run, transcript: Transcript, outputs: _Outputs, progress: P
         return
     from notulist.summary.citations import check_citations
     from notulist.summary.model import summary_to_dict
+    from notulist.summary.summarizer import with_agenda
 
-    outputs.summary = check_citations(run.options.summarizer.summarize(transcript, progress), transcript)
+    summarizer = with_agenda(run.options.summarizer, _meeting_agenda(run))
+    outputs.summary = check_citations(summarizer.summarize(transcript, progress), transcript)
     outputs.files["summary.json"] = json_bytes(summary_to_dict(outputs.summary))
+
+
+def _meeting_agenda(run: _Run) -> tuple[str, ...]:
+    """The agenda the minutes follow: the user's, else one a context document holds (as ``_record_meeting`` logs)."""
+    from notulist.summary.agenda import agenda_of_documents
+
+    agenda = run.options.meeting.get("agenda")
+    if agenda is None and run.options.context is not None:
+        agenda = agenda_of_documents(run.options.context.documents).get("agenda")
+    return tuple(agenda or ())
 
 
 def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manifest:

@@ -4,7 +4,10 @@ Each point's content words (Dutch stop words left out) are looked up in the word
 counts as found when it is there exactly or, to survive ASR spelling slips and inflection ("verwijderd" /
 "verwijderen", "werkinstruxie"), when rapidfuzz's ``ratio`` with some cited word reaches ``WORD_MATCH``. ``support``
 is the share of the point's content words found. An owner must be a speaker of a cited segment or be named in it,
-and a deadline must be said in it; each one that is not halves the support. A point with no valid citation scores 0.
+and a deadline must be said in it; each one that is not halves the support, and so do names and numbers in the
+point's text (a capitalised word inside a sentence, a figure) that no cited line holds or names as its speaker: a
+model that puts "Sandra Jansen" in the line where "Pieter de Vries" introduces himself has invented, whatever the
+other words share. A point with no valid citation scores 0.
 A point is ``supported`` when ``support >= SUPPORT_THRESHOLD`` and none of its cited lines is *doubtful*: a line is
 doubtful when it carries any flag (a suspected hallucination, low confidence, untranscribed speech) or when at least
 ``DENSE_DOUBT`` of its words are marked ``uncertain``. Such a line does not settle anything: the point keeps its score
@@ -96,6 +99,23 @@ def _owner_supported(owner: str, cited: Sequence[Segment], transcript: Transcrip
     return bool(owner_words) and fuzz.partial_ratio(" ".join(owner_words), text.lower()) >= WORD_MATCH
 
 
+_NAME_OR_NUMBER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][\w-]*[a-z][\w-]*|\w*\d\w*)\b")
+
+
+def _names_and_numbers(text: str) -> list[str]:
+    """Capitalised words inside a sentence ("Sandra", "Utrecht"; not the first word, not "IV"-style initials after
+    a full stop) and figures, lower-cased."""
+    return [m.group(1).lower() for m in _NAME_OR_NUMBER.finditer(text.strip())]
+
+
+def _speaker_words(cited: Sequence[Segment], transcript: Transcript) -> set[str]:
+    found: set[str] = set()
+    for segment in cited:
+        if segment.speaker:
+            found.update(words(f"{segment.speaker} {transcript.speaker_name(segment.speaker) or ''}"))
+    return found
+
+
 def support_score(point: SummaryPoint, cited: Sequence[Segment], transcript: Transcript) -> float:
     """0..1: how much of ``point`` the ``cited`` segments support (0 when nothing valid is cited)."""
     if not cited:
@@ -110,6 +130,9 @@ def support_score(point: SummaryPoint, cited: Sequence[Segment], transcript: Tra
     else:  # nothing but stop words ("Akkoord."): compare the text as a whole
         score = fuzz.partial_ratio(point.text.lower(), text.lower()) / 100.0
     if point.owner and not _owner_supported(point.owner, cited, transcript, text):
+        score /= 2
+    known = vocabulary | _speaker_words(cited, transcript)
+    if any(not _found(w, known, sorted(known)) for w in _names_and_numbers(point.text)):
         score /= 2
     if point.due:
         due_words = content_words(point.due) or words(point.due)

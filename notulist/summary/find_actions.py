@@ -13,7 +13,7 @@ import re
 
 from notulist.summary.citations import content_words
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import Sentence, find_due
+from notulist.summary.sentences import Sentence, clauses, find_due
 
 _VERBS = (
     "zal|ga|neem|pak|zorg|stuur|maak|schrijf|regel|check|controleer|bel|mail|plan|lever|doe|zoek|verstuur|"
@@ -21,6 +21,9 @@ _VERBS = (
 )
 _COMMIT = re.compile(rf"\bik ({_VERBS})\b(.*)$")
 _COMMIT_INVERTED = re.compile(rf"^(?:(?:ja|oké|goed|prima),? )?(?:(dat|die|dit|het|dan|daar|en) )?({_VERBS}) ik\b(.*)$")
+# "Ik pak dat op." / "Ik regel het.": the object is the task asked just before
+_COMMIT_PRONOUN = re.compile(rf"^(?:(?:ja|oké|goed|prima) )?ik ({_VERBS}) (dat|die|dit|het)\b(.*)$")
+_INTERJECTION = frozenset({"ja", "oké", "ok", "goed", "prima", "zeker"})
 _CAN_DO = re.compile(
     r"^(?:(?:ja|oké|goed|prima),? )?(?:(?:dat|die|dit|het) (?:kan|wil) ik|(?:dat |het )?komt (?:in orde|goed)|"
     r"wordt geregeld|geen probleem)\b(.*)$"
@@ -31,12 +34,22 @@ _NOT_COMMIT = re.compile(
     r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))"
 )
 # "Lotte, kun jij ...": a request may start with the name of the person asked
-_REQUEST = re.compile(r"^(?:(?:en|dan|maar|\w+),? )?(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+# ("Klopt, Peter, kun jij ...": up to two words before it)
+_REQUEST = re.compile(r"^(?:\w+ ){0,2}(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
 # "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
 _ASK_YOU = re.compile(
-    rf"^(?:(?:en|dan|maar|\w+),? )?(?:{_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
+    rf"^(?:(?:en|dan|maar|\w+),? )?({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
+)
+# "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back (or as an assignment to a name)
+_YOU_DO = re.compile(
+    r"^(?:(?:en|dan|maar|\w+),? )?(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
 )
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
+# "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
+_OFFER = re.compile(
+    r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik kan (?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
+)
+_ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(
     r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat|zal|neemt|pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
@@ -61,7 +74,10 @@ def task_from(sentence: Sentence) -> str:
     if clause:
         what = sentence.original(clause.start(1), clause.end(1))
         return f"{what} {sentence.original(clause.start(2), clause.end(2))}"
-    for pattern in (_REQUEST, _ASK_YOU, _WHO):
+    asked = _ASK_YOU.match(sentence.norm)
+    if asked:  # "Ruud, regel jij die twee mensen?" -> "regel die twee mensen"
+        return f"{sentence.original(asked.start(1), asked.end(1))} {sentence.original(asked.start(2), asked.end(2))}"
+    for pattern in (_REQUEST, _YOU_DO, _WHO):
         match = pattern.match(sentence.norm)
         if match:
             return sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
@@ -87,7 +103,10 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
 
 
 def _is_request(sentence: Sentence) -> bool:
-    return bool(_REQUEST.match(sentence.norm) or (sentence.question and _ASK_YOU.match(sentence.norm)))
+    asked_back = sentence.question and (_ASK_YOU.match(sentence.norm) or _YOU_DO.match(sentence.norm))
+    # "Henk, je stelt de offerteaanvraag op." (its question mark lost, or said as an assignment)
+    assigned = _YOU_DO.match(sentence.norm) and _addressed_name(sentence)
+    return bool(_REQUEST.match(sentence.norm) or asked_back or assigned)
 
 
 def _task_asked(sentence: Sentence) -> bool:
@@ -96,7 +115,7 @@ def _task_asked(sentence: Sentence) -> bool:
 
 def _addressed_name(sentence: Sentence) -> str | None:
     """ "Lotte, kun jij ...?": the name of the person a request is made to."""
-    named = re.match(r"^([A-Z][\w-]+), \w+ (?:u|je|jij)\b", sentence.text)
+    named = re.search(r"(?:^|, )([A-Z][\w-]+), (?:\w+ )?(?:u|je|jij)\b", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:
         return named.group(1)
     return None
@@ -115,7 +134,13 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
     """ "Dat doe ik" / "die kan ik deze week aanleveren": the task comes from the question it answers."""
     sentence = context.sentences[i]
     rest = match.groups()[-1].strip()
-    pronoun = match.group(1) if match.re is _COMMIT_INVERTED else "dat"
+    pronoun = "dat"
+    if match.re is _COMMIT_INVERTED:
+        pronoun = match.group(1)
+    elif match.re is _COMMIT_PRONOUN:
+        pronoun = match.group(2)
+    if pronoun is None and (not rest or sentence.norm.split()[0] in _INTERJECTION) and len(content_words(rest)) < 2:
+        pronoun = "dat"  # "Ja, doe ik.": "dat doe ik" without its "dat"
     if pronoun not in _PRONOUNS:
         if len(content_words(rest)) >= 2:  # "en schrijf ik de brief": a commitment of its own
             context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
@@ -164,11 +189,36 @@ def _named_owner(context: MinutesContext, i: int) -> None:
         context.add("action", sentence.text, [i], owner=named.group(1), due=context.due_near([i]))
 
 
+def _answer(sentence: Sentence) -> re.Match[str] | None:
+    """ "Dat doe ik", "Ja, doe ik", "Komt goed", "Ik pak dat op": an answer that takes its task from the question."""
+    first = clauses(sentence)[:1]  # "Ik pak dat op, ik zorg dat ...": the answer is the first clause
+    said = first[0] if first and sentence.norm.startswith(first[0]) else sentence.norm
+    pronoun_object = _COMMIT_PRONOUN.match(said)
+    if pronoun_object and len(content_words(pronoun_object.group(3))) >= 2:
+        pronoun_object = None  # "ik zorg dat het voor vrijdag klaar is": a commitment of its own
+    return _COMMIT_INVERTED.match(sentence.norm) or _CAN_DO.match(sentence.norm) or pronoun_object
+
+
+def _accepted_offer(context: MinutesContext, i: int) -> bool:
+    """ "Ik kan een nieuwe tekst voorstellen." answered by another speaker with "Graag." (and maybe a deadline)."""
+    offer = _OFFER.match(context.sentences[i].norm)
+    if offer is None or len(content_words(offer.group(1))) < 2 or i + 1 >= len(context.sentences):
+        return False
+    sentence, reply = context.sentences[i], context.sentences[i + 1]
+    if reply.speaker == sentence.speaker or reply.segment - sentence.segment > 1 or not _ACCEPT.match(reply.norm):
+        return False
+    task = sentence.original(offer.start(1), offer.end(1))
+    context.add("action", task, [i, i + 1], owner=context.owner_of(sentence), due=context.due_near([i, i + 1]))
+    return True
+
+
 def find_actions(context: MinutesContext) -> None:
     for i, sentence in enumerate(context.sentences):
         if i in context.used or sentence.question or _NOT_COMMIT.search(sentence.norm):
             continue
-        answer = _COMMIT_INVERTED.match(sentence.norm) or _CAN_DO.match(sentence.norm)
+        if _accepted_offer(context, i):
+            continue
+        answer = _answer(sentence)
         if answer:
             _answer_commitment(context, i, answer)
             continue

@@ -11,8 +11,14 @@ import re
 
 from notulist.summary.citations import content_words
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import find_due
+from notulist.summary.sentences import MONTHS, NUMBER_WORDS, clauses, find_due
 
+_NOT_DECIDING = (
+    "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
+    "sluiten|komen|kijken|ronden|stoppen|starten|openen|lopen|zeggen|wachten|lezen"
+)
+_NUMBER = "|".join(NUMBER_WORDS)
+_MONTH = "|".join(MONTHS)
 _DECISION = tuple(
     re.compile(p)
     for p in (
@@ -31,6 +37,8 @@ _DECISION = tuple(
         r"\bvoortaan\b",
         r"\bop voorwaarde dat\b",
         r"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){0,6}(?:per|vanaf|met ingang van) (?:\w+ ){1,4}in\b",
+        # "... gaat een nieuwe richtlijnper een maart in": taking effect on a date, its "per" glued to a word
+        rf"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){{0,7}}(?:\d{{1,2}}|{_NUMBER}) (?:{_MONTH}) in\b",
         r"\bin werking\b",
         r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
@@ -38,6 +46,14 @@ _DECISION = tuple(
         r"(?:we|wij) dat\b",
     )
 )
+# "Dan schuiven we de livegang op naar één april." (not "dan bespreken we de planning")
+_THEN_WE = re.compile(
+    rf"^(?:(?:goed|oké|prima|ok) )?dan (?!{_NOT_DECIDING})\w+en (?:we|wij) (?:de|het|die|deze|ze|een|alle|onze)\b"
+)
+# what a chair says to run the meeting, not to decide: "dan nemen we het volgende punt", "akkoord, de rondvraag"
+_PROCEDURAL = re.compile(r"\b(?:volgende (?:punt|agendapunt|onderwerp)|agenda|agendapunt|notulen|rondvraag)\b")
+# "Afgesproken, we trainen eerst de sleutelgebruikers.": the assent says what is agreed
+_ASSENT_LEAD = re.compile(r"^(?:ja |goed |oké )?(?:afgesproken|akkoord|besloten)\b(.+)$")
 _ASSENT = re.compile(r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken)$")
 _PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
@@ -61,7 +77,11 @@ def find_decisions(context: MinutesContext) -> None:
             continue
         if _EVALUATION.match(sentence.norm) and _accepted_proposal(context, i):
             continue
-        if not any(p.search(sentence.norm) for p in _DECISION):
+        if _decided_in_assent(context, i):
+            continue
+        then_we = any(_THEN_WE.match(clause) for clause in clauses(sentence))
+        then_we = then_we and not _PROCEDURAL.search(sentence.norm)
+        if not (then_we or any(p.search(sentence.norm) for p in _DECISION)):
             continue
         addressed = _ADDRESSEE.search(sentence.norm)
         if addressed:
@@ -78,17 +98,43 @@ def find_decisions(context: MinutesContext) -> None:
         context.add("decision", text, indices, due=find_due(sentence))
 
 
+def _decided_in_assent(context: MinutesContext, i: int) -> bool:
+    """ "Afgesproken, we trainen eerst de sleutelgebruikers.": one decision in the words after the assent."""
+    sentence = context.sentences[i]
+    lead = _ASSENT_LEAD.match(sentence.norm)
+    if lead is None or len(content_words(lead.group(1))) < 2 or _PROCEDURAL.search(sentence.norm):
+        return False
+    context.add("decision", sentence.text, [i], due=find_due(sentence))
+    return True
+
+
 def _antecedent(context: MinutesContext, i: int) -> int | None:
     """What "dat"/"zo" refers to: the speaker's own previous statement, or, when that only judges something ("Dat
     lijkt me een goed voorstel."), the proposal someone made just before."""
     prior = context.previous(i, other_speaker=False, max_segments=2)
     while prior is not None and context.sentences[prior].question and prior > 0:
         prior = context.previous(prior, other_speaker=False, max_segments=2)
-    if prior is None or not _EVALUATION.match(context.sentences[prior].norm):
-        return prior
+    if prior is None:
+        return None
+    if not _EVALUATION.match(context.sentences[prior].norm):
+        return _proposal_answered(context, prior, i)
     proposal = context.previous(prior, other_speaker=True, max_segments=2)
     if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
         return proposal
+    return prior
+
+
+def _proposal_answered(context: MinutesContext, prior: int, i: int) -> int:
+    """ "Ik stel voor dat ..." - "Is daar geld voor?" - "Ja, dat zit in het budget." - "Prima, zo doen we het.": the
+    chair accepts the proposal a short exchange ago, not the answer just before (someone else's words)."""
+    here = context.sentences[i]
+    if context.sentences[prior].speaker in (None, here.speaker) or _OFFER.search(context.sentences[prior].norm):
+        return prior
+    for j in range(prior - 1, -1, -1):
+        if here.segment - context.sentences[j].segment > 3 or j in context.used:
+            break
+        if _OFFER.search(context.sentences[j].norm) and not context.sentences[j].question:
+            return j
     return prior
 
 

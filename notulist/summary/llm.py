@@ -12,6 +12,7 @@ it cites.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -159,17 +160,44 @@ TEMPLATE_PROMPTS = {
 }
 
 
-def system_prompt(template: str = "verslag") -> str:
-    """The instructions for ``template`` (``verslag`` when the template is unknown)."""
-    return f"{SYSTEM_PROMPT}\n{TEMPLATE_PROMPTS.get(template, TEMPLATE_PROMPTS['verslag'])}"
+# The agenda in the prompt is bounded: it must leave the chunk of transcript its room in the model's context.
+AGENDA_MAX_ITEMS = 20
+AGENDA_ITEM_CHARS = 100
+
+
+def agenda_prompt(agenda: Sequence[str]) -> str:
+    """The agenda items as the ``verslag`` prompt lists them ("" without agenda): numbered, each at most
+    ``AGENDA_ITEM_CHARS`` characters, at most ``AGENDA_MAX_ITEMS`` items."""
+    items = [" ".join(item.split()) for item in agenda if item and item.strip()][:AGENDA_MAX_ITEMS]
+    if not items:
+        return ""
+    listed = "\n".join(
+        f"{n}. {item if len(item) <= AGENDA_ITEM_CHARS else item[: AGENDA_ITEM_CHARS - 1] + '…'}"
+        for n, item in enumerate(items, start=1)
+    )
+    return (
+        f"De agenda van deze vergadering:\n{listed}\n"
+        "Begin de tekst van elk topic-punt met het agendapunt waar het onder valt, zoals het hierboven staat, "
+        'gevolgd door een dubbele punt ("Planning: ..."). Een onderwerp dat niet op de agenda staat krijgt geen '
+        "agendapunt. Een agendapunt dat in deze segmenten niet besproken is, krijgt geen punt."
+    )
+
+
+def system_prompt(template: str = "verslag", agenda: Sequence[str] = ()) -> str:
+    """The instructions for ``template`` (``verslag`` when the template is unknown); a ``verslag`` lists the agenda
+    items, when the meeting has an agenda, so that the model can put each topic under its item."""
+    base = template if template in TEMPLATE_PROMPTS else "verslag"
+    prompt = f"{SYSTEM_PROMPT}\n{TEMPLATE_PROMPTS[base]}"
+    listed = agenda_prompt(agenda) if base == "verslag" else ""
+    return f"{prompt}\n{listed}" if listed else prompt
 
 
 def build_messages(
-    transcript: Transcript, segments: Sequence[Segment], template: str = "verslag"
+    transcript: Transcript, segments: Sequence[Segment], template: str = "verslag", agenda: Sequence[str] = ()
 ) -> list[dict[str, str]]:
     lines = "\n".join(format_segment(transcript, s) for s in segments)
     return [
-        {"role": "system", "content": system_prompt(template)},
+        {"role": "system", "content": system_prompt(template, agenda)},
         {"role": "user", "content": f"Segmenten:\n{lines}\n\nGeef de notulen als JSON."},
     ]
 
@@ -385,16 +413,30 @@ class LLMSummarizer:
         max_tokens: int = 1536,
         template: str = "verslag",
         constrained: bool = True,
+        agenda: Sequence[str] = (),
     ) -> None:
         self.backend = backend
         self.template = template
+        self.agenda = tuple(agenda)  # the meeting's agenda items, listed in the verslag prompt
         self.constrained = constrained  # ask for JSON following points_schema where the backend can enforce it
         self.max_chunk_chars = max(500, int(max_chunk_chars))
         self.retries = retries
         self.max_tokens = max_tokens
 
+    def with_agenda(self, agenda: Sequence[str]) -> LLMSummarizer:
+        """A copy of this summariser (same backend) whose ``verslag`` prompt lists ``agenda``."""
+        copied = copy.copy(self)
+        copied.agenda = tuple(agenda)
+        return copied
+
+    @property
+    def chunk_chars(self) -> int:
+        """The transcript's share of the prompt budget: the agenda listed in the prompt takes its part."""
+        listed = len(system_prompt(self.template, self.agenda)) - len(system_prompt(self.template))
+        return max(500, self.max_chunk_chars - listed)
+
     def summarize(self, transcript: Transcript, progress: ProgressHook) -> Summary:
-        chunks = chunk_segments(transcript, self.max_chunk_chars)
+        chunks = chunk_segments(transcript, self.chunk_chars)
         known = [s.id for s in transcript.segments]
         points: list[SummaryPoint] = []
         problems: list[str] = []
@@ -435,7 +477,7 @@ class LLMSummarizer:
         return check_citations(summary, transcript)
 
     def _ask(self, transcript: Transcript, chunk: Sequence[Segment], known: Sequence[str], where: str) -> _ChunkResult:
-        messages: list[dict[str, str]] = build_messages(transcript, chunk, self.template)
+        messages: list[dict[str, str]] = build_messages(transcript, chunk, self.template, self.agenda)
         schema = points_schema([s.id for s in chunk]) if self.constrained else None
         result = _ChunkResult()
         for attempt in range(1 + self.retries):

@@ -14,13 +14,17 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from notulist.core.model import Transcript
+from notulist.core.model import Segment, Transcript
 from notulist.summary.citations import STOPWORDS, is_doubtful
 
 logger = logging.getLogger(__name__)
 
 # Flags that mean the text was probably never said: such segments are left out of the minutes.
 HALLUCINATION_FLAGS = frozenset({"phantom_phrase", "no_speech", "outside_speech", "repetition", "untranscribed"})
+# Whisper itself drops a window as silence only when it is also unsure of the words (no_speech_prob above its
+# threshold and avg_logprob below -1.0): a line flagged no_speech alone but decoded with confidence was said (a
+# synthetic or quiet voice), and is kept as doubtful.
+SILENCE_LOGPROB = -1.0
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MONTHS = (
@@ -47,7 +51,9 @@ _CANON_WORDS = (
     (
         "besluiten besluit besloten afgesproken afspraak afspreken akkoord actie actiepunt voorwaarde volgende volgend "
         "overleg vergadering rondvraag agenda uiterlijk voortaan vastgesteld goedgekeurd uitzoeken "
-        "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur"
+        "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur "
+        # decoys: real words one letter from a cue ("maand" is not "maart")
+        "maand maanden voortgang bespreken besproken bespreking"
     ).split()
     + list(WEEKDAYS)
     + [m for m in MONTHS if len(m) >= 5]
@@ -68,10 +74,12 @@ _DUE_PATTERNS = tuple(
         rf"(?: \d{{4}})?\b",
         rf"\b(?:voor|vóór|uiterlijk|tegen|op)?\s?(?:aanstaande |volgende |komende )?(?:{_DAY})\b",
         r"\b(?:voor|vóór|uiterlijk|tegen|bij|in|op)?\s?(?:het |de |m'n |mijn |ons |onze )?(?:volgende|volgend|komende) "
-        r"(?:overleg|vergadering|bespreking|week|maand|keer|sprint|kwartaal)\b",
+        rf"(?:overleg|vergadering|bespreking|week(?: (?:op )?(?:{_DAY}))?|maand|keer|sprint|kwartaal)\b",
         rf"\bbinnen (?:\d+|{_NUM}) (?:dagen|werkdagen|weken|maanden|dag|week|maand)\b",
         r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:week|maand|jaar|kwartaal)\b",
         r"\b(?:uiterlijk |voor )?(?:vandaag|morgen|overmorgen|vanmiddag|vanavond|deze week|deze maand|dit jaar)\b",
+        r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de|het) (?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
+        r"(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
         r"\b(?:voor |uiterlijk |op )?\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b",
     )
 )
@@ -138,7 +146,7 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
     segments, low confidence or dense with uncertain words, are kept and marked ``doubtful``)."""
     sentences: list[Sentence] = []
     for index, segment in enumerate(transcript.segments):
-        if any(flag.kind in HALLUCINATION_FLAGS for flag in segment.flags):
+        if never_said(segment):
             logger.info("segment %s is flagged (%s): left out of the minutes", segment.id, segment.flags[0].kind)
             continue
         doubtful = is_doubtful(segment)
@@ -146,6 +154,21 @@ def split_sentences(transcript: Transcript) -> list[Sentence]:
             if text.strip():
                 sentences.append(replace(_sentence(index, text.strip(), segment.speaker), doubtful=doubtful))
     return sentences
+
+
+def never_said(segment: Segment) -> bool:
+    """Flagged as probably never said (a phantom phrase, a repetition, silence), see ``HALLUCINATION_FLAGS``."""
+    kinds = {flag.kind for flag in segment.flags} & HALLUCINATION_FLAGS
+    if kinds == {"no_speech"} and segment.avg_logprob >= SILENCE_LOGPROB:
+        return False
+    return bool(kinds)
+
+
+def clauses(sentence: Sentence) -> list[str]:
+    """The normalised clauses of ``sentence`` between its commas ("Ik denk dat je gelijk hebt, dan schuiven we ...":
+    the recognition often writes two sentences as one)."""
+    parts = [part for part in sentence.text.split(",") if part.strip()]
+    return [_sentence(sentence.segment, part.strip(), sentence.speaker).norm for part in parts]
 
 
 def find_due(sentence: Sentence) -> str | None:

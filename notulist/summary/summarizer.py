@@ -8,6 +8,7 @@ Every summariser returns points that cite segment ids, already scored by ``check
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +20,13 @@ from notulist.summary.model import Summary
 
 class Summarizer(Protocol):
     def summarize(self, transcript: Transcript, progress: ProgressHook) -> Summary: ...
+
+
+def with_agenda(summarizer: Summarizer, agenda: Sequence[str]) -> Summarizer:
+    """``summarizer`` told the meeting's agenda where it can use it (a language model's ``verslag`` prompt lists the
+    items); the extractive summariser is returned as it is."""
+    tell = getattr(summarizer, "with_agenda", None)
+    return tell(tuple(agenda)) if agenda and callable(tell) else summarizer
 
 
 def make_summarizer(

@@ -153,10 +153,13 @@ def test_a_model_gets_the_instructions_of_the_sessions_template(tmp_path, capsys
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/v1"
         assert run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m"]) == 0
+        session.record("meeting_info", {"template": "verslag", "agenda": ["Opening", "DPIA", "Rondvraag"]})
+        assert run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m"]) == 0
     finally:
         server.shutdown()
         server.server_close()
     system = asked[0]["messages"][0]["content"]
     assert "Noteer alleen de besluiten en de acties" in system  # TEMPLATE_PROMPTS["besluitenlijst"]
+    assert "1. Opening\n2. DPIA\n3. Rondvraag" in asked[-1]["messages"][0]["content"]  # the verslag lists the agenda
     summary = json.loads((session.path / "summary.json").read_text(encoding="utf-8"))
     assert summary["model_info"]["json_mode"] == "json_schema"

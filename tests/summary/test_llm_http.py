@@ -330,3 +330,30 @@ def test_json_mode_off_sends_no_response_format():
     assert "response_format" not in server.requests[0]
     with pytest.raises(NotulistError, match="json_mode"):
         HttpChatBackend(server.url, "m", json_mode="grammar")
+
+
+def test_the_agenda_reaches_the_model_and_takes_its_share_of_the_chunk_budget():
+    agenda = ["Opening", "DPIA transcriptietool " + "x" * 80, "Planning pilot", "Rondvraag"]
+    with ScriptedServer([good_answer()] * 20) as server:
+        backend = HttpChatBackend(server.url, "m")
+        plain = LLMSummarizer(backend, max_chunk_chars=900)
+        plain.summarize(TRANSCRIPT, no_progress)
+        without = len(server.requests)
+        told = plain.with_agenda(agenda)
+        assert plain.agenda == () and told.backend is backend  # a copy: the first summariser is unchanged
+        told.summarize(TRANSCRIPT, no_progress)
+    requests = server.requests[without:]
+    system = requests[0]["messages"][0]["content"]
+    assert "1. Opening\n2. DPIA transcriptietool" in system and "4. Rondvraag" in system
+    assert "1. Opening" not in server.requests[0]["messages"][0]["content"]
+    for request in requests:  # the segments of each chunk fit in what the agenda leaves of the budget
+        lines = request["messages"][1]["content"].split("\n\n")[0].removeprefix("Segmenten:\n")
+        assert len(lines) <= told.chunk_chars < 900
+    assert len(requests) > without  # so the transcript went in more chunks
+
+
+def test_the_extractive_summariser_is_not_told_the_agenda():
+    from notulist.summary.summarizer import with_agenda
+
+    extractive = make_summarizer()
+    assert with_agenda(extractive, ["Opening"]) is extractive

@@ -139,3 +139,30 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_whole_points():
     assert [p.text for p in summary.points] == ["Goed punt"] and summary.points[0].written_by == "cut-model"
     assert any("cut off" in problem for problem in summary.problems)
     assert salvage_points("Sorry, ik kan dat niet.") is None
+
+
+def test_the_verslag_prompt_lists_the_agenda_and_is_unchanged_without_one():
+    from notulist.summary.llm import SYSTEM_PROMPT, TEMPLATE_PROMPTS, system_prompt
+
+    assert system_prompt("verslag") == f"{SYSTEM_PROMPT}\n{TEMPLATE_PROMPTS['verslag']}"  # as before agendas
+    assert build_messages(TRANSCRIPT, TRANSCRIPT.segments[:2], "verslag", ()) == build_messages(
+        TRANSCRIPT, TRANSCRIPT.segments[:2]
+    )
+    agenda = ["Opening en vaststellen agenda", "DPIA transcriptietool", "Planning pilot directie MKB", "Rondvraag"]
+    system = build_messages(TRANSCRIPT, TRANSCRIPT.segments[:2], "verslag", agenda)[0]["content"]
+    assert system.startswith(system_prompt("verslag"))
+    listed = "1. Opening en vaststellen agenda\n2. DPIA transcriptietool\n3. Planning pilot directie MKB\n4. Rondvraag"
+    assert listed in system
+    assert "agendapunt" in system.split("4. Rondvraag")[1]  # how to attribute a topic to its item
+    for template in ("besluitenlijst", "gespreksverslag"):  # no topics per item there: their prompt is unchanged
+        assert system_prompt(template, agenda) == system_prompt(template)
+
+
+def test_a_long_agenda_is_bounded_in_the_prompt():
+    from notulist.summary.llm import AGENDA_ITEM_CHARS, AGENDA_MAX_ITEMS, agenda_prompt
+
+    agenda = [f"Punt {n} " + "met een heel lange omschrijving " * 10 for n in range(40)]
+    listed = [line for line in agenda_prompt(agenda).splitlines() if line[:1].isdigit()]
+    assert len(listed) == AGENDA_MAX_ITEMS
+    assert all(len(line.split(". ", 1)[1]) <= AGENDA_ITEM_CHARS for line in listed)
+    assert listed[0].endswith("…") and agenda_prompt(["", "  "]) == ""

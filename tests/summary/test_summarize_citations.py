@@ -83,3 +83,24 @@ def test_helpers():
     assert normalise_segment_id(12) == "s0012"
     assert normalise_segment_id("[s0007]") == "s0007"
     assert normalise_segment_id("segment seven") is None
+
+
+def test_a_name_the_cited_line_does_not_hold_is_not_supported_whatever_else_it_shares():
+    """What SmolLM2 wrote (in-process, with the grammar): the interviewer's line with the interviewee's name in it."""
+    line = (
+        "Goedemorgen. Het is dinsdag veertien oktober, tien uur. Dit gesprek wordt opgenomen. Mijn naam is Pieter "
+        "de Vries en ik ben rechercheur bij de FIOD."
+    )
+    transcript = Transcript("nl", 10, (Segment("s0001", 0, 10, line, speaker="S1"),), speakers={"S1": "Pieter"})
+    invented = (
+        "interviewer: goedemorgen. het is dinsdag veertien oktober, tien uur. dit gesprek wordt opgenomen. mijn "
+        "naam is Sandra Jansen, eigenaar van een groothandel in elektronica in Utrecht."
+    )
+    faithful = "Het gesprek met Pieter de Vries van de FIOD wordt opgenomen op dinsdag veertien oktober."
+    spoken_by = "Pieter opent het gesprek om tien uur."  # the name is the cited line's speaker
+    summary = Summary(
+        points=tuple(SummaryPoint("topic", text, ("s0001",)) for text in (invented, faithful, spoken_by)),
+        method="test",
+    )
+    checked = check_citations(summary, transcript)
+    assert [p.supported for p in checked.points] == [False, True, True]

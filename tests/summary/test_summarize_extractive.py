@@ -327,3 +327,154 @@ def test_answers_and_decisions_of_the_kept_aside_meeting_after_its_first_run():
     actions = [(p.segment_ids, p.owner, p.due) for p in points if p.kind == "action"]
     assert actions == [(("s0003",), "S3", "volgende week"), (("s0005", "s0006"), "S4", "uiterlijk vrijdag")]
     assert "standaardtekst" in next(p.text for p in points if p.owner == "S4")
+
+
+def _points(transcript: Transcript, kind: str) -> list[tuple[tuple[str, ...], str | None, str | None]]:
+    return [(p.segment_ids, p.owner, p.due) for p in summarize(transcript).points if p.kind == kind]
+
+
+def test_real_words_next_to_cue_words_are_not_repaired_into_them():
+    """ "maand" is not "maart", "voortgang" not "voortaan", "bespreken" not "spreken" (wrong deadlines, decisions)."""
+    sentence = split_sentences(transcript_of(("A", "Ik zorg dat het voor het eind van de maand rond is.")))[0]
+    assert find_due(sentence) == "voor het eind van de maand"
+    agenda = transcript_of(("A", "We hebben drie punten: de voortgang, het budget en de evaluatie."))
+    assert _points(agenda, "decision") == []
+    assert _points(transcript_of(("A", "Dan bespreken we de planning.")), "decision") == []
+
+
+def test_deadlines_by_season_and_by_day_of_next_week():
+    for text, due in (
+        ("Ja, ik zorg dat de wijziging voor de zomer gepubliceerd is.", "voor de zomer"),
+        ("We evalueren het na het zomerreces.", "na het zomerreces"),
+        ("Dan stuur ik het rooster volgende week dinsdag rond.", "volgende week dinsdag"),
+    ):
+        assert find_due(split_sentences(transcript_of(("A", text)))[0]) == due
+
+
+def test_a_short_yes_with_the_verb_alone_takes_the_task_asked():
+    transcript = transcript_of(
+        ("S1", "Pieter, kun jij de stuurgroep daarover een notitie sturen?"),
+        ("S2", "Ja, doe ik. Die ligt er vrijdag."),
+    )
+    assert _points(transcript, "action") == [(("s0001", "s0002"), "S2", "vrijdag")]
+    assert "notitie" in summarize(transcript).points[0].text
+
+
+def test_i_take_that_up_answers_the_request_and_its_next_sentence_gives_the_deadline():
+    transcript = transcript_of(
+        ("S1", "Ruud, regel jij die twee mensen bij het afdelingshoofd?"),
+        ("S3", "Ik pak dat op. Ik zorg dat het voor het eind van de maand rond is."),
+    )
+    (action,) = [p for p in summarize(transcript).points if p.kind == "action"]  # one action, not two
+    assert (action.segment_ids, action.owner, action.due) == (("s0001", "s0002"), "S3", "voor het eind van de maand")
+    assert action.text == "Regel die twee mensen bij het afdelingshoofd"
+
+
+def test_a_task_put_as_a_statement_asked_back_is_a_request():
+    transcript = transcript_of(
+        ("S1", "Henk, jij stelt samen met Marloes de offerteaanvraag op?"),
+        ("S2", "Ja, komt goed. Volgende week heb je een concept."),
+    )
+    assert _points(transcript, "action") == [(("s0001", "s0002"), "S2", "Volgende week")]
+    same_voice = transcript_of(
+        ("S1", "Henk, jij stelt samen met Marloes de offerteaanvraag op?"), ("S1", "Ja, komt goed.")
+    )
+    assert [owner for _, owner, _ in _points(same_voice, "action")] == ["Henk"]  # merged voices: the person named
+
+
+def test_an_offer_accepted_by_another_speaker_is_the_offerers_task():
+    transcript = transcript_of(
+        ("S2", "Dat zou ik wel doen. Ik kan een nieuwe tekst voorstellen."),
+        ("S1", "Graag. Dan zie ik die tekst uiterlijk 1 maart tegemoet."),
+    )
+    (action,) = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert (action.segment_ids, action.owner, action.due) == (("s0001", "s0002"), "S2", "uiterlijk 1 maart")
+    assert action.text == "Een nieuwe tekst voorstellen"
+    for offer, reply in (
+        ("Ik kan dat niet beoordelen.", "Goed."),  # no offer
+        ("Ik kan een nieuwe tekst voorstellen.", "Is dat nodig?"),  # not accepted
+    ):
+        assert _points(transcript_of(("S2", offer), ("S1", reply)), "action") == []
+
+
+def test_then_we_do_something_to_a_thing_is_a_decision_but_running_the_meeting_is_not():
+    decided = transcript_of(("S1", "Ik denk dat je gelijk hebt. Dan schuiven we de livegang op naar één april."))
+    assert _points(decided, "decision") == [(("s0001",), None, "één april")]
+    for procedural in (
+        "Dan bespreken we de planning.",
+        "Dan nemen we het volgende punt.",
+        "Goed, dan gaan we de rondvraag doen.",
+    ):
+        assert _points(transcript_of(("S1", procedural)), "decision") == [], procedural
+
+
+def test_an_assent_that_says_what_is_agreed_is_the_decision():
+    transcript = transcript_of(
+        ("S3", "Ik wil de opleidingen graag in twee rondes geven, eerst de sleutelgebruikers en daarna de rest."),
+        ("S2", "Lijkt me goed."),
+        ("S1", "Afgesproken, we trainen eerst de sleutelgebruikers."),
+    )
+    assert _points(transcript, "decision") == [(("s0003",), None, None)]
+    assert _points(transcript_of(("S1", "Akkoord, dan de rondvraag.")), "decision") == []
+
+
+def test_so_we_do_it_accepts_the_proposal_a_short_exchange_ago_not_the_answer_before_it():
+    transcript = transcript_of(
+        ("S2", "Ik stel voor dat we een extern bureau vragen om de regeling te evalueren."),
+        ("S3", "Is daar geld voor?"),
+        ("S2", "Ja, dat zit in het programmabudget."),
+        ("S1", "Prima, zo doen we het."),
+    )
+    (decision,) = [p for p in summarize(transcript).points if p.kind == "decision"]
+    assert decision.segment_ids == ("s0001", "s0004") and decision.text.startswith("Ik stel voor")
+
+
+def test_a_line_flagged_no_speech_but_decoded_with_confidence_is_kept_as_doubtful():
+    """Whisper drops a window as silence only when it is also unsure of its words (avg_logprob < -1.0)."""
+    no_speech = (Flag("no_speech", "no_speech_prob 0.71 > 0.6"),)
+    said = "Goed, dan doen we dat zo, de dossiers worden met de hand nagelopen."
+    for logprob, kept in ((-0.46, True), (-1.3, False)):
+        segment = Segment("s0001", 0, 5, said, speaker="S1", flags=no_speech, avg_logprob=logprob)
+        sentences = split_sentences(Transcript("nl", 5, (segment,)))
+        assert [s.doubtful for s in sentences] == ([True] if kept else [])
+
+
+def test_cues_after_a_comma_where_the_recognition_joined_two_sentences():
+    joined = transcript_of(("S1", "Ik denk dat je je gelijk hebt, dan schrijven we de lieve gang op naar 1 april."))
+    assert _points(joined, "decision") == [(("s0001",), None, "1 april")]
+    transcript = transcript_of(
+        ("S1", "Ruud, regel jij dit twee mensen bij het afgeeling sloft?"),
+        ("S2", "Ik pak dat op, ik mor, dat het voor het eind van de maand rond is."),
+    )
+    (action,) = [p for p in summarize(transcript).points if p.kind == "action"]
+    assert action.text.startswith("Regel dit twee mensen") and action.segment_ids == ("s0001", "s0002")
+    assert action.due == "voor het eind van de maand"
+
+
+def test_a_request_after_two_words_still_names_the_person_asked():
+    transcript = transcript_of(
+        ("S1", "Klopt, Peter, kun jij de stuurgroep daarover een notitie sturen?"), ("S1", "Ja, dat kan ik.")
+    )
+    assert [(p.owner, p.segment_ids) for p in summarize(transcript).points if p.kind == "action"] == [
+        ("Peter", ("s0001", "s0002"))
+    ]
+
+
+def test_taking_effect_on_a_date_is_a_decision_even_when_its_per_is_glued_to_a_word():
+    for said in (
+        "Goed, als jullie die ze zakken pakkort is, gaat een nieuwe richtlijnper een maart in.",
+        "De nieuwe regeling treedt op 1 juli in.",
+    ):
+        assert len(_points(transcript_of(("S1", said)), "decision")) == 1, said
+    assert _points(transcript_of(("S1", "Hij gaat in maart in op de vragen.")), "decision") == []
+
+
+def test_a_task_assigned_to_a_name_without_its_question_mark_is_answered_by_komt_goed():
+    transcript = transcript_of(
+        ("S1", "Henk, je stelt samen met maar luister of er ten vragen op."),
+        ("S4", "Ja, komt goed."),
+        ("S4", "Volgende week heb je een concept."),
+    )
+    assert _points(transcript, "action") == [(("s0001", "s0002"), "S4", "Volgende week")]
+    unnamed = transcript_of(("S1", "Je stelt samen met Marloes de offerteaanvraag op."), ("S4", "Ja, komt goed."))
+    assert _points(unnamed, "action") == []  # a statement to no one named is no request
