@@ -186,7 +186,11 @@ class Linker:
         return None
 
     def _slip(self, text: str) -> tuple[str, float, int] | None:
-        """Recogniser slips on acronym-looking tokens only (at least two capitals, no other lower case)."""
+        """Recogniser slips on acronym-looking tokens only (at least two capitals, no other lower case).
+
+        A three-letter token is not read as a rhyming-letter slip by changing one of two equal letters ("STT" is not
+        Stb, "WTW" not btw): both wrong slips seen on recordings nobody tuned on were such (an acronym the glossary
+        lacked, SDT, written STT), and none of the right ones (BTV, BSM, ESN for btw and BSN) had a doubled letter."""
         if not text.isalpha():
             return None
         upper = [c for c in text if c.isupper()]
@@ -204,6 +208,8 @@ class Linker:
         if len(key) >= 3:
             swaps = set()
             for i, letter in enumerate(key):
+                if len(key) == 3 and key.count(letter) > 1:
+                    continue  # "STT", "WTW": a doubled letter is the acronym's own spelling, not a slip (docstring)
                 for group in _CONFUSABLE_GROUPS:
                     if letter in group:
                         for other in group:

@@ -356,3 +356,12 @@ def test_transcribe_flags():
     assert choice.link is False
     assert choice.hints == "DPIA, FG"
     assert glossary_from_args(parser.parse_args([])).hints is None
+
+
+def test_rhyming_letter_slips_leave_a_doubled_letter_alone(glossary):
+    # one rhyming letter misheard: read as the everyday abbreviation
+    assert linked(glossary, "Daar zit geen BTV op.") == [("BTV", "btw")]
+    assert linked(glossary, "Die leveren we zonder BSM aan.") == [("BSM", "bsn")]
+    # a doubled letter is an acronym's own spelling (SDT written STT), not Stb or btw misheard
+    assert linked(glossary, "Hoe werkt de samenwerking in het STT?") == []
+    assert linked(glossary, "Valt dat onder de WTW?") == []
