@@ -6,7 +6,8 @@ text only when the audio supports it.
    the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
    and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
-   the candidates of that line as the prompt.
+   the candidates of that line as the prompt. Of that decoding only the words at the spots are kept (``splice``):
+   the rest of the line stays as first written, so a hint cannot rewrite it.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
    the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
    is dropped), and (c) the model, shown the same audio *without* the hint, scores the new text no worse than
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -121,6 +123,7 @@ class SecondPass:
         if decoded:
             words = tuple(Word(offset + w.start, offset + w.end, w.text, w.probability) for w in decoded)
             if fuzz.ratio(segment.text.lower(), join_words([w.text for w in words]).lower()) >= MIN_LINE_SIMILARITY:
+                words = splice(segment.words, words, spots)
                 found.append((words, _placed(segment, spots, words)))
         for spot in spots:
             before, after = segment.words[: spot.first_word], segment.words[spot.last_word + 1 :]
@@ -189,12 +192,35 @@ def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
         spot_end = segment.words[spot.last_word].end + PLACE_SLACK_S
         key = normalise_key(spot.candidate.abbreviation)
         for word in words:
-            core = word.text.strip(".,;:!?\"'()")
-            parts = {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
-            if key in parts and spot_start <= word.start and word.end <= spot_end:
+            if key in _keys(word.text) and spot_start <= word.start and word.end <= spot_end:
                 placed.append(spot.candidate.abbreviation)
                 break
     return placed
+
+
+def splice(first: Sequence[Word], hinted: Sequence[Word], spots) -> tuple[Word, ...]:
+    """The first decoding's words with the hinted decoding's words only at the spots: the two are compared word by
+    word (``difflib``, lower case without punctuation), and a stretch where they differ is taken from the hinted
+    decoding only where it overlaps a spot's words or writes one of the spots' abbreviations; everywhere else the
+    first words stay, so a hint cannot rewrite the rest of the line."""
+    keys = {normalise_key(s.candidate.abbreviation) for s in spots}
+    matcher = SequenceMatcher(a=[_bare(w.text) for w in first], b=[_bare(w.text) for w in hinted], autojunk=False)
+    result: list[Word] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        at_spot = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
+        writes = any(keys & _keys(w.text) for w in hinted[j1:j2])
+        result.extend(hinted[j1:j2] if tag != "equal" and (at_spot or writes) else first[i1:i2])
+    return tuple(result)
+
+
+def _bare(text: str) -> str:
+    return text.strip(".,;:!?\"'()").lower()
+
+
+def _keys(text: str) -> set[str]:
+    """The keys a written word may hold: the whole and its hyphen parts ("RAG-pilot" -> RAG-PILOT, RAG, PILOT)."""
+    core = text.strip(".,;:!?\"'()")
+    return {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
 
 
 _ATTACHED = tuple("-&.,;:!?)]}'’")

@@ -43,6 +43,39 @@ def test_glossary_candidates_never_stand_for_ordinary_words():
     assert [s.candidate.abbreviation for s in find_spots("staan in de DPA.".split(), candidates)] == ["DPIA"]
 
 
+def _words(text: str, start: float = 0.0) -> tuple:
+    from notulist.core.model import Word
+
+    return tuple(Word(start + i, start + i + 0.8, t, 0.9) for i, t in enumerate(text.split()))
+
+
+def test_only_the_hinted_words_at_the_spot_are_kept():
+    from notulist.recognition.second_pass import join_words, splice
+
+    candidates = make_candidates([(a, "context") for a in ("ILT", "RDW")], {})
+    first = _words("De ie el tee doet dat bij transportbedrijven, samen met de RDW.")
+    spots = find_spots([w.text for w in first], candidates)
+    assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(1, 3, "ILT")]
+
+    def spliced(hinted: str) -> str:
+        return join_words([w.text for w in splice(first, _words(hinted), spots)])
+
+    # the hinted decoding wrote ILT but rewrote the rest of the line worse: only the spot is taken from it
+    assert spliced("De ILT doet dat bij trans portbedrijven Samen met de RDW.") == (
+        "De ILT doet dat bij transportbedrijven, samen met de RDW."
+    )
+    assert spliced("De ILT.Betronsportbedrijven doet dat bij transportbedrijven, samen met de RDW.") == (
+        "De ILT.Betronsportbedrijven doet dat bij transportbedrijven, samen met de RDW."
+    )  # the word that writes the abbreviation comes as the hinted decoding wrote it
+    # nothing differs outside the spot: the hinted line as it is
+    assert spliced("De ILT doet dat bij transportbedrijven, samen met de RDW.") == (
+        "De ILT doet dat bij transportbedrijven, samen met de RDW."
+    )
+    # an abbreviation written elsewhere is taken too (whether it lies at the spot is for the times to decide)
+    line = "De ie el tee doet dat bij ILT, samen met de RDW."
+    assert spliced(line) == line
+
+
 @pytest.mark.slow
 def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_path, capsys):
     notes = tmp_path / "notitie.txt"
