@@ -44,6 +44,8 @@ MARGIN = {"context": 3.5, "keyword": 3.5, "glossary": 0.0, "written": 5.0}
 # right ones lost 2.2, 2.5 and 6.7 nats on the tuned recordings; no wrong one agreeing with written letters was seen.
 MIN_LINE_SIMILARITY = 60.0  # a hinted decoding that rewrites the rest of the line is not a local fix
 PAD_S = 0.4  # audio taken before and after a line
+# how much better (nats) a line must fit the audio with another session abbreviation in place of the one written
+SWAP_MARGIN = 0.0
 PLACE_SLACK_S = 0.8  # how far from the spot the abbreviation may land
 
 
@@ -96,6 +98,7 @@ class SecondPass:
         self.margin = margin or MARGIN
         self.decoder = WindowDecoder(model, WindowSettings(beam_size=5, vad_filter=False, pad_s=1.0))
         self.trace: list[tuple] = []  # (old text, best new text, old score, new score, placed) of every line tried
+        self.swap_trace: list[tuple] = []  # (old text, best other text, old score, its score) of every swap check
 
     def run(self, audio: np.ndarray, segments: Sequence[Segment]) -> tuple[list[Segment], list[Replacement]]:
         """The segments with accepted replacements, and the replacements (in time order)."""
@@ -103,14 +106,46 @@ class SecondPass:
         replaced: list[Replacement] = []
         for segment in segments:
             spots = find_spots([w.text for w in segment.words], self.candidates) if segment.words else []
-            outcome = self._redecode(audio, segment, spots) if spots else None
-            if outcome is None:
-                result.append(segment)
-                continue
-            new_segment, replacement = outcome
-            result.append(new_segment)
-            replaced.append(replacement)
+            for check in (self._redecode, self._swap):
+                outcome = check(audio, segment, spots)
+                if outcome is not None:
+                    segment, replacement = outcome
+                    replaced.append(replacement)
+            result.append(segment)
         return result, replaced
+
+    def _swap(self, audio: np.ndarray, segment: Segment, _spots=()) -> tuple[Segment, Replacement] | None:
+        """A session abbreviation the hinted recogniser wrote, checked against the audio: the line is scored without
+        a prompt (``scores``) as written and with each other session abbreviation in its place; one that fits the
+        audio better by more than ``SWAP_MARGIN`` replaces it (the hint list makes the recogniser write UWV where
+        SZW was said)."""
+        session = [c.abbreviation for c in self.candidates if c.source in ("context", "keyword")]
+        keys = {normalise_key(a): a for a in session}
+        written = [(i, keys[k]) for i, w in enumerate(segment.words) if (k := normalise_key(_core(w.text))) in keys]
+        if not written:
+            return None
+        variants = []
+        for i, abbreviation in written:
+            word = segment.words[i]
+            core = _core(word.text)
+            for other in session:
+                if other != abbreviation:
+                    new_word = replace(word, text=word.text.replace(core, other, 1))
+                    variants.append(((*segment.words[:i], new_word, *segment.words[i + 1 :]), other))
+        clip, _start = _clip(audio, segment)
+        texts = [segment.text] + [join_words([w.text for w in words]) for words, _ in variants]
+        old_score, *new_scores = self.scores(clip, texts)
+        best = max(range(len(variants)), key=lambda i: new_scores[i])
+        self.swap_trace.append((segment.text, texts[best + 1], old_score, new_scores[best]))
+        if new_scores[best] <= old_score + SWAP_MARGIN:
+            return None
+        words, other = variants[best]
+        new_segment = replace(segment, text=texts[best + 1], words=words)
+        replacement = Replacement(
+            segment.id, segment.start, segment.end, (other,), segment.text, new_segment.text, old_score,
+            new_scores[best],
+        )  # fmt: skip
+        return new_segment, replacement
 
     def proposals(
         self, clip: np.ndarray, offset: float, segment: Segment, spots
@@ -134,9 +169,9 @@ class SecondPass:
         return [(words, placed) for words, placed in found if placed]
 
     def _redecode(self, audio: np.ndarray, segment: Segment, spots) -> tuple[Segment, Replacement] | None:
-        start = max(0.0, segment.start - PAD_S)
-        end = min(len(audio) / SAMPLE_RATE, segment.end + PAD_S)
-        clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        if not spots:
+            return None
+        clip, start = _clip(audio, segment)
         proposals = [
             (words, placed)
             for words, placed in self.proposals(clip, start, segment, spots)
@@ -184,6 +219,13 @@ class SecondPass:
         return scores
 
 
+def _clip(audio: np.ndarray, segment: Segment) -> tuple[np.ndarray, float]:
+    """A line's audio with ``PAD_S`` on each side, and the time it starts at."""
+    start = max(0.0, segment.start - PAD_S)
+    end = min(len(audio) / SAMPLE_RATE, segment.end + PAD_S)
+    return audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], start
+
+
 def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
     """The candidates ``words`` write where their spot was in ``segment``."""
     placed = []
@@ -213,13 +255,17 @@ def splice(first: Sequence[Word], hinted: Sequence[Word], spots) -> tuple[Word, 
     return tuple(result)
 
 
+def _core(text: str) -> str:
+    return text.strip(".,;:!?\"'()")
+
+
 def _bare(text: str) -> str:
-    return text.strip(".,;:!?\"'()").lower()
+    return _core(text).lower()
 
 
 def _keys(text: str) -> set[str]:
     """The keys a written word may hold: the whole and its hyphen parts ("RAG-pilot" -> RAG-PILOT, RAG, PILOT)."""
-    core = text.strip(".,;:!?\"'()")
+    core = _core(text)
     return {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
 
 

@@ -113,3 +113,32 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     linked = {glossary["entries"][link["entry_id"]]["abbreviation"] for link in transcript["links"]}
     assert "IAMA" in linked and linked <= SAID, surfaces
     assert main(["verify", str(session)]) == 0
+
+
+@pytest.mark.slow
+def test_a_session_abbreviation_written_for_another_is_swapped_back_by_the_audio():
+    """The hint list can make the recogniser write one agenda abbreviation where another was said (UWV for SZW); the
+    line is scored without a prompt with each other session abbreviation in its place."""
+    from faster_whisper import WhisperModel
+
+    from notulist.audio.decode import load_for_recognition
+    from notulist.core.model import Segment
+    from notulist.glossary import load_glossary
+    from notulist.recognition.second_pass import SecondPass, second_pass_candidates
+    from notulist.recognition.whisper_model import resolve_model
+
+    model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
+    audio = load_for_recognition(DATA / "context_kis_clip.flac")[: 16000 * 5]  # "Ik stuur de IAMA naar de FG ..."
+    agenda = ["KI&S", "DF&A", "MJP", "IAMA", "RAG", "BZK", "FG"]
+    second = SecondPass(model, second_pass_candidates(load_glossary(), agenda))
+
+    def line(text: str) -> Segment:
+        return Segment("s0001", 0.4, 4.0, text, _words(text, 0.4))
+
+    swapped = line("Ik stuur de MJP naar de FG zodra het eerste deel klaar is.")
+    segments, replaced = second.run(audio, [swapped])
+    assert segments[0].text == "Ik stuur de IAMA naar de FG zodra het eerste deel klaar is."
+    assert [(r.old_text, r.candidates) for r in replaced] == [(swapped.text, ("IAMA",))]
+    assert replaced[0].new_score > replaced[0].old_score
+    right = line("Ik stuur de IAMA naar de FG zodra het eerste deel klaar is.")
+    assert second.run(audio, [right]) == ([right], [])
