@@ -132,7 +132,7 @@ class Linker:
         if plain == canonical:
             return 1.0
         if len(letters) >= 2 and all(c.isupper() for c in letters):
-            return 0.95
+            return 0.95 if _said_as_letters(entry) else None
         if len(entry.key) < 3 or is_dutch_word(plain):
             return None
         canonical_caps = all(c.isupper() for c in canonical if c.isalpha())
@@ -259,6 +259,7 @@ class Linker:
             if all(s.text.isupper() and len(s.text) > 1 for s in run):
                 continue  # "KPI BSN": two written abbreviations, not one spelled
             keys = {k for k in spell_letters([s.text for s in run]) if k in self.keys}
+            keys = {k for k in keys if _said_as_letters(self.keys[k])}
             fragment = self._fragment(subs, i, j)
             if fragment and subs[i].hyphen_before:  # inside a longer chain: "N-A" in "D-N-A-F-D-F-N-A"
                 keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3}
@@ -378,6 +379,14 @@ class Linker:
                 )
             )
         return links
+
+
+def _said_as_letters(entry: GlossaryEntry) -> bool:
+    """False for a two-letter abbreviation the glossary writes as a capital and a lower-case letter (Sr, Sv: law
+    citations, said as the law's name, never "es vee"): capitals or spelled letters there are another abbreviation
+    (SG, SVB heard as "SV")."""
+    canonical = entry.abbreviation
+    return not (len(entry.key) == 2 and canonical[:1].isupper() and canonical[1:].islower())
 
 
 def _near_unknown(key: str, unknown: frozenset[str]) -> bool:

@@ -365,3 +365,9 @@ def test_rhyming_letter_slips_leave_a_doubled_letter_alone(glossary):
     # a doubled letter is an acronym's own spelling (SDT written STT), not Stb or btw misheard
     assert linked(glossary, "Hoe werkt de samenwerking in het STT?") == []
     assert linked(glossary, "Valt dat onder de WTW?") == []
+
+
+def test_a_law_citation_is_not_read_from_capitals(glossary):
+    # Sv (Wetboek van Strafvordering) is written so and said as the law's name: "SV" is SG or SVB misheard
+    assert linked(glossary, "Dat staat in artikel 27 Sv.") == [("Sv", "sv")]
+    assert linked(glossary, "Ik stel voor dat DF&A een notitie schrijft voor de SV.") == [("DF&A", "df-en-a")]
