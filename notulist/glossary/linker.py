@@ -275,8 +275,9 @@ class Linker:
         return best
 
     def _fragment(self, subs: list[_Sub], i: int, j: int) -> bool:
-        """True when the run subs[i:j] is hyphen-joined to more spelled letters on either side."""
-        before = i > 0 and subs[i].hyphen_before and self._letter_like(subs[i - 1])
+        """True when the run subs[i:j] is hyphen-joined to more spelled letters on either side, or on its left to any
+        word ("Kavel-A-L-Algeriet": letters run into a word by the recogniser, not an abbreviation of their own)."""
+        before = i > 0 and subs[i].hyphen_before
         after = j < len(subs) and subs[j].hyphen_before and self._letter_like(subs[j])
         return before or after
 
