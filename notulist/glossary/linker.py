@@ -391,11 +391,15 @@ def _said_as_letters(entry: GlossaryEntry) -> bool:
 
 
 def _near_unknown(key: str, unknown: frozenset[str]) -> bool:
-    """``key`` is one of the session's unknown acronyms, or a compound one letter off one ("SSEC-ICT" for the
-    documents' SSC-ICT: the same name misheard, not an ICT of its own)."""
+    """``key`` is one of the session's unknown acronyms, or one letter off one that is a compound ("SSEC-ICT" for the
+    documents' SSC-ICT: the same name misheard, not an ICT of its own) or of five letters or more ("SCICT")."""
     if key in unknown:
         return True
-    return "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown)
+    if "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown):
+        return True
+    # hyphens aside, one letter off a long one: "SCICT" for SSC-ICT (not AcICT)
+    bare = key.replace("-", "")
+    return len(bare) >= 5 and any(Levenshtein.distance(bare, u.replace("-", "")) <= 1 for u in unknown if len(u) >= 5)
 
 
 def _hits(meaning: Meaning, context: str) -> int:

@@ -178,3 +178,7 @@ def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path
     assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling
     misheard = "Het draait bij het SSEC-ICT."  # the documents' SSC-ICT one letter off: still not an ICT of its own
     assert link_texts([misheard], glossary, unknown=unknown) == []
+    run_on = "Het draait bij het SCICT."  # written without its hyphen and one letter short: not the glossary's AcICT
+    assert [link.surface for link in link_texts([run_on], glossary)] == ["SCICT"]
+    assert link_texts([run_on], glossary, unknown=unknown) == []
+    assert [link.surface for link in link_texts(["Dat toetst de CIO."], glossary, unknown=unknown)] == ["CIO"]
