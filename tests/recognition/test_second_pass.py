@@ -117,8 +117,8 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
 
 @pytest.mark.slow
 def test_a_session_abbreviation_written_for_another_is_swapped_back_by_the_audio():
-    """The hint list can make the recogniser write one agenda abbreviation where another was said (UWV for SZW); the
-    line is scored without a prompt with each other session abbreviation in its place."""
+    """The hint list can make the recogniser write one agenda abbreviation where another was said (ILT for LNV); the
+    line is scored without a prompt with each other session abbreviation of as many letters in its place."""
     from faster_whisper import WhisperModel
 
     from notulist.audio.decode import load_for_recognition
@@ -128,17 +128,19 @@ def test_a_session_abbreviation_written_for_another_is_swapped_back_by_the_audio
     from notulist.recognition.whisper_model import resolve_model
 
     model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
-    audio = load_for_recognition(DATA / "context_kis_clip.flac")[: 16000 * 5]  # "Ik stuur de IAMA naar de FG ..."
+    audio = load_for_recognition(DATA / "context_kis_clip.flac")  # the last line: "... in het MJP zetten."
     agenda = ["KI&S", "DF&A", "MJP", "IAMA", "RAG", "BZK", "FG"]
     second = SecondPass(model, second_pass_candidates(load_glossary(), agenda))
 
     def line(text: str) -> Segment:
-        return Segment("s0001", 0.4, 4.0, text, _words(text, 0.4))
+        return Segment("s0003", 12.0, 20.8, text, _words(text, 12.0))
 
-    swapped = line("Ik stuur de MJP naar de FG zodra het eerste deel klaar is.")
+    said = "Besluit: de pilot gaat door als de IAMA voor de zomer klaar is. "
+    said += "Actie voor KI&S: het datalab in het MJP zetten."
+    swapped = line(said.replace("MJP", "BZK"))
     segments, replaced = second.run(audio, [swapped])
-    assert segments[0].text == "Ik stuur de IAMA naar de FG zodra het eerste deel klaar is."
-    assert [(r.old_text, r.candidates) for r in replaced] == [(swapped.text, ("IAMA",))]
-    assert replaced[0].new_score > replaced[0].old_score
-    right = line("Ik stuur de IAMA naar de FG zodra het eerste deel klaar is.")
+    assert segments[0].text == said
+    assert [(r.old_text, r.candidates) for r in replaced] == [(swapped.text, ("MJP",))]
+    assert replaced[0].new_score > replaced[0].old_score + 1.0
+    right = line(said)
     assert second.run(audio, [right]) == ([right], [])
