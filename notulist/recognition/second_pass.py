@@ -11,7 +11,11 @@ text only when the audio supports it.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
    the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
    is dropped), and (c) the model, shown the same audio *without* the hint, scores the new text no worse than
-   the first text minus ``margin`` (mean log-probability per token, CTranslate2's forced alignment of each text).
+   the first text minus ``margin`` (summed log-probability of its tokens, CTranslate2's forced alignment).
+4. A session abbreviation (context documents, keywords) that the hinted recogniser wrote is checked the same way
+   (``_swap``): the line is scored with each other session abbreviation of as many letters in its place, and one
+   that fits the audio better by more than ``SWAP_MARGIN`` takes its place (the hints can make the recogniser write
+   one agenda abbreviation where another was said).
 
 Each replacement is returned with both texts and both scores, so the pipeline can record it in the audit log.
 """
