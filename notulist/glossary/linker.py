@@ -7,10 +7,12 @@ What is found, strongest evidence first (each a ``Link`` whose ``surface`` is ex
 3. the written abbreviation, case- and dot-normalised, also inside compounds and inflections: "AVG", "A.V.G.",
    "bsn-nummer", "Woo-verzoeken", "RIEC's", "DPIAs";
 4. recogniser slips, only where safe: a stray lower-case letter inside capitals ("AfVG"), one letter swapped for a
-   letter whose Dutch name rhymes ("BTV" for btw: bee/tee/vee/wee), or one edit on keys of four letters or more.
+   letter whose Dutch name rhymes ("BTV" for btw: bee/tee/vee/wee; never one of two equal letters, "STT"), or one
+   edit on keys of four letters or more.
 
 Never inside an ordinary word: matching is per token (or hyphen part), a lower-case token that is an ordinary Dutch
-word ("om", "wet", "en") is never linked, two-letter keys need capitals or the glossary's own spelling, and a
+word ("om", "wet", "en") is never linked, two-letter keys need capitals or the glossary's own spelling (law
+citations such as Sv and Sr only the latter), and a
 title-case word ("Nova") only links where the glossary itself writes the abbreviation that way ("Woo").
 Between several meanings, context words in the segment and its neighbours decide.
 """
