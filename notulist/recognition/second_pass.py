@@ -138,6 +138,8 @@ class SecondPass:
                 if other != abbreviation and _letters(other) == _letters(abbreviation):
                     new_word = replace(word, text=word.text.replace(core, other, 1))
                     variants.append(((*segment.words[:i], new_word, *segment.words[i + 1 :]), other))
+        if not variants:  # no other session abbreviation of as many letters
+            return None
         clip, _start = _clip(audio, segment)
         texts = [segment.text] + [join_words([w.text for w in words]) for words, _ in variants]
         old_score, *new_scores = self.scores(clip, texts)

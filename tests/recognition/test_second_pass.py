@@ -144,3 +144,6 @@ def test_a_session_abbreviation_written_for_another_is_swapped_back_by_the_audio
     assert replaced[0].new_score > replaced[0].old_score + 1.0
     right = line(said)
     assert second.run(audio, [right]) == ([right], [])
+    # IAMA has no other session abbreviation of four letters: nothing to check, nothing decoded
+    alone = SecondPass(model, second_pass_candidates(load_glossary(), ["IAMA", "FG"], with_glossary=False))
+    assert alone.run(audio, [line("de IAMA")]) == ([line("de IAMA")], [])
