@@ -136,6 +136,7 @@ def transcribe(name: str, mode: str, audio_dir: Path, model, glossary, first_pas
     out = _to_dicts(segments)
     if out:  # every line tried, accepted or not: (old, best new, old score, new score, abbreviations placed)
         out[0]["tried"] = [[old, new, a, b, "+".join(placed)] for old, new, a, b, placed in second.trace]
+        out[0]["swaps_tried"] = [list(t) for t in second.swap_trace]
     if out:
         out[0]["seconds"] = time.perf_counter() - started  # the second pass alone
     if replaced:
@@ -195,6 +196,9 @@ def score(name: str, mode: str, segments: list[dict], spoken: list[Spoken], glos
         for t in segments[0].get("tried", []) if segments else []:
             if t[1] not in accepted:
                 print(f"      second pass refused: {t[0]!r} -> {t[1]!r} [{t[4]}] {t[2]:.3f} -> {t[3]:.3f}")
+        for t in segments[0].get("swaps_tried", []) if segments else []:
+            verdict = "swapped" if t[1] in accepted else "swap refused"
+            print(f"      {verdict}: {t[0]!r} -> {t[1]!r} {t[2]:.3f} -> {t[3]:.3f}")
     return {
         "linked": right, "linkable": len(linkable), "links": len(links), "insertions": len(insertions),
         "unknown_written": written, "unknown": len(unknown), "wer": wer,

@@ -7,10 +7,12 @@ What is found, strongest evidence first (each a ``Link`` whose ``surface`` is ex
 3. the written abbreviation, case- and dot-normalised, also inside compounds and inflections: "AVG", "A.V.G.",
    "bsn-nummer", "Woo-verzoeken", "RIEC's", "DPIAs";
 4. recogniser slips, only where safe: a stray lower-case letter inside capitals ("AfVG"), one letter swapped for a
-   letter whose Dutch name rhymes ("BTV" for btw: bee/tee/vee/wee), or one edit on keys of four letters or more.
+   letter whose Dutch name rhymes ("BTV" for btw: bee/tee/vee/wee; never one of two equal letters, "STT"), or one
+   edit on keys of four letters or more.
 
 Never inside an ordinary word: matching is per token (or hyphen part), a lower-case token that is an ordinary Dutch
-word ("om", "wet", "en") is never linked, two-letter keys need capitals or the glossary's own spelling, and a
+word ("om", "wet", "en") is never linked, two-letter keys need capitals or the glossary's own spelling (law
+citations such as Sv and Sr only the latter), and a
 title-case word ("Nova") only links where the glossary itself writes the abbreviation that way ("Woo").
 Between several meanings, context words in the segment and its neighbours decide.
 """
@@ -132,7 +134,7 @@ class Linker:
         if plain == canonical:
             return 1.0
         if len(letters) >= 2 and all(c.isupper() for c in letters):
-            return 0.95
+            return 0.95 if _said_as_letters(entry) else None
         if len(entry.key) < 3 or is_dutch_word(plain):
             return None
         canonical_caps = all(c.isupper() for c in canonical if c.isalpha())
@@ -186,7 +188,11 @@ class Linker:
         return None
 
     def _slip(self, text: str) -> tuple[str, float, int] | None:
-        """Recogniser slips on acronym-looking tokens only (at least two capitals, no other lower case)."""
+        """Recogniser slips on acronym-looking tokens only (at least two capitals, no other lower case).
+
+        A three-letter token is not read as a rhyming-letter slip by changing one of two equal letters ("STT" is not
+        Stb, "WTW" not btw): both wrong slips seen on recordings nobody tuned on were such (an acronym the glossary
+        lacked, SDT, written STT), and none of the right ones (BTV, BSM, ESN for btw and BSN) had a doubled letter."""
         if not text.isalpha():
             return None
         upper = [c for c in text if c.isupper()]
@@ -204,6 +210,8 @@ class Linker:
         if len(key) >= 3:
             swaps = set()
             for i, letter in enumerate(key):
+                if len(key) == 3 and key.count(letter) > 1:
+                    continue  # "STT", "WTW": a doubled letter is the acronym's own spelling, not a slip (docstring)
                 for group in _CONFUSABLE_GROUPS:
                     if letter in group:
                         for other in group:
@@ -253,6 +261,7 @@ class Linker:
             if all(s.text.isupper() and len(s.text) > 1 for s in run):
                 continue  # "KPI BSN": two written abbreviations, not one spelled
             keys = {k for k in spell_letters([s.text for s in run]) if k in self.keys}
+            keys = {k for k in keys if _said_as_letters(self.keys[k])}
             fragment = self._fragment(subs, i, j)
             if fragment and subs[i].hyphen_before:  # inside a longer chain: "N-A" in "D-N-A-F-D-F-N-A"
                 keys = {k for k in keys if sum(c.isalpha() for c in k) >= 3}
@@ -268,8 +277,9 @@ class Linker:
         return best
 
     def _fragment(self, subs: list[_Sub], i: int, j: int) -> bool:
-        """True when the run subs[i:j] is hyphen-joined to more spelled letters on either side."""
-        before = i > 0 and subs[i].hyphen_before and self._letter_like(subs[i - 1])
+        """True when the run subs[i:j] is hyphen-joined to more spelled letters on either side, or on its left to any
+        word ("Kavel-A-L-Algeriet": letters run into a word by the recogniser, not an abbreviation of their own)."""
+        before = i > 0 and subs[i].hyphen_before
         after = j < len(subs) and subs[j].hyphen_before and self._letter_like(subs[j])
         return before or after
 
@@ -374,12 +384,24 @@ class Linker:
         return links
 
 
+def _said_as_letters(entry: GlossaryEntry) -> bool:
+    """False for a two-letter abbreviation the glossary writes as a capital and a lower-case letter (Sr, Sv: law
+    citations, said as the law's name, never "es vee"): capitals or spelled letters there are another abbreviation
+    (SG, SVB heard as "SV")."""
+    canonical = entry.abbreviation
+    return not (len(entry.key) == 2 and canonical[:1].isupper() and canonical[1:].islower())
+
+
 def _near_unknown(key: str, unknown: frozenset[str]) -> bool:
-    """``key`` is one of the session's unknown acronyms, or a compound one letter off one ("SSEC-ICT" for the
-    documents' SSC-ICT: the same name misheard, not an ICT of its own)."""
+    """``key`` is one of the session's unknown acronyms, or one letter off one that is a compound ("SSEC-ICT" for the
+    documents' SSC-ICT: the same name misheard, not an ICT of its own) or of five letters or more ("SCICT")."""
     if key in unknown:
         return True
-    return "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown)
+    if "-" in key and any("-" in u and Levenshtein.distance(key, u) <= 1 for u in unknown):
+        return True
+    # hyphens aside, one letter off a long one: "SCICT" for SSC-ICT (not AcICT)
+    bare = key.replace("-", "")
+    return len(bare) >= 5 and any(Levenshtein.distance(bare, u.replace("-", "")) <= 1 for u in unknown if len(u) >= 5)
 
 
 def _hits(meaning: Meaning, context: str) -> int:

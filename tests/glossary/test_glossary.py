@@ -356,3 +356,18 @@ def test_transcribe_flags():
     assert choice.link is False
     assert choice.hints == "DPIA, FG"
     assert glossary_from_args(parser.parse_args([])).hints is None
+
+
+def test_rhyming_letter_slips_leave_a_doubled_letter_alone(glossary):
+    # one rhyming letter misheard: read as the everyday abbreviation
+    assert linked(glossary, "Daar zit geen BTV op.") == [("BTV", "btw")]
+    assert linked(glossary, "Die leveren we zonder BSM aan.") == [("BSM", "bsn")]
+    # a doubled letter is an acronym's own spelling (SDT written STT), not Stb or btw misheard
+    assert linked(glossary, "Hoe werkt de samenwerking in het STT?") == []
+    assert linked(glossary, "Valt dat onder de WTW?") == []
+
+
+def test_a_law_citation_is_not_read_from_capitals(glossary):
+    # Sv (Wetboek van Strafvordering) is written so and said as the law's name: "SV" is SG or SVB misheard
+    assert linked(glossary, "Dat staat in artikel 27 Sv.") == [("Sv", "sv")]
+    assert linked(glossary, "Ik stel voor dat DF&A een notitie schrijft voor de SV.") == [("DF&A", "df-en-a")]

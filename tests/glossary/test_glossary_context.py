@@ -156,6 +156,9 @@ def test_snapshot_lists_unknown_abbreviations_with_a_working_add_command(tmp_pat
         ("de voortgang van het M.Jot P.", [("M.Jot P", "mjp")]),
         ("een R.A.G. en de A.P.", [("R.A.G.", "rag"), ("A.P.", "ap.autoriteit-persoonsgegevens")]),
         ("J.P. Balkenende en K.A.R.O.K.", []),
+        # letters run into words ("bezet KI&S alle algoritmes" said): not an abbreviation of their own
+        ("Ja, bezet Kavel-A-L-Algeriet-Mess met Hoge Impact.", []),
+        ("het B-S-N-nummer en het Woo-A-V-G-verzoek", [("B-S-N", "bsn"), ("Woo", "woo"), ("A-V-G", "avg")]),
     ],
 )
 def test_linker_reads_letter_chains_as_the_recogniser_writes_them(glossary, text, expected):
@@ -175,3 +178,7 @@ def test_acronyms_of_the_context_that_the_glossary_lacks_are_left_alone(tmp_path
     assert [link.surface for link in link_texts([text], glossary, unknown=unknown)] == ["ICT"]  # ICT-afdeling
     misheard = "Het draait bij het SSEC-ICT."  # the documents' SSC-ICT one letter off: still not an ICT of its own
     assert link_texts([misheard], glossary, unknown=unknown) == []
+    run_on = "Het draait bij het SCICT."  # written without its hyphen and one letter short: not the glossary's AcICT
+    assert [link.surface for link in link_texts([run_on], glossary)] == ["SCICT"]
+    assert link_texts([run_on], glossary, unknown=unknown) == []
+    assert [link.surface for link in link_texts(["Dat toetst de CIO."], glossary, unknown=unknown)] == ["CIO"]

@@ -43,6 +43,39 @@ def test_glossary_candidates_never_stand_for_ordinary_words():
     assert [s.candidate.abbreviation for s in find_spots("staan in de DPA.".split(), candidates)] == ["DPIA"]
 
 
+def _words(text: str, start: float = 0.0) -> tuple:
+    from notulist.core.model import Word
+
+    return tuple(Word(start + i, start + i + 0.8, t, 0.9) for i, t in enumerate(text.split()))
+
+
+def test_only_the_hinted_words_at_the_spot_are_kept():
+    from notulist.recognition.second_pass import join_words, splice
+
+    candidates = make_candidates([(a, "context") for a in ("ILT", "RDW")], {})
+    first = _words("De ie el tee doet dat bij transportbedrijven, samen met de RDW.")
+    spots = find_spots([w.text for w in first], candidates)
+    assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(1, 3, "ILT")]
+
+    def spliced(hinted: str) -> str:
+        return join_words([w.text for w in splice(first, _words(hinted), spots)])
+
+    # the hinted decoding wrote ILT but rewrote the rest of the line worse: only the spot is taken from it
+    assert spliced("De ILT doet dat bij trans portbedrijven Samen met de RDW.") == (
+        "De ILT doet dat bij transportbedrijven, samen met de RDW."
+    )
+    assert spliced("De ILT.Betronsportbedrijven doet dat bij transportbedrijven, samen met de RDW.") == (
+        "De ILT.Betronsportbedrijven doet dat bij transportbedrijven, samen met de RDW."
+    )  # the word that writes the abbreviation comes as the hinted decoding wrote it
+    # nothing differs outside the spot: the hinted line as it is
+    assert spliced("De ILT doet dat bij transportbedrijven, samen met de RDW.") == (
+        "De ILT doet dat bij transportbedrijven, samen met de RDW."
+    )
+    # an abbreviation written elsewhere is taken too (whether it lies at the spot is for the times to decide)
+    line = "De ie el tee doet dat bij ILT, samen met de RDW."
+    assert spliced(line) == line
+
+
 @pytest.mark.slow
 def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_path, capsys):
     notes = tmp_path / "notitie.txt"
@@ -80,3 +113,37 @@ def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_p
     linked = {glossary["entries"][link["entry_id"]]["abbreviation"] for link in transcript["links"]}
     assert "IAMA" in linked and linked <= SAID, surfaces
     assert main(["verify", str(session)]) == 0
+
+
+@pytest.mark.slow
+def test_a_session_abbreviation_written_for_another_is_swapped_back_by_the_audio():
+    """The hint list can make the recogniser write one agenda abbreviation where another was said (ILT for LNV); the
+    line is scored without a prompt with each other session abbreviation of as many letters in its place."""
+    from faster_whisper import WhisperModel
+
+    from notulist.audio.decode import load_for_recognition
+    from notulist.core.model import Segment
+    from notulist.glossary import load_glossary
+    from notulist.recognition.second_pass import SecondPass, second_pass_candidates
+    from notulist.recognition.whisper_model import resolve_model
+
+    model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
+    audio = load_for_recognition(DATA / "context_kis_clip.flac")  # the last line: "... in het MJP zetten."
+    agenda = ["KI&S", "DF&A", "MJP", "IAMA", "RAG", "BZK", "FG"]
+    second = SecondPass(model, second_pass_candidates(load_glossary(), agenda))
+
+    def line(text: str) -> Segment:
+        return Segment("s0003", 12.0, 20.8, text, _words(text, 12.0))
+
+    said = "Besluit: de pilot gaat door als de IAMA voor de zomer klaar is. "
+    said += "Actie voor KI&S: het datalab in het MJP zetten."
+    swapped = line(said.replace("MJP", "BZK"))
+    segments, replaced = second.run(audio, [swapped])
+    assert segments[0].text == said
+    assert [(r.old_text, r.candidates) for r in replaced] == [(swapped.text, ("MJP",))]
+    assert replaced[0].new_score > replaced[0].old_score + 1.0
+    right = line(said)
+    assert second.run(audio, [right]) == ([right], [])
+    # IAMA has no other session abbreviation of four letters: nothing to check, nothing decoded
+    alone = SecondPass(model, second_pass_candidates(load_glossary(), ["IAMA", "FG"], with_glossary=False))
+    assert alone.run(audio, [line("de IAMA")]) == ([line("de IAMA")], [])
