@@ -198,10 +198,13 @@ def test_socket_drop_is_resent_without_loss(playwright: Any, server: Server) -> 
     cut["on"] = False
     until(lambda: "bad" not in (live.page.get_attribute("#conn", "class") or ""), 20)
     live.page.wait_for_timeout(1000)
-    stopped = time.monotonic()
+    stopping = time.monotonic()
     sid = live.stop_and_review()
-    # nothing lost: the session holds the whole time from record to stop, the dropped stretch included
-    assert abs(audio_seconds(server.sessions_dir / sid) - (stopped - started)) < 1.5
+    reviewed = time.monotonic()
+    # nothing lost: the session holds the whole time from record to stop, the dropped stretch included. (The page
+    # captures until it has handled the stop click, seconds later on a busy machine, so the upper bound is the
+    # time until the review page: more audio than wall time would be a resent stretch stored twice.)
+    assert stopping - started - 1.5 < audio_seconds(server.sessions_dir / sid) < reviewed - started
     assert live.errors == []
     browser.close()
 
