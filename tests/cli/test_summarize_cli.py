@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from chat_server_support import ScriptedServer
 from conftest import DATA
 
 from notulist.archive.session import NewSession, Session, sha256_file
@@ -126,38 +127,14 @@ def test_summary_options():
 
 
 def test_a_model_gets_the_instructions_of_the_sessions_template(tmp_path, capsys):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    asked: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            asked.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            answer = {"points": [{"kind": "decision", "text": "De pilot gaat door", "segment_ids": ["s0011"]}]}
-            message = {"role": "assistant", "content": json.dumps(answer)}
-            data = json.dumps({"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    answer = {"points": [{"kind": "decision", "text": "De pilot gaat door", "segment_ids": ["s0011"]}]}
     session = make_session(tmp_path)
     session.record("meeting_info", {"template": "besluitenlijst"})  # as `notulist transcribe --template` does
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        assert run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m"]) == 0
+    with ScriptedServer([json.dumps(answer)] * 10) as server:
+        assert run_cli(["summarize", str(session.path), "--llm-url", server.url, "--llm-model", "m"]) == 0
         session.record("meeting_info", {"template": "verslag", "agenda": ["Opening", "DPIA", "Rondvraag"]})
-        assert run_cli(["summarize", str(session.path), "--llm-url", url, "--llm-model", "m"]) == 0
-    finally:
-        server.shutdown()
-        server.server_close()
+        assert run_cli(["summarize", str(session.path), "--llm-url", server.url, "--llm-model", "m"]) == 0
+    asked = server.requests
     system = asked[0]["messages"][0]["content"]
     assert "Noteer alleen de besluiten en de acties" in system  # TEMPLATE_PROMPTS["besluitenlijst"]
     assert "1. Opening\n2. DPIA\n3. Rondvraag" in asked[-1]["messages"][0]["content"]  # the verslag lists the agenda

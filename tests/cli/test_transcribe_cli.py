@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from chat_server_support import ScriptedServer
 from conftest import DATA, SAMPLES
 
 from benchmarks.scoring import wer
@@ -210,39 +211,15 @@ def test_template_and_agenda_are_chosen_at_transcription(tmp_path, capsys):
 
 
 def test_a_language_model_is_told_the_agenda_of_the_context_document(tmp_path, capsys):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    asked: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            asked.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            answer = {"points": [{"kind": "topic", "text": "Opening", "segment_ids": ["s0001"]}]}
-            message = {"role": "assistant", "content": json.dumps(answer)}
-            data = json.dumps({"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    answer = {"points": [{"kind": "topic", "text": "Opening", "segment_ids": ["s0001"]}]}
+    with ScriptedServer([json.dumps(answer)] * 10) as server:
         code, _, err = transcribe(
             capsys,
             str(DATA / "interview_25s.flac"),
             *("--sessions-dir", str(tmp_path), "--no-diarize", "--format", "html"),
-            *("--llm-url", url, "--llm-model", "m", "--context", str(SAMPLES / "agenda-overleg-dpia.md")),
+            *("--llm-url", server.url, "--llm-model", "m", "--context", str(SAMPLES / "agenda-overleg-dpia.md")),
         )
-    finally:
-        server.shutdown()
-        server.server_close()
+    asked = server.requests
     assert code == 0, err
     system = asked[0]["messages"][0]["content"]
     assert "1. Opening en vaststellen agenda\n2. DPIA transcriptietool" in system  # the verslag prompt lists it
