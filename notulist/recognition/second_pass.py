@@ -126,19 +126,8 @@ class SecondPass:
         write ILT where LNV was said). Only as many letters: a shorter one fits any audio better (ILT -> OM gained
         5.9 nats where LNV was said)."""
         session = [c.abbreviation for c in self.candidates if c.source in ("context", "keyword")]
-        keys = {normalise_key(a): a for a in session}
-        written = [(i, keys[k]) for i, w in enumerate(segment.words) if (k := normalise_key(_core(w.text))) in keys]
-        if not written:
-            return None
-        variants = []
-        for i, abbreviation in written:
-            word = segment.words[i]
-            core = _core(word.text)
-            for other in session:
-                if other != abbreviation and _letters(other) == _letters(abbreviation):
-                    new_word = replace(word, text=word.text.replace(core, other, 1))
-                    variants.append(((*segment.words[:i], new_word, *segment.words[i + 1 :]), other))
-        if not variants:  # no other session abbreviation of as many letters
+        variants = swap_variants(segment.words, session)
+        if not variants:  # no session abbreviation written, or no other of as many letters
             return None
         clip, _start = _clip(audio, segment)
         texts = [segment.text] + [join_words([w.text for w in words]) for words, _ in variants]
@@ -184,6 +173,7 @@ class SecondPass:
             (words, placed)
             for words, placed in self.proposals(clip, start, segment, spots)
             if not repeated_ngram([w.text.lower() for w in words])
+            and not repeats_abbreviation([w.text for w in segment.words], [w.text for w in words], placed)
         ]
         if not proposals:
             return None
@@ -248,18 +238,48 @@ def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
     return placed
 
 
+def swap_variants(words: Sequence[Word], session: Sequence[str]) -> list[tuple[tuple[Word, ...], str]]:
+    """The line with each session abbreviation it writes replaced by each other one of as many letters, and the
+    one put in; not one that the line already writes elsewhere ("BRP en de BAG" never becomes "BRP en de BRP")."""
+    keys = {normalise_key(a): a for a in session}
+    texts = [w.text for w in words]
+    variants = []
+    for i, word in enumerate(words):
+        abbreviation = keys.get(normalise_key(core := _core(word.text)))
+        if abbreviation is None:
+            continue
+        for other in session:
+            if other != abbreviation and _letters(other) == _letters(abbreviation):
+                new_word = replace(word, text=word.text.replace(core, other, 1))
+                new_words = (*words[:i], new_word, *words[i + 1 :])
+                if not repeats_abbreviation(texts, [w.text for w in new_words], [other]):
+                    variants.append((new_words, other))
+    return variants
+
+
+def repeats_abbreviation(first: Sequence[str], new: Sequence[str], abbreviations: Sequence[str]) -> bool:
+    """Whether the words ``new`` write one of ``abbreviations`` twice or more where the words ``first`` had it at most
+    once. The model, shown a line without a prompt, scores an abbreviation it has just read higher than another one
+    said: "BRP en de BRP" fitted the audio of "BRP en de BAG" 7.5 nats better."""
+    for abbreviation in abbreviations:
+        key = normalise_key(abbreviation)
+        if sum(key in _keys(t) for t in new) >= 2 > sum(key in _keys(t) for t in first):
+            return True
+    return False
+
+
 def splice(first: Sequence[Word], hinted: Sequence[Word], spots) -> tuple[Word, ...]:
     """The first decoding's words with the hinted decoding's words only at the spots: the two are compared word by
     word (``difflib``, lower case without punctuation), and a stretch where they differ is taken from the hinted
-    decoding only where it overlaps a spot's words or writes one of the spots' abbreviations; everywhere else the
-    first words stay, so a hint cannot rewrite the rest of the line."""
-    keys = {normalise_key(s.candidate.abbreviation) for s in spots}
+    decoding only where it is aligned with a spot's words or overlaps them in time; everywhere else the first words
+    stay, so a hint cannot rewrite the rest of the line (nor write a spot's abbreviation somewhere else in it)."""
+    spans = [(first[s.first_word].start, first[s.last_word].end) for s in spots]
     matcher = SequenceMatcher(a=[_bare(w.text) for w in first], b=[_bare(w.text) for w in hinted], autojunk=False)
     result: list[Word] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         at_spot = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
-        writes = any(keys & _keys(w.text) for w in hinted[j1:j2])
-        result.extend(hinted[j1:j2] if tag != "equal" and (at_spot or writes) else first[i1:i2])
+        in_time = any(w.start < end and start < w.end for w in hinted[j1:j2] for start, end in spans)
+        result.extend(hinted[j1:j2] if tag != "equal" and (at_spot or in_time) else first[i1:i2])
     return tuple(result)
 
 

@@ -53,7 +53,8 @@ def test_only_the_hinted_words_at_the_spot_are_kept():
     from notulist.recognition.second_pass import join_words, splice
 
     candidates = make_candidates([(a, "context") for a in ("ILT", "RDW")], {})
-    first = _words("De ie el tee doet dat bij transportbedrijven, samen met de RDW.")
+    first_text = "De ie el tee doet dat bij transportbedrijven, samen met de RDW."
+    first = _words(first_text)
     spots = find_spots([w.text for w in first], candidates)
     assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(1, 3, "ILT")]
 
@@ -71,9 +72,43 @@ def test_only_the_hinted_words_at_the_spot_are_kept():
     assert spliced("De ILT doet dat bij transportbedrijven, samen met de RDW.") == (
         "De ILT doet dat bij transportbedrijven, samen met de RDW."
     )
-    # an abbreviation written elsewhere is taken too (whether it lies at the spot is for the times to decide)
-    line = "De ie el tee doet dat bij ILT, samen met de RDW."
-    assert spliced(line) == line
+    # an abbreviation written away from the spot is not taken: the spot's words stay as first written
+    assert spliced("De ie el tee doet dat bij ILT, samen met de RDW.") == first_text
+    # a stretch aligned away from the spot but said during it (its times overlap the spot's) is taken
+    from notulist.core.model import Word
+
+    hinted = (*first[:4], Word(4.0, 4.8, "doet", 0.9), Word(2.2, 2.9, "ILT", 0.9), *first[5:])
+    assert join_words([w.text for w in splice(first, hinted, spots)]) == (
+        "De ie el tee doet ILT dat bij transportbedrijven, samen met de RDW."
+    )
+
+
+def test_a_replacement_never_writes_an_abbreviation_the_line_already_has_elsewhere():
+    """overleg_gegevensdeling (benchmarks/context_links): "BRP en de BAG" was said and written; scored without a
+    prompt, "BRP en de BRP" fitted the audio 7.5 nats better and the swap check wrote it."""
+    from notulist.core.model import Segment
+    from notulist.recognition.second_pass import join_words, repeats_abbreviation, swap_variants
+
+    agenda = ["BRP", "BAG", "BSN", "VNG", "DPIA", "ENSIA"]
+    said = "Goedemorgen allemaal, we beginnen met de gegevens uit de BRP en de BAG."
+    line = Segment("s0000", 0.0, 11.0, said, _words(said))
+    swaps = {(join_words([w.text for w in words]), other) for words, other in swap_variants(line.words, agenda)}
+    assert not any("BRP en de BRP" in text for text, _ in swaps)
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BRP en de VNG.", "VNG") in swaps
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BAG en de BAG.", "BAG") not in swaps
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BSN en de BAG.", "BSN") in swaps
+    assert repeats_abbreviation(said.split(), said.replace("BAG", "BRP").split(), ["BRP"])
+    # a right replacement still goes through: BAG where the recogniser wrote another one
+    written = said.replace("BAG", "VNG")
+    swaps = {other for _, other in swap_variants(_words(written), agenda)}
+    assert "BAG" in swaps and "BRP" not in swaps
+    assert not repeats_abbreviation(written.split(), said.split(), ["BAG"])
+    # and a line that said it twice may keep it twice
+    twice = "De BRP levert, en de BRP-koppeling loopt."
+    assert not repeats_abbreviation(twice.split(), twice.replace("levert", "levert,").split(), ["BRP"])
+    # the hinted decoding's proposals are held to the same rule (the second pass drops one that repeats)
+    assert repeats_abbreviation("de BSN en het BS".split(), "de BSN en het BSN".split(), ["BSN"])
+    assert not repeats_abbreviation("de BRP en het BS".split(), "de BRP en het BSN".split(), ["BSN"])
 
 
 @pytest.mark.slow
