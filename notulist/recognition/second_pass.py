@@ -6,16 +6,17 @@ text only when the audio supports it.
    the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
    and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
-   the candidates of that line as the prompt. Of that decoding only the words at the spots are kept (``splice``):
-   the rest of the line stays as first written, so a hint cannot rewrite it.
+   the candidates of that line as the prompt. Of that decoding only the words aligned with a spot or said during it
+   are kept (``splice``): the rest of the line stays as first written, so a hint cannot rewrite it.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
    the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
-   is dropped), and (c) the model, shown the same audio *without* the hint, scores the new text no worse than
-   the first text minus ``margin`` (summed log-probability of its tokens, CTranslate2's forced alignment).
+   is dropped, and so is one that writes an abbreviation twice where the first text had it at most once:
+   ``repeats_abbreviation``), and (c) the model, shown the same audio *without* the hint, scores the new text no
+   worse than the first text minus ``margin`` (summed log-probability of its tokens, CTranslate2's forced alignment).
 4. A session abbreviation (context documents, keywords) that the hinted recogniser wrote is checked the same way
-   (``_swap``): the line is scored with each other session abbreviation of as many letters in its place, and one
-   that fits the audio better by more than ``SWAP_MARGIN`` takes its place (the hints can make the recogniser write
-   one agenda abbreviation where another was said).
+   (``_swap``): the line is scored with each other session abbreviation of as many letters in its place (not one
+   the line already writes elsewhere), and one that fits the audio better by more than ``SWAP_MARGIN`` takes its
+   place (the hints can make the recogniser write one agenda abbreviation where another was said).
 
 Each replacement is returned with both texts and both scores, so the pipeline can record it in the audit log.
 """
