@@ -270,18 +270,42 @@ def repeats_abbreviation(first: Sequence[str], new: Sequence[str], abbreviations
 
 
 def splice(first: Sequence[Word], hinted: Sequence[Word], spots) -> tuple[Word, ...]:
-    """The first decoding's words with the hinted decoding's words only at the spots: the two are compared word by
-    word (``difflib``, lower case without punctuation), and a stretch where they differ is taken from the hinted
-    decoding only where it is aligned with a spot's words or overlaps them in time; everywhere else the first words
-    stay, so a hint cannot rewrite the rest of the line (nor write a spot's abbreviation somewhere else in it)."""
-    spans = [(first[s.first_word].start, first[s.last_word].end) for s in spots]
+    """The first decoding's words with the hinted decoding's words only at the spots. The two are compared word by
+    word (``difflib``, lower case without punctuation); in a stretch where they differ that is aligned with a spot's
+    words, those words give way to the hinted words said during the spot (overlapping it in time), in their place;
+    every other word stays as first written, so a hint cannot rewrite the rest of the line nor write a spot's
+    abbreviation somewhere else in it ("de wPIA, dat loopt een metovolgen." with the hinted "de DPIA. Natuur en
+    met de volgende." becomes "de DPIA. dat loopt een metovolgen.")."""
     matcher = SequenceMatcher(a=[_bare(w.text) for w in first], b=[_bare(w.text) for w in hinted], autojunk=False)
     result: list[Word] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        at_spot = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
-        in_time = any(w.start < end and start < w.end for w in hinted[j1:j2] for start, end in spans)
-        result.extend(hinted[j1:j2] if tag != "equal" and (at_spot or in_time) else first[i1:i2])
+        aligned = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
+        if tag == "equal" or not aligned:
+            result.extend(first[i1:i2])
+        else:
+            result.extend(_stretch(first, range(i1, i2), hinted[j1:j2], spots))
     return tuple(result)
+
+
+def _stretch(first: Sequence[Word], stretch: range, hinted: Sequence[Word], spots) -> list[Word]:
+    """The first words of ``stretch``, each spot's words among them replaced by the hinted words said during that
+    spot; where the stretch holds no first word (the hinted decoding inserted words), the hinted words said during
+    a spot."""
+
+    def during(spot) -> list[Word]:
+        start, end = first[spot.first_word].start, first[spot.last_word].end
+        return [w for w in hinted if w.start < end and start < w.end]
+
+    if not stretch:
+        return [w for w in hinted if any(w in during(s) for s in spots)]
+    words: list[Word] = []
+    for i in stretch:
+        spot = next((s for s in spots if s.first_word <= i <= s.last_word), None)
+        if spot is None:
+            words.append(first[i])
+        elif i == max(spot.first_word, stretch.start):  # once per spot
+            words.extend(w for w in during(spot) if w not in words)
+    return words
 
 
 def _letters(abbreviation: str) -> int:

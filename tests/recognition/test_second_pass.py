@@ -74,13 +74,43 @@ def test_only_the_hinted_words_at_the_spot_are_kept():
     )
     # an abbreviation written away from the spot is not taken: the spot's words stay as first written
     assert spliced("De ie el tee doet dat bij ILT, samen met de RDW.") == first_text
-    # a stretch aligned away from the spot but said during it (its times overlap the spot's) is taken
+    # a hinted word said during the spot but aligned elsewhere is not taken either
     from notulist.core.model import Word
 
     hinted = (*first[:4], Word(4.0, 4.8, "doet", 0.9), Word(2.2, 2.9, "ILT", 0.9), *first[5:])
-    assert join_words([w.text for w in splice(first, hinted, spots)]) == (
-        "De ie el tee doet ILT dat bij transportbedrijven, samen met de RDW."
-    )
+    assert join_words([w.text for w in splice(first, hinted, spots)]) == first_text
+
+
+def test_of_a_stretch_aligned_with_the_spot_only_the_words_said_during_it_are_taken():
+    """overleg_gegevensdeling (benchmarks/context_links), with the agenda: "Het CAK staat niet in de DPIA. Dat moeten
+    we toevoegen." was said; the hinted decoding wrote DPIA but also rewrote the words after it, and difflib aligns
+    them in one stretch with the spot."""
+    from notulist.core.model import Word
+    from notulist.recognition.second_pass import join_words, splice
+
+    def timed(*words) -> tuple:
+        return tuple(Word(start, end, text, 0.9) for start, end, text in words)
+
+    first = timed(
+        (40.14, 40.84, "Het"), (40.84, 41.52, "CAK"), (41.52, 41.9, "staat"), (41.9, 42.18, "niet"),
+        (42.18, 42.44, "in"), (42.44, 42.62, "de"), (42.62, 43.42, "wPIA,"), (44.0, 44.16, "dat"),
+        (44.16, 44.4, "loopt"), (44.4, 44.54, "een"), (44.54, 45.32, "metovolgen."),
+    )  # fmt: skip
+    hinted = timed(
+        (40.14, 40.84, "Het"), (40.84, 41.52, "CAK"), (41.52, 41.9, "staat"), (41.9, 42.18, "niet"),
+        (42.18, 42.44, "in"), (42.44, 42.62, "de"), (42.62, 43.48, "DPIA."), (44.02, 44.3, "Natuur"),
+        (44.3, 44.54, "en"), (44.54, 44.74, "met"), (44.74, 44.86, "de"), (44.86, 45.18, "volgende."),
+    )  # fmt: skip
+    spots = find_spots([w.text for w in first], make_candidates([(a, "context") for a in ("DPIA", "CAK")], {}))
+    assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(5, 6, "DPIA")]  # "de wPIA,"
+    spliced = splice(first, hinted, spots)
+    assert join_words([w.text for w in spliced]) == "Het CAK staat niet in de DPIA. dat loopt een metovolgen."
+    assert spliced[6] is hinted[6] and spliced[7:] == first[7:]
+    # spelled letters the hinted decoding wrote as one word: the word said during them takes their place
+    first = timed((0.0, 0.3, "de"), (0.3, 0.6, "dee"), (0.6, 0.9, "pie"), (0.9, 1.2, "ie"), (1.2, 1.5, "aa."))
+    hinted = timed((0.0, 0.3, "de"), (0.35, 1.45, "DPIA."))
+    spots = find_spots([w.text for w in first], make_candidates([("DPIA", "context")], {}))
+    assert join_words([w.text for w in splice(first, hinted, spots)]) == "de DPIA."
 
 
 def test_a_replacement_never_writes_an_abbreviation_the_line_already_has_elsewhere():
