@@ -6,8 +6,8 @@ text only when the audio supports it.
    the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
    and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
-   the candidates of that line as the prompt. Of that decoding only the words aligned with a spot or said during it
-   are kept (``splice``): the rest of the line stays as first written, so a hint cannot rewrite it.
+   the candidates of that line as the prompt. Of that decoding only the words said during a spot are kept, in the
+   place of the spot's words (``splice``): the rest of the line stays as first written, so a hint cannot rewrite it.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
    the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
    is dropped, and so is one that writes an abbreviation twice where the first text had it at most once:
