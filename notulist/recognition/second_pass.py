@@ -6,16 +6,17 @@ text only when the audio supports it.
    the abbreviations of the context documents, the user's keywords, then the glossary's everyday abbreviations
    and those of the civil-service documents it was built from.
 2. The line's audio is decoded again by ``WindowDecoder`` (the live decoder: same model, loop guard included) with
-   the candidates of that line as the prompt. Of that decoding only the words at the spots are kept (``splice``):
-   the rest of the line stays as first written, so a hint cannot rewrite it.
+   the candidates of that line as the prompt. Of that decoding only the words said during a spot are kept, in the
+   place of the spot's words (``splice``): the rest of the line stays as first written, so a hint cannot rewrite it.
 3. The new text is accepted only when (a) it writes a candidate at the spot's place (a word holding it overlaps
    the spot in time), (b) it does not repeat itself (a hypothesis with a repeated n-gram or a gzip ratio above 2.4
-   is dropped), and (c) the model, shown the same audio *without* the hint, scores the new text no worse than
-   the first text minus ``margin`` (summed log-probability of its tokens, CTranslate2's forced alignment).
+   is dropped, and so is one that writes an abbreviation twice where the first text had it at most once:
+   ``repeats_abbreviation``), and (c) the model, shown the same audio *without* the hint, scores the new text no
+   worse than the first text minus ``margin`` (summed log-probability of its tokens, CTranslate2's forced alignment).
 4. A session abbreviation (context documents, keywords) that the hinted recogniser wrote is checked the same way
-   (``_swap``): the line is scored with each other session abbreviation of as many letters in its place, and one
-   that fits the audio better by more than ``SWAP_MARGIN`` takes its place (the hints can make the recogniser write
-   one agenda abbreviation where another was said).
+   (``_swap``): the line is scored with each other session abbreviation of as many letters in its place (not one
+   the line already writes elsewhere), and one that fits the audio better by more than ``SWAP_MARGIN`` takes its
+   place (the hints can make the recogniser write one agenda abbreviation where another was said).
 
 Each replacement is returned with both texts and both scores, so the pipeline can record it in the audit log.
 """
@@ -126,19 +127,8 @@ class SecondPass:
         write ILT where LNV was said). Only as many letters: a shorter one fits any audio better (ILT -> OM gained
         5.9 nats where LNV was said)."""
         session = [c.abbreviation for c in self.candidates if c.source in ("context", "keyword")]
-        keys = {normalise_key(a): a for a in session}
-        written = [(i, keys[k]) for i, w in enumerate(segment.words) if (k := normalise_key(_core(w.text))) in keys]
-        if not written:
-            return None
-        variants = []
-        for i, abbreviation in written:
-            word = segment.words[i]
-            core = _core(word.text)
-            for other in session:
-                if other != abbreviation and _letters(other) == _letters(abbreviation):
-                    new_word = replace(word, text=word.text.replace(core, other, 1))
-                    variants.append(((*segment.words[:i], new_word, *segment.words[i + 1 :]), other))
-        if not variants:  # no other session abbreviation of as many letters
+        variants = swap_variants(segment.words, session)
+        if not variants:  # no session abbreviation written, or no other of as many letters
             return None
         clip, _start = _clip(audio, segment)
         texts = [segment.text] + [join_words([w.text for w in words]) for words, _ in variants]
@@ -184,6 +174,7 @@ class SecondPass:
             (words, placed)
             for words, placed in self.proposals(clip, start, segment, spots)
             if not repeated_ngram([w.text.lower() for w in words])
+            and not repeats_abbreviation([w.text for w in segment.words], [w.text for w in words], placed)
         ]
         if not proposals:
             return None
@@ -248,19 +239,73 @@ def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
     return placed
 
 
+def swap_variants(words: Sequence[Word], session: Sequence[str]) -> list[tuple[tuple[Word, ...], str]]:
+    """The line with each session abbreviation it writes replaced by each other one of as many letters, and the
+    one put in; not one that the line already writes elsewhere ("BRP en de BAG" never becomes "BRP en de BRP")."""
+    keys = {normalise_key(a): a for a in session}
+    texts = [w.text for w in words]
+    variants = []
+    for i, word in enumerate(words):
+        abbreviation = keys.get(normalise_key(core := _core(word.text)))
+        if abbreviation is None:
+            continue
+        for other in session:
+            if other != abbreviation and _letters(other) == _letters(abbreviation):
+                new_word = replace(word, text=word.text.replace(core, other, 1))
+                new_words = (*words[:i], new_word, *words[i + 1 :])
+                if not repeats_abbreviation(texts, [w.text for w in new_words], [other]):
+                    variants.append((new_words, other))
+    return variants
+
+
+def repeats_abbreviation(first: Sequence[str], new: Sequence[str], abbreviations: Sequence[str]) -> bool:
+    """Whether the words ``new`` write one of ``abbreviations`` twice or more where the words ``first`` had it at most
+    once. The model, shown a line without a prompt, scores an abbreviation it has just read higher than another one
+    said: "BRP en de BRP" fitted the audio of "BRP en de BAG" 7.5 nats better."""
+    for abbreviation in abbreviations:
+        key = normalise_key(abbreviation)
+        if sum(key in _keys(t) for t in new) >= 2 > sum(key in _keys(t) for t in first):
+            return True
+    return False
+
+
 def splice(first: Sequence[Word], hinted: Sequence[Word], spots) -> tuple[Word, ...]:
-    """The first decoding's words with the hinted decoding's words only at the spots: the two are compared word by
-    word (``difflib``, lower case without punctuation), and a stretch where they differ is taken from the hinted
-    decoding only where it overlaps a spot's words or writes one of the spots' abbreviations; everywhere else the
-    first words stay, so a hint cannot rewrite the rest of the line."""
-    keys = {normalise_key(s.candidate.abbreviation) for s in spots}
+    """The first decoding's words with the hinted decoding's words only at the spots. The two are compared word by
+    word (``difflib``, lower case without punctuation); in a stretch where they differ that is aligned with a spot's
+    words, those words give way to the hinted words said during the spot (overlapping it in time), in their place;
+    every other word stays as first written, so a hint cannot rewrite the rest of the line nor write a spot's
+    abbreviation somewhere else in it ("de wPIA, dat loopt een metovolgen." with the hinted "de DPIA. Natuur en
+    met de volgende." becomes "de DPIA. dat loopt een metovolgen.")."""
     matcher = SequenceMatcher(a=[_bare(w.text) for w in first], b=[_bare(w.text) for w in hinted], autojunk=False)
     result: list[Word] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        at_spot = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
-        writes = any(keys & _keys(w.text) for w in hinted[j1:j2])
-        result.extend(hinted[j1:j2] if tag != "equal" and (at_spot or writes) else first[i1:i2])
+        aligned = any(s.first_word <= max(i1, i2 - 1) and i1 <= s.last_word + (i1 == i2) for s in spots)
+        if tag == "equal" or not aligned:
+            result.extend(first[i1:i2])
+        else:
+            result.extend(_stretch(first, range(i1, i2), hinted[j1:j2], spots))
     return tuple(result)
+
+
+def _stretch(first: Sequence[Word], stretch: range, hinted: Sequence[Word], spots) -> list[Word]:
+    """The first words of ``stretch``, each spot's words among them replaced by the hinted words said during that
+    spot; where the stretch holds no first word (the hinted decoding inserted words), the hinted words said during
+    a spot."""
+
+    def during(spot) -> list[Word]:
+        start, end = first[spot.first_word].start, first[spot.last_word].end
+        return [w for w in hinted if w.start < end and start < w.end]
+
+    if not stretch:
+        return [w for w in hinted if any(w in during(s) for s in spots)]
+    words: list[Word] = []
+    for i in stretch:
+        spot = next((s for s in spots if s.first_word <= i <= s.last_word), None)
+        if spot is None:
+            words.append(first[i])
+        elif i == max(spot.first_word, stretch.start):  # once per spot
+            words.extend(w for w in during(spot) if w not in words)
+    return words
 
 
 def _letters(abbreviation: str) -> int:

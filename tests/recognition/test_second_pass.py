@@ -53,7 +53,8 @@ def test_only_the_hinted_words_at_the_spot_are_kept():
     from notulist.recognition.second_pass import join_words, splice
 
     candidates = make_candidates([(a, "context") for a in ("ILT", "RDW")], {})
-    first = _words("De ie el tee doet dat bij transportbedrijven, samen met de RDW.")
+    first_text = "De ie el tee doet dat bij transportbedrijven, samen met de RDW."
+    first = _words(first_text)
     spots = find_spots([w.text for w in first], candidates)
     assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(1, 3, "ILT")]
 
@@ -71,9 +72,73 @@ def test_only_the_hinted_words_at_the_spot_are_kept():
     assert spliced("De ILT doet dat bij transportbedrijven, samen met de RDW.") == (
         "De ILT doet dat bij transportbedrijven, samen met de RDW."
     )
-    # an abbreviation written elsewhere is taken too (whether it lies at the spot is for the times to decide)
-    line = "De ie el tee doet dat bij ILT, samen met de RDW."
-    assert spliced(line) == line
+    # an abbreviation written away from the spot is not taken: the spot's words stay as first written
+    assert spliced("De ie el tee doet dat bij ILT, samen met de RDW.") == first_text
+    # a hinted word said during the spot but aligned elsewhere is not taken either
+    from notulist.core.model import Word
+
+    hinted = (*first[:4], Word(4.0, 4.8, "doet", 0.9), Word(2.2, 2.9, "ILT", 0.9), *first[5:])
+    assert join_words([w.text for w in splice(first, hinted, spots)]) == first_text
+
+
+def test_of_a_stretch_aligned_with_the_spot_only_the_words_said_during_it_are_taken():
+    """overleg_gegevensdeling (benchmarks/context_links), with the agenda: "Het CAK staat niet in de DPIA. Dat moeten
+    we toevoegen." was said; the hinted decoding wrote DPIA but also rewrote the words after it, and difflib aligns
+    them in one stretch with the spot."""
+    from notulist.core.model import Word
+    from notulist.recognition.second_pass import join_words, splice
+
+    def timed(*words) -> tuple:
+        return tuple(Word(start, end, text, 0.9) for start, end, text in words)
+
+    first = timed(
+        (40.14, 40.84, "Het"), (40.84, 41.52, "CAK"), (41.52, 41.9, "staat"), (41.9, 42.18, "niet"),
+        (42.18, 42.44, "in"), (42.44, 42.62, "de"), (42.62, 43.42, "wPIA,"), (44.0, 44.16, "dat"),
+        (44.16, 44.4, "loopt"), (44.4, 44.54, "een"), (44.54, 45.32, "metovolgen."),
+    )  # fmt: skip
+    hinted = timed(
+        (40.14, 40.84, "Het"), (40.84, 41.52, "CAK"), (41.52, 41.9, "staat"), (41.9, 42.18, "niet"),
+        (42.18, 42.44, "in"), (42.44, 42.62, "de"), (42.62, 43.48, "DPIA."), (44.02, 44.3, "Natuur"),
+        (44.3, 44.54, "en"), (44.54, 44.74, "met"), (44.74, 44.86, "de"), (44.86, 45.18, "volgende."),
+    )  # fmt: skip
+    spots = find_spots([w.text for w in first], make_candidates([(a, "context") for a in ("DPIA", "CAK")], {}))
+    assert [(s.first_word, s.last_word, s.candidate.abbreviation) for s in spots] == [(5, 6, "DPIA")]  # "de wPIA,"
+    spliced = splice(first, hinted, spots)
+    assert join_words([w.text for w in spliced]) == "Het CAK staat niet in de DPIA. dat loopt een metovolgen."
+    assert spliced[6] is hinted[6] and spliced[7:] == first[7:]
+    # spelled letters the hinted decoding wrote as one word: the word said during them takes their place
+    first = timed((0.0, 0.3, "de"), (0.3, 0.6, "dee"), (0.6, 0.9, "pie"), (0.9, 1.2, "ie"), (1.2, 1.5, "aa."))
+    hinted = timed((0.0, 0.3, "de"), (0.35, 1.45, "DPIA."))
+    spots = find_spots([w.text for w in first], make_candidates([("DPIA", "context")], {}))
+    assert join_words([w.text for w in splice(first, hinted, spots)]) == "de DPIA."
+
+
+def test_a_replacement_never_writes_an_abbreviation_the_line_already_has_elsewhere():
+    """overleg_gegevensdeling (benchmarks/context_links): "BRP en de BAG" was said and written; scored without a
+    prompt, "BRP en de BRP" fitted the audio 7.5 nats better and the swap check wrote it."""
+    from notulist.core.model import Segment
+    from notulist.recognition.second_pass import join_words, repeats_abbreviation, swap_variants
+
+    agenda = ["BRP", "BAG", "BSN", "VNG", "DPIA", "ENSIA"]
+    said = "Goedemorgen allemaal, we beginnen met de gegevens uit de BRP en de BAG."
+    line = Segment("s0000", 0.0, 11.0, said, _words(said))
+    swaps = {(join_words([w.text for w in words]), other) for words, other in swap_variants(line.words, agenda)}
+    assert not any("BRP en de BRP" in text for text, _ in swaps)
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BRP en de VNG.", "VNG") in swaps
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BAG en de BAG.", "BAG") not in swaps
+    assert ("Goedemorgen allemaal, we beginnen met de gegevens uit de BSN en de BAG.", "BSN") in swaps
+    assert repeats_abbreviation(said.split(), said.replace("BAG", "BRP").split(), ["BRP"])
+    # a right replacement still goes through: BAG where the recogniser wrote another one
+    written = said.replace("BAG", "VNG")
+    swaps = {other for _, other in swap_variants(_words(written), agenda)}
+    assert "BAG" in swaps and "BRP" not in swaps
+    assert not repeats_abbreviation(written.split(), said.split(), ["BAG"])
+    # and a line that said it twice may keep it twice
+    twice = "De BRP levert, en de BRP-koppeling loopt."
+    assert not repeats_abbreviation(twice.split(), twice.replace("levert", "levert,").split(), ["BRP"])
+    # the hinted decoding's proposals are held to the same rule (the second pass drops one that repeats)
+    assert repeats_abbreviation("de BSN en het BS".split(), "de BSN en het BSN".split(), ["BSN"])
+    assert not repeats_abbreviation("de BRP en het BS".split(), "de BRP en het BSN".split(), ["BSN"])
 
 
 @pytest.mark.slow
