@@ -91,6 +91,7 @@ class _Run:
     choice: DeviceChoice
     created: datetime
     options: PipelineOptions
+    meeting: dict[str, Any]  # what the minutes start from (meeting_info: template, agenda), see _meeting_data
 
 
 @dataclass
@@ -124,6 +125,7 @@ def run_pipeline(
         choice=choose_device(options.device, options.compute_type),
         created=datetime.now().astimezone(),
         options=options,
+        meeting=_meeting_data(options),
     )
     with NewSession(sessions_dir, source.name, run.created) as new:
         audio_info = _archive(run, new, progress)
@@ -318,19 +320,20 @@ def _summarize(run: _Run, transcript: Transcript, outputs: _Outputs, progress: P
     from notulist.summary.model import summary_to_dict
     from notulist.summary.summarizer import with_agenda
 
-    summarizer = with_agenda(run.options.summarizer, _meeting_agenda(run))
+    summarizer = with_agenda(run.options.summarizer, tuple(run.meeting.get("agenda") or ()))
     outputs.summary = check_citations(summarizer.summarize(transcript, progress), transcript)
     outputs.files["summary.json"] = json_bytes(summary_to_dict(outputs.summary))
 
 
-def _meeting_agenda(run: _Run) -> tuple[str, ...]:
-    """The agenda the minutes follow: the user's, else one a context document holds (as ``_record_meeting`` logs)."""
-    from notulist.summary.agenda import agenda_of_documents
+def _meeting_data(options: PipelineOptions) -> dict[str, Any]:
+    """What the session's minutes start from (``meeting_info``): the user's template and agenda, the agenda taken from
+    a context document when the user gave none."""
+    data = dict(options.meeting)
+    if "agenda" not in data and options.context is not None:
+        from notulist.summary.agenda import agenda_of_documents
 
-    agenda = run.options.meeting.get("agenda")
-    if agenda is None and run.options.context is not None:
-        agenda = agenda_of_documents(run.options.context.documents).get("agenda")
-    return tuple(agenda or ())
+        data.update(agenda_of_documents(options.context.documents))
+    return data
 
 
 def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manifest:
@@ -361,17 +364,12 @@ def _manifest(run: _Run, audio_info: dict[str, Any], outputs: _Outputs) -> Manif
 
 
 def _record_meeting(run: _Run, new: NewSession) -> MeetingInfo:
-    """Log what the session's minutes start from (``meeting_info``: template, agenda), the agenda taken from a
-    context document when the user gave none; later ``notulist report`` options override it."""
+    """Log what the session's minutes start from (``meeting_info``); later ``notulist report`` options override it."""
     from notulist.reports.meeting import MEETING_INFO, MeetingInfo, merge_meeting_info
-    from notulist.summary.agenda import agenda_of_documents
 
-    data = dict(run.options.meeting)
-    if "agenda" not in data and run.options.context is not None:
-        data.update(agenda_of_documents(run.options.context.documents))
-    if data:
-        new.log(MEETING_INFO, data)
-    return merge_meeting_info(MeetingInfo(), data)
+    if run.meeting:
+        new.log(MEETING_INFO, run.meeting)
+    return merge_meeting_info(MeetingInfo(), run.meeting)
 
 
 def _write_outputs(
