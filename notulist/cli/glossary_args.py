@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notulist.glossary import Glossary, load_glossary
-from notulist.glossary.context import SessionContext, context_hint_terms, session_context
-from notulist.glossary.documents import read_document, unique_names
-from notulist.glossary.hints import decoding_hints
+from notulist.glossary.context import SessionContext
+from notulist.glossary.documents import read_document
 from notulist.glossary.spelled import Candidate
+from notulist.pipeline.context import context_hints
 
 
 @dataclass(frozen=True)
@@ -62,19 +62,10 @@ def add_glossary_arguments(parser: argparse.ArgumentParser) -> None:
 def glossary_from_args(args: argparse.Namespace) -> GlossaryChoice:
     """Load the glossary and context documents the flags ask for (raises GlossaryError naming file:line and field
     on a bad glossary file, ContextError on a document that cannot be read)."""
-    from notulist.recognition.second_pass import second_pass_candidates
-
     glossary = load_glossary(getattr(args, "glossary", []) or [])
     keywords = getattr(args, "keyword", []) or []
-    paths = getattr(args, "context", []) or []
-    context = session_context(unique_names([read_document(p) for p in paths]), glossary) if paths else None
-    if context is not None:
-        hints = ", ".join(context_hint_terms(context, keywords)) or None
-    else:
-        hints = decoding_hints(glossary, keywords=keywords)
+    documents = [read_document(p) for p in getattr(args, "context", []) or []]
     link = not getattr(args, "no_links", False)
-    second_pass: tuple[Candidate, ...] = ()
-    if link and not getattr(args, "no_second_pass", False):
-        context_terms = context.abbreviations() if context else ()
-        second_pass = tuple(second_pass_candidates(glossary, context_terms, keywords))
-    return GlossaryChoice(glossary=glossary, link=link, hints=hints, context=context, second_pass=second_pass)
+    second_pass = link and not getattr(args, "no_second_pass", False)
+    context, hints, candidates = context_hints(glossary, documents, keywords, second_pass)
+    return GlossaryChoice(glossary=glossary, link=link, hints=hints, context=context, second_pass=candidates)
