@@ -124,18 +124,31 @@ def _agrees(letters: str, candidate: Candidate) -> bool:
     return Levenshtein.distance(letters, key) <= 1
 
 
+PUNCTUATION = ".,;:!?\"'()"
+
+
+def word_core(text: str) -> str:
+    """A written word without the punctuation around it."""
+    return text.strip(PUNCTUATION)
+
+
+def written_keys(text: str) -> set[str]:
+    """The abbreviation keys a written word may hold: the whole and its hyphen parts ("RAG-pilot" -> RAG-PILOT, RAG,
+    PILOT)."""
+    core = word_core(text)
+    return {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
+
+
 def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_similarity: dict | None = None):
     """Non-overlapping spots in a line's ``words``, best first: runs of 1-4 words that sound like a candidate."""
     thresholds = min_similarity or MIN_SIMILARITY
-    tokens = [w.strip(".,;:!?\"'()") for w in words]
+    tokens = [word_core(w) for w in words]
     keys = {normalise_key(c.abbreviation) for c in candidates}
     found: list[Spot] = []
     for first in range(len(tokens)):
         for last in range(first, min(first + MAX_RUN_WORDS, len(tokens))):
             run = tokens[first : last + 1]
-            if normalise_key("".join(run)) in keys or any(
-                normalise_key(t) in keys or keys & {normalise_key(p) for p in t.split("-")} for t in run
-            ):
+            if normalise_key("".join(run)) in keys or any(keys & written_keys(t) for t in run):
                 break  # the abbreviation is already written here (also as Whisper's words "R" ".A" ".G.")
             heard = sound_key(" ".join(run))
             if len(heard) < 3 or (len(run) == 1 and is_dutch_word(run[0]) and len(heard) < 5):

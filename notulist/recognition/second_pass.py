@@ -35,7 +35,7 @@ from notulist.audio.decode import SAMPLE_RATE
 from notulist.core.model import Segment, Word
 from notulist.glossary.model import Glossary, from_domain_documents, is_everyday
 from notulist.glossary.normalise import normalise_key
-from notulist.glossary.spelled import Candidate, find_spots, make_candidates
+from notulist.glossary.spelled import Candidate, find_spots, make_candidates, word_core, written_keys
 from notulist.recognition.flags import repeated_ngram
 from notulist.recognition.window_decoder import FRAMES_PER_S, MAX_FRAMES, WindowDecoder, WindowSettings
 
@@ -233,7 +233,7 @@ def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
         spot_end = segment.words[spot.last_word].end + PLACE_SLACK_S
         key = normalise_key(spot.candidate.abbreviation)
         for word in words:
-            if key in _keys(word.text) and spot_start <= word.start and word.end <= spot_end:
+            if key in written_keys(word.text) and spot_start <= word.start and word.end <= spot_end:
                 placed.append(spot.candidate.abbreviation)
                 break
     return placed
@@ -246,7 +246,7 @@ def swap_variants(words: Sequence[Word], session: Sequence[str]) -> list[tuple[t
     texts = [w.text for w in words]
     variants = []
     for i, word in enumerate(words):
-        abbreviation = keys.get(normalise_key(core := _core(word.text)))
+        abbreviation = keys.get(normalise_key(core := word_core(word.text)))
         if abbreviation is None:
             continue
         for other in session:
@@ -264,7 +264,7 @@ def repeats_abbreviation(first: Sequence[str], new: Sequence[str], abbreviations
     said: "BRP en de BRP" fitted the audio of "BRP en de BAG" 7.5 nats better."""
     for abbreviation in abbreviations:
         key = normalise_key(abbreviation)
-        if sum(key in _keys(t) for t in new) >= 2 > sum(key in _keys(t) for t in first):
+        if sum(key in written_keys(t) for t in new) >= 2 > sum(key in written_keys(t) for t in first):
             return True
     return False
 
@@ -312,18 +312,8 @@ def _letters(abbreviation: str) -> int:
     return sum(c.isalpha() for c in abbreviation)
 
 
-def _core(text: str) -> str:
-    return text.strip(".,;:!?\"'()")
-
-
 def _bare(text: str) -> str:
-    return _core(text).lower()
-
-
-def _keys(text: str) -> set[str]:
-    """The keys a written word may hold: the whole and its hyphen parts ("RAG-pilot" -> RAG-PILOT, RAG, PILOT)."""
-    core = _core(text)
-    return {normalise_key(core), *(normalise_key(p) for p in core.split("-"))}
+    return word_core(text).lower()
 
 
 _ATTACHED = tuple("-&.,;:!?)]}'’")
