@@ -3,6 +3,12 @@
     python benchmarks/diarization_der.py                # DER on all three + time against Whisper base batched
     python benchmarks/diarization_der.py --no-asr       # DER only
     python benchmarks/diarization_der.py --vad coarse   # faster-whisper's default VAD regions (2 s silence, 0.4 s pad)
+    python benchmarks/diarization_der.py --no-asr --dir DIR [--dir DIR2]   # also every DIR/NAME.wav with NAME.rttm
+
+``--dir`` adds recordings made with ../shared/tools/make_meeting.sh (each NAME.wav beside its NAME.rttm), for
+example the meetings of benchmarks/meetings/ (four voices) and the recordings of benchmarks/context_links.py;
+``--only-dirs`` leaves the three shared recordings out. ``--threshold``, ``--min-share`` and ``--min-s`` override the
+diarizer's settings of the same meaning (tuning).
 
 Speech regions come from notulist.audio.vad (what `notulist transcribe` passes) unless --vad names another setting.
 
@@ -76,14 +82,34 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for Whisper and the diarizer")
     parser.add_argument("--hop-s", type=float, default=None, help="seconds between embedding windows (tuning)")
+    parser.add_argument("--dir", type=Path, action="append", default=[], help="also every NAME.wav with NAME.rttm here")
+    parser.add_argument("--only-dirs", action="store_true", help="leave the shared recordings out")
+    parser.add_argument("--threshold", type=float, help="cosine distance of the automatic speaker count (tuning)")
+    parser.add_argument("--min-share", type=float, help="share of the speech a speaker needs at least (tuning)")
+    parser.add_argument("--min-s", type=float, help="...unless it has this many seconds of speech (tuning)")
     return parser.parse_args()
+
+
+def recordings(args: argparse.Namespace) -> dict[str, tuple[Path, Path, str]]:
+    """The files to measure: the shared three (unless --only-dirs; when present) and those of each --dir."""
+    files = {}
+    missing = [str(p) for wav, rttm, _ in FILES.values() for p in (wav, rttm) if not p.is_file()]
+    if missing and not args.only_dirs:
+        print(f"shared audio missing ({missing[0]}): only the --dir recordings")
+    if not (missing or args.only_dirs):
+        files.update(FILES)
+    for folder in args.dir:
+        for rttm in sorted(folder.glob("*.rttm")):
+            if rttm.with_suffix(".wav").is_file():
+                files[rttm.stem] = (rttm.with_suffix(".wav"), rttm, "nl")
+    return files
 
 
 def main() -> int:
     args = arguments()
-    missing = [str(p) for wav, rttm, _ in FILES.values() for p in (wav, rttm) if not p.is_file()]
-    if missing:
-        print(f"shared audio missing ({missing[0]}): nothing to measure")
+    files = recordings(args)
+    if not files:
+        print("no recordings to measure")
         return 0
     import torch
 
@@ -96,14 +122,20 @@ def main() -> int:
     print(f"warm-up (once per process, off the hot path): {time.perf_counter() - started:.2f} s")
     pipeline = None if args.no_asr else asr_pipeline(args.threads)
     print(
-        f"{'file':<16} {'dur_s':>6} {'ref':>3} {'hyp':>3} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}"
+        f"{'file':<28} {'dur_s':>6} {'ref':>3} {'hyp':>3} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}"
         f" {'diar_s':>7} {'asr_s':>7} {'ratio':>6}"
     )
     total_diar = total_asr = 0.0
-    for name, (wav, rttm, language) in FILES.items():
-        diar_s, asr_s = measure(name, wav, rttm, language, args, pipeline)
+    ders = []
+    for name, (wav, rttm, language) in files.items():
+        diar_s, asr_s, der, counted = measure(name, wav, rttm, language, args, pipeline)
         total_diar += diar_s
         total_asr += 0.0 if pipeline is None else asr_s
+        ders.append((der, counted))
+    print(
+        f"mean DER {sum(d for d, _ in ders) / len(ders):.1%}; speaker count right on "
+        f"{sum(c for _, c in ders)} of {len(ders)}"
+    )
     if pipeline is not None:
         print(
             f"diarization / transcription wall time, all files: {total_diar:.2f} s / {total_asr:.2f} s = "
@@ -121,8 +153,9 @@ def asr_pipeline(threads: int):  # -> faster_whisper.BatchedInferencePipeline
     return BatchedInferencePipeline(load_whisper(resolve_model(None), choose_device("cpu"), cpu_threads=threads))
 
 
-def measure(name: str, wav: Path, rttm: Path, language: str, args: argparse.Namespace, pipeline) -> tuple[float, float]:
-    """Diarize one file (and transcribe it, for the time ratio), print its row; its diarization and ASR seconds."""
+def measure(name: str, wav: Path, rttm: Path, language: str, args: argparse.Namespace, pipeline):
+    """Diarize one file (and transcribe it, for the time ratio), print its row; its diarization and ASR seconds,
+    DER and whether the speaker count is right."""
     from faster_whisper.audio import decode_audio
     from pyannote.metrics.diarization import DiarizationErrorRate
 
@@ -140,6 +173,9 @@ def measure(name: str, wav: Path, rttm: Path, language: str, args: argparse.Name
     diarizer = make_diarizer()
     if args.hop_s is not None:
         diarizer.settings = replace(diarizer.settings, hop_frames=round(args.hop_s * 100))
+    for option, field in (("threshold", "threshold"), ("min_share", "min_cluster_share"), ("min_s", "min_cluster_s")):
+        if getattr(args, option) is not None:
+            diarizer.settings = replace(diarizer.settings, **{field: getattr(args, option)})
     started = time.perf_counter()
     turns = diarizer.diarize(audio, speech, lambda _: None)
     diar_s = time.perf_counter() - started
@@ -149,11 +185,11 @@ def measure(name: str, wav: Path, rttm: Path, language: str, args: argparse.Name
     ref_n = len({t.speaker for t in reference_turns})
     hyp_n = len({t.speaker for t in turns})
     print(
-        f"{name:<16} {len(audio) / SAMPLE_RATE:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
+        f"{name:<28} {len(audio) / SAMPLE_RATE:6.1f} {ref_n:3d} {hyp_n:3d} {der['diarization error rate']:6.1%}"
         f" {der['missed detection'] / total:6.1%} {der['false alarm'] / total:6.1%}"
         f" {der['confusion'] / total:6.1%} {diar_s:7.2f} {asr_s:7.2f} {diar_s / asr_s:6.1%}"
     )
-    return diar_s, asr_s
+    return diar_s, asr_s, der["diarization error rate"], ref_n == hyp_n
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The embedded diarizer on real speech (the bundled Resemblyzer weights, excerpts of the synthetic recordings).
 
 tests/data/diarize_interview_40s.flac (2 speakers) and diarize_overleg_36s.flac (3 speakers) are the first seconds
-of ../shared/audio/synthetic/interview_fiod.wav and overleg_dpia.wav, with their reference RTTMs cut to match.
+of ../shared/audio/synthetic/interview_fiod.wav and overleg_dpia.wav, with their reference RTTMs cut to match;
+diarize_meeting4_60s.flac (4 speakers) the first 60 s of benchmarks/meetings/mt_informatiebeveiliging.txt as
+../shared/tools/make_meeting.sh speaks it.
 """
 
 from __future__ import annotations
@@ -109,6 +111,15 @@ def test_three_speakers_found():
     audio, reference = load("diarize_overleg_36s")
     turns = make_diarizer().diarize(audio, vad(audio), lambda _: None)
     assert first_speech_order(turns) == ["S1", "S2", "S3"]
+    assert der(reference, turns) < 0.08
+
+
+@pytest.mark.slow
+def test_four_speakers_found_when_one_says_little():
+    """The quietest of four voices has 6 of the 53 s of speech (11 %): a speaker, not a stray cluster."""
+    audio, reference = load("diarize_meeting4_60s")
+    turns = make_diarizer().diarize(audio, vad(audio), lambda _: None)
+    assert first_speech_order(turns) == ["S1", "S2", "S3", "S4"]
     assert der(reference, turns) < 0.08
 
 
