@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from notulist.summary.citations import content_words
+from notulist.summary.commitments import accepts, commitment_verb, volunteers
 from notulist.summary.minutes_context import MinutesContext
 from notulist.summary.sentences import Sentence, clauses, find_due
 
@@ -45,6 +46,15 @@ _YOU_DO = re.compile(
     r"^(?:(?:en|dan|maar|\w+),? )?(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
 )
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
+# "wie heeft de stukken gelezen?" asks about what is, not who will do something
+_WHO_STATE = re.compile(r"^(?:en )?wie (?:heeft|hebben|had|is|was|waren|zijn|weet|kent|zit|ziet|denkt|vindt|werd)\b")
+# "Kun je even toelichten ...?": a request to speak now, not a task for the minutes
+_SPEAK_NOW = re.compile(
+    r"\b(?:toelichten|uitleggen|vertellen|zeggen|herhalen|samenvatten|reageren|beginnen|aangeven|verduidelijken|"
+    r"schetsen|voorlezen)\b"
+)
+# "Zal ik de evaluatie opstellen?" - "Graag.": an offer put as a question
+_OFFER_ASKED = re.compile(r"^(?:(?:dan|en|ja|oké|goed|nou),? )?zal ik (?:dan |ook |dan ook )?(.+?)\??$")
 # "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
 _OFFER = re.compile(
     r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik kan (?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
@@ -80,7 +90,8 @@ def task_from(sentence: Sentence) -> str:
     for pattern in (_REQUEST, _YOU_DO, _WHO):
         match = pattern.match(sentence.norm)
         if match:
-            return sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
+            task = sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
+            return re.sub(r",\s*[A-Z][\w-]+$", "", task)  # "die handleiding schrijven, Joost"
     return sentence.text
 
 
@@ -184,7 +195,7 @@ def _named_owner(context: MinutesContext, i: int) -> None:
         owner = context.owner_of(sentence) if see_to_it.group(1) == "ik" else None
         context.add("action", sentence.text, [i], owner=owner, due=context.due_near([i]))
         return
-    named = re.search(r"\bactie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
+    named = re.search(r"\b[Aa]ctie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:
         context.add("action", sentence.text, [i], owner=named.group(1), due=context.due_near([i]))
 
@@ -212,19 +223,78 @@ def _accepted_offer(context: MinutesContext, i: int) -> bool:
     return True
 
 
+def _accepted_request(context: MinutesContext, i: int) -> bool:
+    """ "Is goed." / "Zeker." / "Natuurlijk." after "Kun jij ...?", or "Ik." / "Ik, samen met inkoop." after "Wie
+    pakt dat op?": the one who answers takes on the task asked (its deadline may follow in their next sentence)."""
+    sentence = context.sentences[i]
+    first = clauses(sentence)[:1]
+    volunteered = bool(first) and volunteers(sentence, first[0])
+    if not (volunteered or accepts(sentence)):
+        return False
+    asked = _asked_task(context, i)
+    if asked is None:
+        return False
+    question = context.sentences[asked]
+    who = bool(_WHO.match(question.norm)) and not _WHO_STATE.match(question.norm)
+    if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
+        return False
+    task, cited = task_from(question), [asked, i]
+    if len(content_words(task)) < 2:  # "Wie pakt dat op?": the task is what the asker said just before
+        before = context.previous(asked, other_speaker=False, max_segments=1)
+        if before is not None and not context.sentences[before].question:
+            task, cited = context.sentences[before].text, [before, asked, i]
+    context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))
+    return True
+
+
+def _accepted_offer_asked(context: MinutesContext, i: int) -> None:
+    """ "Zal ik de evaluatie opstellen?" answered by another speaker with "Graag." / "Ja, prima.": the asker's."""
+    offer = _OFFER_ASKED.match(context.sentences[i].norm)
+    if offer is None or len(content_words(offer.group(1))) < 2 or i + 1 >= len(context.sentences):
+        return
+    sentence, reply = context.sentences[i], context.sentences[i + 1]
+    if reply.speaker == sentence.speaker or reply.segment - sentence.segment > 1:
+        return
+    if not (_ACCEPT.match(reply.norm) or accepts(reply)):
+        return
+    task = sentence.original(offer.start(1), offer.end(1))
+    context.add("action", task, [i, i + 1], owner=context.owner_of(sentence), due=context.due_near([i, i + 1]))
+
+
+def _any_commitment(context: MinutesContext, i: int) -> None:
+    """ "Dan pas ik het aan ...", "Het verslag stuur ik morgen rond.", "Die training verzorg ik. Uiterlijk 15
+    januari ...": "ik" with any verb that acts, and a deadline in the sentence or the speaker's next one."""
+    sentence = context.sentences[i]
+    if commitment_verb(sentence) is None or len(content_words(sentence.text)) < 2:
+        return
+    if re.search(r"\bhet woord\b", sentence.norm) or not _has_deadline(context, i):
+        return
+    context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
+
+
+def _has_deadline(context: MinutesContext, i: int) -> bool:
+    following = context.sentences[i + 1] if i + 1 < len(context.sentences) else None
+    same_turn = following is not None and following.speaker == context.sentences[i].speaker
+    return bool(find_due(context.sentences[i]) or (same_turn and find_due(following)))
+
+
 def find_actions(context: MinutesContext) -> None:
     for i, sentence in enumerate(context.sentences):
-        if i in context.used or sentence.question or _NOT_COMMIT.search(sentence.norm):
+        if i in context.used:
             continue
-        if _accepted_offer(context, i):
+        if sentence.question:
+            _accepted_offer_asked(context, i)
+            continue
+        if _NOT_COMMIT.search(sentence.norm) or _accepted_offer(context, i):
             continue
         answer = _answer(sentence)
         if answer:
             _answer_commitment(context, i, answer)
             continue
         direct = _COMMIT.search(sentence.norm)
-        if direct:
-            _direct_commitment(context, i, direct)
+        if (direct and _direct_commitment(context, i, direct)) or _accepted_request(context, i):
+            continue
+        _any_commitment(context, i)
     for i, sentence in enumerate(context.sentences):
         if i not in context.used and not sentence.question:
             _named_owner(context, i)

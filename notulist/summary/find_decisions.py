@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 
 from notulist.summary.citations import content_words
+from notulist.summary.commitments import accepts
 from notulist.summary.minutes_context import MinutesContext
-from notulist.summary.sentences import MONTHS, NUMBER_WORDS, clauses, find_due
+from notulist.summary.sentences import MONTHS, NUMBER_WORDS, Sentence, clauses, find_due
 
 _NOT_DECIDING = (
     "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
     "sluiten|komen|kijken|ronden|stoppen|starten|openen|lopen|zeggen|wachten|lezen"
 )
+_NOT_DECIDING_SET = frozenset(_NOT_DECIDING.split("|"))
 _NUMBER = "|".join(NUMBER_WORDS)
 _MONTH = "|".join(MONTHS)
 _DECISION = tuple(
@@ -24,7 +26,9 @@ _DECISION = tuple(
     for p in (
         r"\b(?:we|wij) (?:besluiten|besloten)\b",
         r"\b(?:besluiten|besloten) (?:we|wij)\b",
-        r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd)\b",
+        r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd|aangenomen|"
+        r"geaccordeerd|bekrachtigd)\b",
+        r"^(?:besloten|afgesproken) (?:wordt|is)\b",
         r"\b(?:het|ons) besluit is\b",
         r"\b(?:spreken|spraken) (?:we|wij) af\b",
         r"\b(?:we|wij) (?:spreken|spraken) (?:\w+ )?af\b",
@@ -41,10 +45,38 @@ _DECISION = tuple(
         rf"\b(?:gaat|gaan|treedt|treden) (?:\w+ ){{0,7}}(?:\d{{1,2}}|{_NUMBER}) (?:{_MONTH}) in\b",
         r"\bin werking\b",
         r"\b(?:we|wij) (?:kiezen|gaan) (?:\w+ )?voor\b",
+        # "We stemmen in met het voorstel", "De keuze valt op ...", "We houden vast aan ..."
+        r"\b(?:stemmen|stemt) (?:\w+ )?in met\b|\b(?:we|wij) stemmen (?:\w+ )?in\b",
+        r"\b(?:de|onze) keuze (?:valt|is gevallen) op\b|\bonze keuze is\b",
+        r"\b(?:we|wij) houden (?:\w+ )?vast aan\b|\bhouden (?:we|wij) (?:\w+ )?vast aan\b",
+        # "Het wordt dus leverancier B." (not "het wordt lastig", "het wordt de komende weken druk")
+        r"\bhet wordt (?:dus |dan |toch |gewoon |uiteindelijk )?(?:(?:de|het) (?!komende|volgende)\w+|optie|variant|"
+        r"scenario|leverancier|locatie)\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
         r"^(?:dan|goed,? dan) (?!weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen)\w+en "
         r"(?:we|wij) dat\b",
     )
+)
+# "We gaan een last onder dwangsom opleggen.", "Dan gaan we de huur opzeggen.": a plan with its object
+_WE_GO = re.compile(
+    r"(?:\b(?:we|wij) gaan |^(?:dan |dus |daarom )?gaan (?:we|wij) )(?!nu|eens|even|straks|dan|maar|ervan|door|"
+    r"verder|naar|kijken|zien|beginnen|starten|bespreken|stoppen)((?:\w+ ){1,8})(\w+en)$"
+)
+# "De kerstborrel houden we op kantoor.", "Die schuiven we door naar ...": the object first, then "we"
+# ("Dat zoeken we nog na." is still to be found out: an open question, no decision)
+_FRONTED = re.compile(r"^(?:dat|die|dit|deze|het|de) (?:\w+ ){0,3}(\w+en) (?:we|wij)\b(?! nog\b)")
+_NOT_FRONTED = frozenset(
+    "krijgen willen zullen mogen zitten staan liggen missen proberen hoeven geven noemen bedoelen kennen begrijpen "
+    "praten hebben zoeken bekijken onderzoeken uitzoeken nagaan nakijken checken".split()
+)
+# thinking aloud: "misschien kunnen we ...", "als we zouden besluiten ...", "we zouden kunnen kiezen voor ..."
+_HYPOTHETICAL = re.compile(r"\b(?:misschien|wellicht|eventueel|zouden|zou|stel dat|wat als)\b")
+# "<statement>. Akkoord?", "Kan iedereen daarmee leven?": a statement put to the meeting for approval
+_APPROVAL = re.compile(
+    r"^(?:(?:en|dus|goed|oké),? )?(?:(?:is )?iedereen (?:het )?(?:daarmee |ermee )?)?(?:akkoord|eens|mee eens|"
+    r"afgesproken|goed zo|kan iedereen (?:daarmee|ermee|zich daarin|daar) (?:leven|vinden|mee leven|in vinden)|"
+    r"zijn we (?:het )?(?:daarover |het daarover )?eens|bezwaren|geen bezwaar|kunnen we (?:daarmee|ermee) (?:leven|"
+    r"instemmen))$"
 )
 # "Dan schuiven we de livegang op naar één april." (not "dan bespreken we de planning")
 _THEN_WE = re.compile(
@@ -53,15 +85,21 @@ _THEN_WE = re.compile(
 # what a chair says to run the meeting, not to decide: "dan nemen we het volgende punt", "akkoord, de rondvraag"
 _PROCEDURAL = re.compile(r"\b(?:volgende (?:punt|agendapunt|onderwerp)|agenda|agendapunt|notulen|rondvraag)\b")
 # "Afgesproken, we trainen eerst de sleutelgebruikers.": the assent says what is agreed
-_ASSENT_LEAD = re.compile(r"^(?:ja |goed |oké )?(?:afgesproken|akkoord|besloten)\b(.+)$")
-_ASSENT = re.compile(r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken)$")
+# "Conclusie: we verlengen de openingstijden ...": the same
+_ASSENT_LEAD = re.compile(
+    r"^(?:ja |goed |oké |dus )?(?:afgesproken|akkoord|besloten|(?:de )?conclusie(?: is)?(?: dat)?)\b(.+)$"
+)
+_ASSENT = re.compile(
+    r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken|vastgesteld|aangenomen|"
+    r"besloten|goedgekeurd)$"
+)
 _PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
 _OFFER = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten))\b")
 _ADDRESSEE = re.compile(
     r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"
 )
-_ANAPHORIC = re.compile(r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b")
+_ANAPHORIC = re.compile(r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b|^(?:\w+ )?dan doen (?:we|wij) (?:het|dat)(?: zo)?$")
 _EVALUATION = re.compile(
     r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
     r"verstandig|redelijk|mooi)"
@@ -75,13 +113,13 @@ def find_decisions(context: MinutesContext) -> None:
         if _ASSENT.match(sentence.norm):
             _assent(context, i)
             continue
+        if accepts(sentence) and _approved_statement(context, i):
+            continue
         if _EVALUATION.match(sentence.norm) and _accepted_proposal(context, i):
             continue
         if _decided_in_assent(context, i):
             continue
-        then_we = any(_THEN_WE.match(clause) for clause in clauses(sentence))
-        then_we = then_we and not _PROCEDURAL.search(sentence.norm)
-        if not (then_we or any(p.search(sentence.norm) for p in _DECISION)):
+        if not _decides(sentence) or _HYPOTHETICAL.search(sentence.norm):
             continue
         addressed = _ADDRESSEE.search(sentence.norm)
         if addressed:
@@ -96,6 +134,40 @@ def find_decisions(context: MinutesContext) -> None:
                 indices.insert(0, prior)
                 text = f"{context.sentences[prior].text} {sentence.text}"
         context.add("decision", text, indices, due=find_due(sentence))
+
+
+def _decides(sentence: Sentence) -> bool:
+    """A sentence that states a decision: a cue ("we besluiten", "afgesproken", "we kiezen voor" ...), "dan <verb>
+    we de ...", "we gaan <object> <verb>", or the object first ("De kerstborrel houden we op kantoor.")."""
+    if _PROCEDURAL.search(sentence.norm):
+        return any(p.search(sentence.norm) for p in _DECISION)
+    if any(_THEN_WE.match(clause) for clause in clauses(sentence)):
+        return True
+    plan = _WE_GO.search(sentence.norm)
+    if plan and plan.group(2) not in _NOT_DECIDING_SET and len(content_words(plan.group(1))) >= 1:
+        return True
+    fronted = _FRONTED.match(sentence.norm)
+    if fronted and fronted.group(1) not in _NOT_DECIDING_SET | _NOT_FRONTED:
+        return True
+    return any(p.search(sentence.norm) for p in _DECISION)
+
+
+def _approved_statement(context: MinutesContext, i: int) -> bool:
+    """ "En in de tussentijd huren we ... in. Akkoord?" - "Akkoord.": the statement put to the meeting is decided
+    when another speaker says yes to it."""
+    here = context.sentences[i]
+    for j in range(i - 1, 0, -1):
+        asked = context.sentences[j]
+        if here.segment - asked.segment > 2 or j in context.used:
+            return False
+        if asked.speaker == here.speaker or not (asked.question and _APPROVAL.match(asked.norm)):
+            continue
+        statement = context.sentences[j - 1]
+        if statement.speaker != asked.speaker or statement.question or len(content_words(statement.text)) < 2:
+            return False
+        context.add("decision", statement.text, [j - 1, j, i], due=find_due(statement))
+        return True
+    return False
 
 
 def _decided_in_assent(context: MinutesContext, i: int) -> bool:
@@ -114,7 +186,10 @@ def _antecedent(context: MinutesContext, i: int) -> int | None:
     prior = context.previous(i, other_speaker=False, max_segments=2)
     while prior is not None and context.sentences[prior].question and prior > 0:
         prior = context.previous(prior, other_speaker=False, max_segments=2)
-    if prior is None:
+    if prior is None:  # "Zullen we de pilot verlengen?" - "Dan doen we het zo.": the proposal answered
+        proposal = context.previous(i, max_segments=1)
+        if proposal is not None and _OFFER.search(context.sentences[proposal].norm):
+            return proposal
         return None
     if not _EVALUATION.match(context.sentences[prior].norm):
         return _proposal_answered(context, prior, i)
@@ -186,6 +261,8 @@ def _assent(context: MinutesContext, i: int) -> None:
             draft.segments = sorted({*draft.segments, here})
             context.used.add(i)
             return
+    if _approved_statement(context, i):
+        return
     proposal = context.previous(i)
     if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):
         sentence = context.sentences[proposal]

@@ -1,0 +1,90 @@
+"""First-person commitments with any verb, and the short answers that accept a request.
+
+A speaker commits when "ik" is the subject of a present-tense verb that does something ("Ik actualiseer de
+risicolijst ...", "Dan pas ik het aan en stuur ik het ...", "Het verslag stuur ik morgen rond.", "Die training
+verzorg ik.") and a time is said with it; verbs of being, having, thinking, wanting and being able ("ik ben", "ik
+heb", "ik denk", "ik wil", "ik kan") and past, hypothetical or negated sentences are no commitment. The verb is not
+looked up in a list of actions: any word in the verb's place counts unless it is one of those, so phrasings no
+meeting used before are found too.
+
+A request ("Kun jij ...?", "Ruud, regel jij ...?") is accepted by a short answer made only of yes-words ("Is goed.",
+"Zeker.", "Natuurlijk.", "Ja hoor, dat wil ik wel.", "Prima, doe ik."), and a "wie ...?" question by "Ik." or "Ik,
+samen met ...". "Nee", "ja, maar ..." and anything with more words are no acceptance.
+"""
+
+from __future__ import annotations
+
+import re
+
+from notulist.summary.sentences import Sentence
+
+# first-person forms that state, think, want or may, and words that stand where a verb could: no commitment
+_NOT_ACTING = frozenset(
+    """
+    ben heb had was waren denk dacht vind vond weet wist hoop zie zag mis miste wil wilde kan kon moet moest mag
+    mocht zou begrijp snap ken kende bedoel geloof twijfel merk hoor voel vrees verwacht sta zit lig woon heet
+    ga zal kom blijf word werd zeg zei lees schrik baal sluit open hoef hoefde durf begin start stop vertrek verhuis
+    het de een dat die dit deze er daar hier dan toen nu ook wel niet nog al zelf alleen eerst graag dus maar en of
+    want als me mij mijn je jij u we wij ze zij hem haar ons jullie wat wie hoe waar waarom wanneer welke
+    zo even eens altijd nooit vaak soms meestal liever heel echt gewoon natuurlijk toch juist ja nee
+    """.split()
+)
+# a word before "ik" that makes it a subordinate clause ("dat ik het morgen stuur") or no verb at all
+_SUBORDINATE = frozenset(
+    """
+    dat als omdat zodat wat toen wanneer of zoals voordat nadat totdat tot terwijl hoe waar waarom die wie welke
+    want maar en dus dan ook zelf nu wel niet nog al even misschien
+    """.split()
+)
+# past, hypothetical or negated: not a promise for the minutes
+_NOT_PROMISE = re.compile(
+    r"\b(?:gisteren|vorige|afgelopen|geleden|sinds|eerder|al eens|misschien|wellicht|eventueel|zou|zouden|"
+    r"tenzij|als ik|niet|nooit|geen)\b"
+)
+# the last word of a past participle clause ("ik heb het gestuurd") is caught by "heb"; a past form "stuurde"
+_PAST = re.compile(r"\w{3,}(?:de|te|den|ten)$")
+
+
+def commitment_verb(sentence: Sentence) -> int | None:
+    """The position in ``sentence.norm`` of the verb "ik" commits with ("ik <verb> ..." or "... <verb> ik"), or None."""
+    if sentence.question or _NOT_PROMISE.search(sentence.norm):
+        return None
+    tokens = sentence.norm.split()
+    offsets = sentence.starts
+    for n, token in enumerate(tokens):
+        if token != "ik":
+            continue
+        before = tokens[n - 1] if n else None
+        if n + 1 < len(tokens) and (before is None or before in ("en", "dan", "dus", "ja", "oké", "goed", "prima")):
+            if _acting(tokens[n + 1]):  # "Ik actualiseer ...", "en ik stuur ..."
+                return offsets[n + 1]
+        if before is not None and before not in _SUBORDINATE and n >= 2 and _acting(before):
+            return offsets[n - 1]  # "Dan pas ik ...", "Het verslag stuur ik ...", "Morgen bel ik ..."
+    return None
+
+
+def _acting(token: str) -> bool:
+    return len(token) >= 2 and token.isalpha() and token not in _NOT_ACTING and not _PAST.fullmatch(token)
+
+
+_YES_HEADS = frozenset(
+    """
+    ja jawel jazeker zeker natuurlijk tuurlijk uiteraard prima goed oké ok okay top helder akkoord graag doe regel
+    pak geregeld lukt orde probleem kan wil plezier afgesproken
+    """.split()
+)
+_YES_WORDS = _YES_HEADS | frozenset("hoor is dat komt in geen ik het wordt wel met zal doen dit die".split())
+
+
+def accepts(sentence: Sentence) -> bool:
+    """ "Is goed.", "Zeker.", "Ja hoor, dat wil ik wel.", "Prima, doe ik.": a yes and nothing more."""
+    tokens = sentence.norm.split()
+    return bool(tokens) and set(tokens) <= _YES_WORDS and bool(set(tokens) & _YES_HEADS) and not sentence.question
+
+
+_I_DO = re.compile(r"^(?:(?:nou|ja|oké|goed|dan) )?ik(?: (?:wel|zelf|doe het|neem het|pak het|neem dat|pak dat))?$")
+
+
+def volunteers(sentence: Sentence, first_clause: str) -> bool:
+    """ "Ik.", "Ik wel.", "Ik, samen met inkoop.": the answer to "wie ...?" by the one who takes it on."""
+    return not sentence.question and bool(_I_DO.match(first_clause))

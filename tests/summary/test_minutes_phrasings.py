@@ -1,0 +1,227 @@
+"""The ways Dutch meetings decide, assign and accept, and the ways they only think aloud.
+
+Each case is a short exchange as a secretary hears it (speaker, words) and what belongs in the minutes: the
+decisions, and the actions with owner and deadline. The negative cases (conditionals, suggestions, questions,
+refusals, past events, the chair running the meeting) must give no decision and no action: a false point in the
+minutes is worse than a missed one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from notulist.core.model import Segment, Transcript, segment_id
+from notulist.core.progress import no_progress
+from notulist.summary.extractive import ExtractiveSummarizer, find_due, split_sentences
+
+
+def transcript_of(*lines: tuple[str, str]) -> Transcript:
+    segments = tuple(
+        Segment(segment_id(i), i * 5.0, i * 5.0 + 4.0, text, speaker=speaker) for i, (speaker, text) in enumerate(lines)
+    )
+    return Transcript("nl", len(lines) * 5.0, segments)
+
+
+def points(*lines: tuple[str, str]):
+    summary = ExtractiveSummarizer().summarize(transcript_of(*lines), no_progress)
+    decisions = [p for p in summary.points if p.kind == "decision"]
+    actions = [p for p in summary.points if p.kind == "action"]
+    return decisions, actions
+
+
+ACTIONS = [
+    # a first-person commitment with any verb, put in any order, with a time to it
+    ([("BRAM", "Dan pas ik het aan en stuur ik het uiterlijk woensdag naar het bestuur.")], "BRAM", "woensdag"),
+    ([("HASAN", "Die training verzorg ik. Uiterlijk 15 januari is iedereen getraind.")], "HASAN", "15 januari"),
+    ([("INGRID", "Het verslag stuur ik morgen rond.")], "INGRID", "morgen"),
+    ([("KOEN", "Ik actualiseer de risicolijst voor het eind van de maand.")], "KOEN", "eind van de maand"),
+    ([("KOEN", "Ik stem het af met juridische zaken en koppel het binnen twee weken terug.")], "KOEN", "twee weken"),
+    ([("NADIA", "Ik neem contact op met de leverancier, uiterlijk vrijdag 12 december.")], "NADIA", "12 december"),
+    ([("NADIA", "Morgen bel ik de wethouder.")], "NADIA", "morgen"),
+    ([("PETRA", "Ik zal de raadsinformatiebrief na de zomer aanbieden.")], "PETRA", "na de zomer"),
+    ([("PETRA", "Ik ga de begroting over een maand herzien.")], "PETRA", "over een maand"),
+    ([("PETRA", "Ik werk het advies eind deze maand bij.")], "PETRA", "eind deze maand"),
+    # "wie ...?" answered by "Ik" or "Dat doe ik"
+    (
+        [
+            ("ELS", "Dan moet het contract nog worden opgesteld. Wie pakt dat op?"),
+            ("JOOST", "Ik, samen met inkoop. Het contract ligt er eind van de maand."),
+        ],
+        "JOOST",
+        "eind van de maand",
+    ),
+    ([("ELS", "Wie neemt de uitnodiging voor de inspraakavond op zich?"), ("JOOST", "Ik.")], "JOOST", None),
+    (
+        [("ELS", "Wie schrijft het advies aan de wethouder?"), ("FEMKE", "Dat doe ik, eind deze maand.")],
+        "FEMKE",
+        "eind deze maand",
+    ),
+    # a request answered with a yes
+    (
+        [
+            ("INGRID", "Femke, kun jij het rooster daarop aanpassen voor vrijdag 12 december?"),
+            ("FEMKE", "Is goed."),
+        ],
+        "FEMKE",
+        "vrijdag 12 december",
+    ),
+    (
+        [
+            ("INGRID", "Wil jij die handleiding schrijven, Joost?"),
+            ("JOOST", "Natuurlijk. Binnen twee weken heb je hem."),
+        ],
+        "JOOST",
+        "binnen twee weken",
+    ),
+    ([("ELS", "Nadia, neem jij de organisatie op je?"), ("NADIA", "Ja hoor, dat wil ik wel.")], "NADIA", None),
+    (
+        [
+            ("MARIEKE", "Sanne, zet jij het voornemen op papier?"),
+            ("SANNE", "Zeker. Dat voornemen gaat binnen tien werkdagen de deur uit."),
+        ],
+        "SANNE",
+        "binnen tien werkdagen",
+    ),
+    (
+        [("ELS", "Kunt u de stukken voor de volgende MT-vergadering aanleveren?"), ("BRAM", "Komt goed.")],
+        "BRAM",
+        "volgende MT-vergadering",
+    ),
+    ([("ELS", "Kun jij de begroting doorrekenen?"), ("BRAM", "Prima, doe ik.")], "BRAM", None),
+    ([("ELS", "Ruud, regel jij de zaal?"), ("RUUD", "Doe ik.")], "RUUD", None),
+    ([("ELS", "Zou jij de wethouder willen informeren?"), ("BRAM", "Ja, dat doe ik morgen.")], "BRAM", "morgen"),
+    (
+        [("ELS", "Kun jij uitzoeken wat dat kost, voor het eind van het kwartaal?"), ("BRAM", "Geen probleem.")],
+        "BRAM",
+        "eind van het kwartaal",
+    ),
+    ([("ELS", "Kun jij de zaal reserveren?"), ("BRAM", "Is goed, regel ik.")], "BRAM", None),
+    # an offer accepted
+    ([("BRAM", "Zal ik de evaluatie opstellen?"), ("ELS", "Graag.")], "BRAM", None),
+    # a named person or team
+    ([("ELS", "Wouter neemt na de zomer de zaken van Bram waar.")], "Wouter", "na de zomer"),
+    ([("ELS", "Actie voor Petra: de subsidieaanvraag indienen, binnen twee weken.")], "Petra", "binnen twee weken"),
+]
+
+
+@pytest.mark.parametrize(("lines", "owner", "due"), ACTIONS, ids=[c[0][-1][1][:40] for c in ACTIONS])
+def test_an_action_is_found_with_its_owner_and_deadline(lines, owner, due):
+    decisions, actions = points(*lines)
+    assert decisions == []
+    assert len(actions) == 1, actions
+    assert (actions[0].owner or "").lower() == owner.lower()
+    if due is None:
+        assert actions[0].due is None
+    else:
+        assert due.lower() in (actions[0].due or "").lower(), actions[0].due
+
+
+DECISIONS = [
+    [("MARIEKE", "Dat vind ik ook. We gaan een last onder dwangsom opleggen.")],
+    [("INGRID", "We kiezen voor leverancier B.")],
+    [("INGRID", "Ik heb met de controller gesproken. Het wordt dus leverancier B.")],
+    [("INGRID", "Conclusie: we verlengen de openingstijden op maandag tot zes uur.")],
+    [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
+    [("INGRID", "De keuze valt op de tweede variant.")],
+    [("INGRID", "Het voorstel is aangenomen.")],
+    [("INGRID", "We houden vast aan de huidige werkwijze.")],
+    [("INGRID", "Besloten wordt om de pilot te verlengen.")],
+    [("INGRID", "Dan houden we de borrel dit jaar op kantoor.")],
+    [
+        ("ELS", "En in de tussentijd huren we voor drie maanden twee uitzendkrachten in. Akkoord?"),
+        ("BRAM", "Akkoord."),
+        ("NADIA", "Akkoord."),
+    ],
+    [("ELS", "Het jaarplan blijft zoals het is. Kan iedereen daarmee leven?"), ("BRAM", "Ja, prima.")],
+    [("ELS", "De kerstborrel houden we op kantoor. Iedereen akkoord?"), ("BRAM", "Mee eens.")],
+    [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Dan doen we het zo.")],
+    [("FEMKE", "Mijn voorstel is om de balie op woensdag te sluiten."), ("INGRID", "Prima, zo gaan we het doen.")],
+    [
+        ("ELS", "De evaluatie van de pilot is nog niet klaar."),
+        ("ELS", "Die schuiven we door naar het volgende overleg."),
+    ],
+]
+
+
+@pytest.mark.parametrize("lines", DECISIONS, ids=[c[0][1][:40] for c in DECISIONS])
+def test_a_decision_is_found_once(lines):
+    decisions, actions = points(*lines)
+    assert len(decisions) == 1, decisions
+    assert actions == []
+
+
+NOTHING = [
+    [("FEMKE", "Als we meer budget hadden, zou ik voor B gaan.")],
+    [("FEMKE", "Misschien kunnen we nog onderhandelen met A.")],
+    [("NADIA", "Misschien moeten we tijdelijk extra mensen inhuren.")],
+    [("SANNE", "Dan is dit een overtreding. Ik zou een last onder dwangsom opleggen.")],
+    [("ELS", "Als we zouden besluiten om te verhuizen, moeten we ook de huur opzeggen.")],
+    [("ELS", "We zouden kunnen kiezen voor leverancier A.")],
+    [("ELS", "Wellicht gaan we na de zomer verhuizen.")],
+    [
+        ("HASAN", "Kunnen we op maandag niet een paar mensen van de balie aan de telefoon zetten?"),
+        ("FEMKE", "Dat heb ik al eens geprobeerd, maar dan loopt de balie vast."),
+    ],
+    [("HASAN", "Zal ik dan ook de tekst op de website veranderen?"), ("INGRID", "Nee, dat hoeft niet.")],
+    [("ELS", "Kun jij de presentatie volgende week geven?"), ("BRAM", "Nee, dat lukt me helaas niet.")],
+    [
+        ("ELS", "Thijs, jij zou de meldingen oppakken?"),
+        ("THIJS", "Ja, maar het zijn er zo veel dat ik het niet alleen red."),
+    ],
+    [
+        ("ELS", "Kun je even toelichten hoe het verzuim zich ontwikkelt?"),
+        ("BRAM", "Ja. Het is gestegen naar zes procent."),
+    ],
+    [("ELS", "Gaan we de pilot verlengen?")],
+    [("ELS", "Wie gaat dat betalen?"), ("BRAM", "Dat weet ik niet.")],
+    [("BRAM", "Ik heb gisteren de offerte naar inkoop gestuurd.")],
+    [("BRAM", "Ik werk hier sinds januari.")],
+    [("BRAM", "Ik ben de laatste twee weken van juli op vakantie.")],
+    [("BRAM", "Ik denk dat we voor de zomer klaar zijn.")],
+    [("BRAM", "Ik hoop dat we morgen meer weten.")],
+    [("BRAM", "Ik vraag me af of dat voor de zomer lukt.")],
+    [("BRAM", "Ik kan morgen niet.")],
+    [("BRAM", "Ik mis nog de digitale toegankelijkheid van onze formulieren.")],
+    [("ELS", "We gaan nu naar het volgende agendapunt.")],
+    [("ELS", "Dan gaan we beginnen.")],
+    [("ELS", "We gaan eens kijken wat de leverancier morgen zegt.")],
+    [("ELS", "Het wordt lastig om dat voor vrijdag af te krijgen.")],
+    [("ELS", "Het wordt de komende weken erg druk.")],
+    [("ELS", "Wij hebben volgende week een heidag.")],
+    [("ELS", "Dank jullie wel, dan sluit ik de vergadering.")],
+]
+
+
+@pytest.mark.parametrize("lines", NOTHING, ids=[c[-1][1][:40] for c in NOTHING])
+def test_thinking_aloud_refusing_or_asking_is_no_decision_or_action(lines):
+    decisions, actions = points(*lines)
+    assert decisions == [] and actions == [], (decisions, actions)
+
+
+DEADLINES = [
+    ("Ik stuur het vrijdag 12 december.", "vrijdag 12 december"),
+    ("Dat is uiterlijk 15 januari klaar.", "uiterlijk 15 januari"),
+    ("Voor het eind van het kwartaal heb je het.", "eind van het kwartaal"),
+    ("Het komt binnen twee weken.", "binnen twee weken"),
+    ("Dat pakken we na de zomer op.", "na de zomer"),
+    ("Ik bel morgen.", "morgen"),
+    ("Het ligt er eind deze maand.", "eind deze maand"),
+    ("Over een maand kijken we opnieuw.", "over een maand"),
+    ("Over twee weken is het klaar.", "over twee weken"),
+    ("Voor de volgende MT-vergadering heb je hem.", "voor de volgende MT-vergadering"),
+    ("Ik stuur het na de volgende stuurgroep.", "na de volgende stuurgroep"),
+    ("Het staat op de agenda van het volgende teamoverleg.", "volgende teamoverleg"),
+    ("Begin volgende maand is het rond.", "begin volgende maand"),
+    ("Eind volgende week ligt er een concept.", "eind volgende week"),
+    ("Ik lever het in week 12 aan.", "week 12"),
+    ("Dat moet zo snel mogelijk gebeuren.", "zo snel mogelijk"),
+    ("Voor de kerst is het klaar.", "voor de kerst"),
+    ("Het gaat per 1 april in.", "1 april"),
+    ("Op dinsdag 3 maart is de presentatie.", "dinsdag 3 maart"),
+]
+
+
+@pytest.mark.parametrize(("said", "due"), DEADLINES, ids=[d for _, d in DEADLINES])
+def test_a_deadline_is_taken_whole(said, due):
+    sentence = split_sentences(transcript_of(("A", said)))[0]
+    assert (find_due(sentence) or "").lower().endswith(due.lower()), find_due(sentence)
