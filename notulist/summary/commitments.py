@@ -82,6 +82,21 @@ def accepts(sentence: Sentence) -> bool:
     return bool(tokens) and set(tokens) <= _YES_WORDS and bool(set(tokens) & _YES_HEADS) and not sentence.question
 
 
+# "Ja, ik pak het met Sanne op.", "Ja, hoor, dat wil ik wel." heard garbled: a yes first, and nothing that holds back
+_HOLDING_BACK = re.compile(
+    r"\b(?:maar|nee|niet|geen|nooit|weet|denk|vraag|misschien|wellicht|zou|als|tenzij|lastig)\b|"
+    r"\b(?:ik (?:heb|had|was|ben)|(?:heb|had|was|ben) ik)\b"
+)
+
+
+def accepts_first(sentence: Sentence, first_clause: str) -> bool:
+    """A yes as the first clause ("Ja, ...", "Zeker, ...") of an answer that does not hold back."""
+    tokens = first_clause.split()
+    if not tokens or sentence.question or not set(tokens) <= _YES_WORDS or not set(tokens) & _YES_HEADS:
+        return False
+    return not _HOLDING_BACK.search(sentence.norm)
+
+
 _I_DO = re.compile(r"^(?:(?:nou|ja|oké|goed|dan) )?ik(?: (?:wel|zelf|doe het|neem het|pak het|neem dat|pak dat))?$")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from notulist.summary.citations import content_words
-from notulist.summary.commitments import accepts, commitment_verb, volunteers
+from notulist.summary.commitments import accepts, accepts_first, commitment_verb, volunteers
 from notulist.summary.minutes_context import MinutesContext
 from notulist.summary.sentences import Sentence, clauses, find_due
 
@@ -39,7 +39,7 @@ _NOT_COMMIT = re.compile(
 _REQUEST = re.compile(r"^(?:\w+ ){0,2}(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
 # "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
 _ASK_YOU = re.compile(
-    rf"^(?:(?:en|dan|maar|\w+),? )?({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
+    rf"^(?:(?:en|dan|maar|nou|\w+),? ){{0,2}}({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
 )
 # "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back (or as an assignment to a name)
 _YOU_DO = re.compile(
@@ -51,7 +51,7 @@ _WHO_STATE = re.compile(r"^(?:en )?wie (?:heeft|hebben|had|is|was|waren|zijn|wee
 # "Kun je even toelichten ...?": a request to speak now, not a task for the minutes
 _SPEAK_NOW = re.compile(
     r"\b(?:toelichten|uitleggen|vertellen|zeggen|herhalen|samenvatten|reageren|beginnen|aangeven|verduidelijken|"
-    r"schetsen|voorlezen)\b"
+    r"schetsen|voorlezen|bevestigen)\b"
 )
 # "Zal ik de evaluatie opstellen?" - "Graag.": an offer put as a question
 _OFFER_ASKED = re.compile(r"^(?:(?:dan|en|ja|oké|goed|nou),? )?zal ik (?:dan |ook |dan ook )?(.+?)\??$")
@@ -229,12 +229,15 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     sentence = context.sentences[i]
     first = clauses(sentence)[:1]
     volunteered = bool(first) and volunteers(sentence, first[0])
-    if not (volunteered or accepts(sentence)):
+    leading_yes = not accepts(sentence) and bool(first) and accepts_first(sentence, first[0])
+    if not (volunteered or accepts(sentence) or leading_yes):
         return False
     asked = _asked_task(context, i)
     if asked is None:
         return False
     question = context.sentences[asked]
+    if leading_yes and not (_REQUEST.match(question.norm) or _ASK_YOU.match(question.norm)):
+        return False  # "Heb je dat vastgelegd?" - "Ja, ik heb foto's gemaakt ...": a yes to a question, no task
     who = bool(_WHO.match(question.norm)) and not _WHO_STATE.match(question.norm)
     if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
         return False

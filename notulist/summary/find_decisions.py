@@ -156,11 +156,18 @@ def _approved_statement(context: MinutesContext, i: int) -> bool:
     """ "En in de tussentijd huren we ... in. Akkoord?" - "Akkoord.": the statement put to the meeting is decided
     when another speaker says yes to it."""
     here = context.sentences[i]
-    for j in range(i - 1, 0, -1):
+    for j in range(i - 1, -1, -1):
         asked = context.sentences[j]
         if here.segment - asked.segment > 2 or j in context.used:
             return False
-        if asked.speaker == here.speaker or not (asked.question and _APPROVAL.match(asked.norm)):
+        if asked.speaker == here.speaker or not asked.question:
+            continue
+        tagged = clauses(asked)
+        if len(tagged) > 1 and _APPROVAL.match(tagged[-1]) and len(content_words(asked.text)) >= 4:
+            # "En in de tussentijd huren we ... in, akkoord?": the statement and its question in one sentence
+            context.add("decision", asked.text, [j, i], due=find_due(asked))
+            return True
+        if not _APPROVAL.match(asked.norm) or j == 0:
             continue
         statement = context.sentences[j - 1]
         if statement.speaker != asked.speaker or statement.question or len(content_words(statement.text)) < 2:

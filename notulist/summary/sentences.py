@@ -69,7 +69,7 @@ _DAY = "|".join(WEEKDAYS)
 _NUM = "|".join(NUMBER_WORDS)
 _UNIT = r"(?:dagen|werkdagen|weken|maanden|dag|werkdag|week|maand|jaar|kwartaal)"
 # "de volgende MT-vergadering", "het volgende teamoverleg", "de komende stuurgroep": any meeting word
-_MEETING = r"(?:\w+ )?\w*(?:overleg|vergadering|bespreking|bijeenkomst|sessie|stuurgroep|mt|raad|commissie)"
+_MEETING = r"(?:\w+ ){0,2}\w*(?:overleg|vergadering|bespreking|bijeenkomst|sessie|stuurgroep|mt|raad|commissie)"
 _DUE_PATTERNS = tuple(
     re.compile(p)
     for p in (

@@ -96,6 +96,13 @@ ACTIONS = [
         "eind van het kwartaal",
     ),
     ([("ELS", "Kun jij de zaal reserveren?"), ("BRAM", "Is goed, regel ik.")], "BRAM", None),
+    # a yes first, the rest garbled by the recognition ("Ja hoor, dat wil ik wel.")
+    ([("S1", "Nou ja, neem jij de organisatie op je?"), ("S3", "Ja, hoog, dat meel ik meel.")], "S3", None),
+    (
+        [("S1", "Kun jij de leverancier bellen?"), ("S2", "Ja, ik bel hem morgen en dan hoor je het.")],
+        "S2",
+        "morgen",
+    ),
     # an offer accepted
     ([("BRAM", "Zal ik de evaluatie opstellen?"), ("ELS", "Graag.")], "BRAM", None),
     # a named person or team
@@ -136,6 +143,8 @@ DECISIONS = [
     [("ELS", "De kerstborrel houden we op kantoor. Iedereen akkoord?"), ("BRAM", "Mee eens.")],
     [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Dan doen we het zo.")],
     [("FEMKE", "Mijn voorstel is om de balie op woensdag te sluiten."), ("INGRID", "Prima, zo gaan we het doen.")],
+    # the question for approval as the last clause of the statement
+    [("ELS", "We huren twee uitzendkrachten in voor het klantcontactcentrum, akkoord?"), ("BRAM", "Akkoord.")],
     [
         ("ELS", "De evaluatie van de pilot is nog niet klaar."),
         ("ELS", "Die schuiven we door naar het volgende overleg."),
@@ -173,6 +182,9 @@ NOTHING = [
         ("BRAM", "Ja. Het is gestegen naar zes procent."),
     ],
     [("ELS", "Gaan we de pilot verlengen?")],
+    [("ELS", "Heb je dat vastgelegd?"), ("KOEN", "Ja, ik heb foto's gemaakt en de eigenaar heeft getekend.")],
+    [("ELS", "Kun jij de planning aanpassen?"), ("BRAM", "Ja, maar dan moet ik eerst met Sanne overleggen.")],
+    [("ELS", "We huren twee uitzendkrachten in, akkoord?"), ("BRAM", "Nee, dat vind ik te duur.")],
     [("ELS", "Wie gaat dat betalen?"), ("BRAM", "Dat weet ik niet.")],
     [("BRAM", "Ik heb gisteren de offerte naar inkoop gestuurd.")],
     [("BRAM", "Ik werk hier sinds januari.")],
@@ -209,6 +221,7 @@ DEADLINES = [
     ("Over een maand kijken we opnieuw.", "over een maand"),
     ("Over twee weken is het klaar.", "over twee weken"),
     ("Voor de volgende MT-vergadering heb je hem.", "voor de volgende MT-vergadering"),
+    ("voor de volgende en de vergadering heb je hem", "voor de volgende en de vergadering"),
     ("Ik stuur het na de volgende stuurgroep.", "na de volgende stuurgroep"),
     ("Het staat op de agenda van het volgende teamoverleg.", "volgende teamoverleg"),
     ("Begin volgende maand is het rond.", "begin volgende maand"),
