@@ -36,7 +36,11 @@ _NOT_COMMIT = re.compile(
 )
 # "Lotte, kun jij ...": a request may start with the name of the person asked
 # ("Klopt, Peter, kun jij ...": up to two words before it)
-_REQUEST = re.compile(r"^(?:\w+ ){0,2}(?:kunt|kun|wilt|wil|zou|zoudt) (?:u|je|jij|jullie) (.+?)\??$")
+# "Kan iemand ...?", "Lisa, mag ik jou vragen om ...?", "Ik wil je vragen om ..."
+_REQUEST = re.compile(
+    r"^(?:\w+ ){0,2}(?:(?:kunt|kun|kan|wilt|wil|zou|zoudt) (?:u|je|jij|jullie|iemand)|"
+    r"(?:mag ik|ik wil|ik zou) (?:u|je|jou|jullie) (?:\w+ )?(?:vragen|verzoeken)(?: om)?) (.+?)\??$"
+)
 # "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
 _ASK_YOU = re.compile(
     rf"^(?:(?:en|dan|maar|nou|\w+),? ){{0,2}}({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"

@@ -29,6 +29,9 @@ _DECISION = tuple(
         r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd|aangenomen|"
         r"geaccordeerd|bekrachtigd)\b",
         r"^(?:besloten|afgesproken) (?:wordt|is)\b",
+        # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
+        r"\b(?:is|wordt|werd|worden|zijn) (?:(?!niet\b|nooit\b|geen\b)\w+ ){0,8}(?:besloten|vastgesteld|goedgekeurd|"
+        r"aangenomen|geaccordeerd|bekrachtigd)$",
         r"\b(?:het|ons) besluit is\b",
         r"\b(?:spreken|spraken) (?:we|wij) af\b",
         r"\b(?:we|wij) (?:spreken|spraken) (?:\w+ )?af\b",
@@ -93,6 +96,7 @@ _ASSENT = re.compile(
     r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken|vastgesteld|aangenomen|"
     r"besloten|goedgekeurd)$"
 )
+_CLOSING = re.compile(r"^(?:dan is het |dat is )?(?:vastgesteld|besloten|aangenomen|goedgekeurd)$")
 _PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
 _OFFER = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten))\b")
@@ -175,6 +179,19 @@ def _approved_statement(context: MinutesContext, i: int) -> bool:
         context.add("decision", statement.text, [j - 1, j, i], due=find_due(statement))
         return True
     return False
+
+
+def _formally_closed(context: MinutesContext, i: int) -> bool:
+    """ "Het kader wordt in oktober ... " - "Vastgesteld.": the chair's formula closes their own statement."""
+    if not _CLOSING.match(context.sentences[i].norm) or i == 0:
+        return False
+    statement, here = context.sentences[i - 1], context.sentences[i]
+    if statement.speaker != here.speaker or here.segment - statement.segment > 1 or statement.question:
+        return False
+    if len(content_words(statement.text)) < 3 or i - 1 in context.used:
+        return False
+    context.add("decision", statement.text, [i - 1, i], due=find_due(statement))
+    return True
 
 
 def _decided_in_assent(context: MinutesContext, i: int) -> bool:
@@ -268,7 +285,7 @@ def _assent(context: MinutesContext, i: int) -> None:
             draft.segments = sorted({*draft.segments, here})
             context.used.add(i)
             return
-    if _approved_statement(context, i):
+    if _approved_statement(context, i) or _formally_closed(context, i):
         return
     proposal = context.previous(i)
     if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):

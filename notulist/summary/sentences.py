@@ -67,6 +67,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _MONTH = "|".join(MONTHS)
 _DAY = "|".join(WEEKDAYS)
 _NUM = "|".join(NUMBER_WORDS)
+_ORDINAL = (
+    "eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|elfde|twaalfde|dertiende|veertiende|"
+    "vijftiende|zestiende|zeventiende|achttiende|negentiende|twintigste|eenentwintigste|tweeëntwintigste|"
+    "drieëntwintigste|vierentwintigste|vijfentwintigste|zesentwintigste|zevenentwintigste|achtentwintigste|"
+    "negenentwintigste|dertigste|eenendertigste"
+)
 _UNIT = r"(?:dagen|werkdagen|weken|maanden|dag|werkdag|week|maand|jaar|kwartaal)"
 # "de volgende MT-vergadering", "het volgende teamoverleg", "de komende stuurgroep": any meeting word
 _MEETING = r"(?:\w+ ){0,2}\w*(?:overleg|vergadering|bespreking|bijeenkomst|sessie|stuurgroep|mt|raad|commissie)"
@@ -88,6 +94,9 @@ _DUE_PATTERNS = tuple(
         r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de |het )?(?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
         r"pasen|weekend|(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
         r"\b(?:in |voor |uiterlijk )?week \d{1,2}\b",
+        # "voor de vijftiende", "uiterlijk de 15e" (a day of the month; not "de tweede variant")
+        rf"\b(?:voor|vóór|uiterlijk|tegen|op|per) de (?:{_ORDINAL}|\d{{1,2}}(?:e|ste|de))"
+        r"(?: van (?:deze|de|volgende) maand)?(?=$| (?:aan|naar|bij|klaar|af|rond|in|op|de|het|een|is|ligt|en|dan)\b)",
         r"\b(?:zo snel mogelijk|zsm|z s m|per omgaande)\b",
         r"\b(?:voor |uiterlijk |op )?\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b",
     )
@@ -123,7 +132,7 @@ def _canonical(token: str) -> str:
     return match[0] if match else token
 
 
-_COMPOUNDS = frozenset({"voorwaarde", "rondvraag", "afgesproken", "actiepunt"})
+_COMPOUNDS = frozenset({"voorwaarde", "rondvraag", "afgesproken", "actiepunt", "vastgesteld"})
 
 
 def _sentence(segment: int, text: str, speaker: str | None) -> Sentence:

@@ -103,6 +103,16 @@ ACTIONS = [
         "S2",
         "morgen",
     ),
+    (
+        [("S1", "Lisa, mag ik jou vragen om die aanvragers een brief te sturen?"), ("S2", "Dat is goed.")],
+        "S2",
+        None,
+    ),
+    (
+        [("WILLEM", "Kan iemand de vakantieplanning bijwerken?"), ("MAARTEN", "Dat zoek ik uit.")],
+        "MAARTEN",
+        None,
+    ),
     # an offer accepted
     ([("BRAM", "Zal ik de evaluatie opstellen?"), ("ELS", "Graag.")], "BRAM", None),
     # a named person or team
@@ -143,6 +153,8 @@ DECISIONS = [
     [("ELS", "De kerstborrel houden we op kantoor. Iedereen akkoord?"), ("BRAM", "Mee eens.")],
     [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Dan doen we het zo.")],
     [("FEMKE", "Mijn voorstel is om de balie op woensdag te sluiten."), ("INGRID", "Prima, zo gaan we het doen.")],
+    [("WILLEM", "Prima. Het kader wordt dan in de vergadering van oktober vastgesteld.")],
+    [("S1", "Prima, het kader wordt dan in de vergadering van oktober."), ("S1", "Vast gesteld.")],
     # the question for approval as the last clause of the statement
     [("ELS", "We huren twee uitzendkrachten in voor het klantcontactcentrum, akkoord?"), ("BRAM", "Akkoord.")],
     [
@@ -182,6 +194,9 @@ NOTHING = [
         ("BRAM", "Ja. Het is gestegen naar zes procent."),
     ],
     [("ELS", "Gaan we de pilot verlengen?")],
+    [("ELS", "Dat is nog niet besloten.")],
+    [("ELS", "Er is vastgesteld dat de aanvraag te laat was.")],
+    [("BRAM", "Ik heb de stukken gelezen."), ("BRAM", "Akkoord.")],
     [("ELS", "Heb je dat vastgelegd?"), ("KOEN", "Ja, ik heb foto's gemaakt en de eigenaar heeft getekend.")],
     [("ELS", "Kun jij de planning aanpassen?"), ("BRAM", "Ja, maar dan moet ik eerst met Sanne overleggen.")],
     [("ELS", "We huren twee uitzendkrachten in, akkoord?"), ("BRAM", "Nee, dat vind ik te duur.")],
@@ -231,6 +246,8 @@ DEADLINES = [
     ("Voor de kerst is het klaar.", "voor de kerst"),
     ("Het gaat per 1 april in.", "1 april"),
     ("Op dinsdag 3 maart is de presentatie.", "dinsdag 3 maart"),
+    ("Dan leg ik het kader voor de vijftiende aan haar voor.", "voor de vijftiende"),
+    ("Uiterlijk de 15e van deze maand.", "uiterlijk de 15e van deze maand"),
 ]
 
 
