@@ -60,6 +60,8 @@ def commitment_verb(sentence: Sentence) -> int | None:
                 return offsets[n + 1]
         if before is not None and before not in _SUBORDINATE and n >= 2 and _acting(before):
             return offsets[n - 1]  # "Dan pas ik ...", "Het verslag stuur ik ...", "Morgen bel ik ..."
+        if before == "kom" and n >= 2 and "terug" in tokens[n:]:
+            return offsets[n - 1]  # "Daar kom ik volgende week op terug."
     return None
 
 
@@ -70,7 +72,7 @@ def _acting(token: str) -> bool:
 _YES_HEADS = frozenset(
     """
     ja jawel jazeker zeker natuurlijk tuurlijk uiteraard prima goed oké ok okay top helder akkoord graag doe regel
-    pak geregeld lukt orde probleem kan wil plezier afgesproken
+    pak geregeld lukt orde probleem kan wil plezier afgesproken klopt correct inderdaad
     """.split()
 )
 _YES_WORDS = _YES_HEADS | frozenset("hoor is dat komt in geen ik het wordt wel met zal doen dit die".split())

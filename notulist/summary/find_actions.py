@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from notulist.summary.citations import content_words
+from notulist.summary.citations import STOPWORDS, content_words
 from notulist.summary.commitments import accepts, accepts_first, commitment_verb, volunteers
 from notulist.summary.minutes_context import MinutesContext
 from notulist.summary.sentences import Sentence, clauses, find_due
@@ -47,7 +47,9 @@ _ASK_YOU = re.compile(
 )
 # "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back (or as an assignment to a name)
 _YOU_DO = re.compile(
-    r"^(?:(?:en|dan|maar|\w+),? )?(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
+    r"^(?:(?:en|dan|maar|(?!heb|hebt|ben|bent|is|was|had|weet|ken|vind|denk|zie|zit|ga|kom|mag|moet|wil|kan|kun)"
+    r"\w+),? )?"
+    r"(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
 )
 _WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
 # "wie heeft de stukken gelezen?" asks about what is, not who will do something
@@ -184,13 +186,37 @@ def _direct_commitment(context: MinutesContext, i: int, direct: re.Match[str]) -
     return True
 
 
+# "Karin maakt een voorstel voor de volgende vergadering.": a name, any verb, a deadline
+_NAME_ACTS = re.compile(r"(?:^|(?<=[,:] ))([A-Z][\w-]+) (\w+t) (.+)$")
+_NOT_A_NAME = frozenset(
+    "daarna vooral misschien eerst verder straks morgen vandaag gisteren volgens intussen inmiddels tenslotte "
+    "uiteindelijk sinds vervolgens daarom daarnaast bovendien helaas gelukkig natuurlijk eigenlijk waarschijnlijk "
+    "echter samen alles iets niets elk ieder dus zoals verder actie conclusie".split()
+)
+_NOT_DOING = frozenset(
+    "is heeft had was wordt werd zit staat ligt weet vindt denkt zegt wil kan moet mag komt krijgt lijkt blijkt heet "
+    "kent snapt begrijpt hoort ziet voelt mist vraagt meldt gaat zal zorgt".split()
+)
+
+
+def _named_with_deadline(sentence: Sentence) -> re.Match[str] | None:
+    named = _NAME_ACTS.search(sentence.text)
+    if named is None or {named.group(1).lower(), named.group(2).lower()} & (STOPWORDS | _NOT_NAMES):
+        return None
+    if named.group(1).lower() in _NOT_A_NAME or named.group(2).lower() in _NOT_DOING or len(named.group(2)) < 4:
+        return None
+    if not find_due(sentence) or re.search(r"\b(?:sinds|vorige|gisteren|geleden|niet|geen)\b", sentence.norm):
+        return None
+    return named
+
+
 def _named_owner(context: MinutesContext, i: int) -> None:
     """Someone named, or everyone, takes the task."""
     sentence = context.sentences[i]
     if _EVERYONE.match(sentence.norm) and find_due(sentence):
         context.add("action", sentence.text, [i], owner=None, due=find_due(sentence))
         return
-    third = _THIRD.search(sentence.text)
+    third = _THIRD.search(sentence.text) or _named_with_deadline(sentence)
     if third and third.group(1).split()[0].lower() not in _NOT_NAMES:
         context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
         return

@@ -29,9 +29,13 @@ _DECISION = tuple(
         r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd|aangenomen|"
         r"geaccordeerd|bekrachtigd)\b",
         r"^(?:besloten|afgesproken) (?:wordt|is)\b",
+        r"\b(?:besluit|beslist) (?:\w+ )?(?:om|dat|tot)\b|\bgaan (?:we|wij) (?:\w+ )?akkoord\b",
+        r"\b(?:we|wij) nemen (?:\w+ ){0,3}(?:advies|voorstel|aanbevelingen|aanbeveling|conclusies)\b"
+        r"(?: \w+){0,4} over$",
+        r"\blaten (?:we|wij) (?:dat|het) (?:zo )?doen$",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
         r"\b(?:is|wordt|werd|worden|zijn) (?:(?!niet\b|nooit\b|geen\b)\w+ ){0,8}(?:besloten|vastgesteld|goedgekeurd|"
-        r"aangenomen|geaccordeerd|bekrachtigd)$",
+        r"aangenomen|geaccordeerd|bekrachtigd|overgenomen)$",
         r"\b(?:het|ons) besluit is\b",
         r"\b(?:spreken|spraken) (?:we|wij) af\b",
         r"\b(?:we|wij) (?:spreken|spraken) (?:\w+ )?af\b",
@@ -100,10 +104,20 @@ _CLOSING = re.compile(r"^(?:dan is het |dat is )?(?:vastgesteld|besloten|aangeno
 _PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
 _OFFER = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten))\b")
+# what a bare yes ("Prima.") accepts: a proposal made as one ("Ik heb een voorstel klaar" is none)
+_PROPOSING = re.compile(
+    r"\b(?:(?:ik )?stel (?:ik )?voor|voorstel (?:is|om|dat)|zullen we|laten we|"
+    r"kunnen we (?:\w+ )?(?:afspreken|besluiten)|ik zou (?:willen )?voorstellen)\b"
+)
 _ADDRESSEE = re.compile(
     r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"
 )
-_ANAPHORIC = re.compile(r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b|^(?:\w+ )?dan doen (?:we|wij) (?:het|dat)(?: zo)?$")
+_ANAPHORIC = re.compile(
+    r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b|^(?:\w+ )?dan doen (?:we|wij) (?:het|dat)(?: zo)?$|"
+    r"^(?:\w+ )?laten (?:we|wij) (?:dat|het) (?:zo )?doen$"
+)
+# "Vorige keer hebben we afgesproken ...": an earlier decision recalled, not one of this meeting
+_EARLIER = re.compile(r"\b(?:vorige|vorig|gisteren|destijds|eerder|afgelopen|geleden)\b")
 _EVALUATION = re.compile(
     r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
     r"verstandig|redelijk|mooi)"
@@ -117,13 +131,13 @@ def find_decisions(context: MinutesContext) -> None:
         if _ASSENT.match(sentence.norm):
             _assent(context, i)
             continue
-        if accepts(sentence) and _approved_statement(context, i):
+        if accepts(sentence) and (_approved_statement(context, i) or _accepted_proposal(context, i, _PROPOSING)):
             continue
         if _EVALUATION.match(sentence.norm) and _accepted_proposal(context, i):
             continue
         if _decided_in_assent(context, i):
             continue
-        if not _decides(sentence) or _HYPOTHETICAL.search(sentence.norm):
+        if not _decides(sentence) or _HYPOTHETICAL.search(sentence.norm) or _EARLIER.search(sentence.norm):
             continue
         addressed = _ADDRESSEE.search(sentence.norm)
         if addressed:
@@ -237,13 +251,15 @@ def _proposal_answered(context: MinutesContext, prior: int, i: int) -> int:
     return prior
 
 
-def _accepted_proposal(context: MinutesContext, i: int) -> bool:
+def _accepted_proposal(context: MinutesContext, i: int, proposing: re.Pattern[str] = _OFFER) -> bool:
     """ "Dat lijkt me een goed voorstel." right after someone else's proposal ("kunnen we afspreken dat ...?")
     accepts it: a decision, even when the recognition garbled the "zo doen we het" that follows."""
     proposal = context.previous(i, max_segments=1)
-    if proposal is None or proposal in context.used or not _OFFER.search(context.sentences[proposal].norm):
+    if proposal is None or proposal in context.used or not proposing.search(context.sentences[proposal].norm):
         return False
     sentence = context.sentences[proposal]
+    if _PROCEDURAL.search(sentence.norm) or len(content_words(sentence.text)) < 3:
+        return False  # "Zullen we beginnen?" - "Ja.": the chair runs the meeting
     context.add("decision", sentence.text, [proposal, i], due=find_due(sentence))
     return True
 

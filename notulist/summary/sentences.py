@@ -53,7 +53,7 @@ _CANON_WORDS = (
         "overleg vergadering rondvraag agenda uiterlijk voortaan vastgesteld goedgekeurd uitzoeken "
         "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur "
         # decoys: real words one letter from a cue ("maand" is not "maart")
-        "maand maanden voortgang bespreken besproken bespreking"
+        "maand maanden voortgang bespreken besproken bespreking maakt markt"
     ).split()
     + list(WEEKDAYS)
     + [m for m in MONTHS if len(m) >= 5]
@@ -85,14 +85,15 @@ _DUE_PATTERNS = tuple(
         rf"\b(?:voor|vóór|uiterlijk|tegen|op)?\s?(?:aanstaande |volgende |komende )?(?:{_DAY})\b",
         r"\b(?:voor|vóór|na|uiterlijk|tegen|bij|in|op|tijdens)?\s?(?:het |de |m'n |mijn |ons |onze )?"
         rf"(?:volgende|volgend|komende|eerstvolgende) (?:{_MEETING}|week(?: (?:op )?(?:{_DAY}))?|maand|keer|"
-        r"sprint|kwartaal)\b",
+        r"sprint|kwartaal|jaar)\b",
         rf"\b(?:binnen|over) (?:\d+|{_NUM}) {_UNIT}\b",
-        r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:week|maand|jaar|kwartaal)\b",
+        r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:dag|week|maand|jaar|kwartaal)\b",
+        r"\b(?:in|voor|na|uiterlijk) het (?:eerste|tweede|derde|vierde|laatste) kwartaal\b|\b(?:in |voor )?q[1-4]\b",
         r"\b(?:voor |tegen |uiterlijk )?(?:eind|einde|begin|medio|halverwege) (?:deze|dit|volgende|komende) "
         r"(?:week|maand|jaar|kwartaal)\b",
         r"\b(?:uiterlijk |voor )?(?:vandaag|morgen|overmorgen|vanmiddag|vanavond|deze week|deze maand|dit jaar)\b",
         r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de |het )?(?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
-        r"pasen|weekend|(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
+        r"pasen|weekend|vakantie|(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
         r"\b(?:in |voor |uiterlijk )?week \d{1,2}\b",
         # "voor de vijftiende", "uiterlijk de 15e" (a day of the month; not "de tweede variant")
         rf"\b(?:voor|vóór|uiterlijk|tegen|op|per) de (?:{_ORDINAL}|\d{{1,2}}(?:e|ste|de))"

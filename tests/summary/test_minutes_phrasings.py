@@ -113,6 +113,12 @@ ACTIONS = [
         "MAARTEN",
         None,
     ),
+    ([("S1", "Jij gaat de offerte opvragen, toch?"), ("S2", "Klopt.")], "S2", None),
+    ([("S2", "Dat kost meer dan we dachten."), ("S1", "Daar kom ik volgende week op terug.")], "S1", "volgende week"),
+    ([("S1", "Ik ga ermee aan de slag.")], "S1", None),
+    ([("S1", "Ik zet het op de agenda voor de volgende keer.")], "S1", "volgende keer"),
+    ([("ELS", "We weten nog niet wat de licenties kosten."), ("BRAM", "Dat zoek ik uit.")], "BRAM", None),
+    ([("ELS", "Karin maakt een voorstel voor de volgende vergadering.")], "Karin", "volgende vergadering"),
     # an offer accepted
     ([("BRAM", "Zal ik de evaluatie opstellen?"), ("ELS", "Graag.")], "BRAM", None),
     # a named person or team
@@ -155,6 +161,12 @@ DECISIONS = [
     [("FEMKE", "Mijn voorstel is om de balie op woensdag te sluiten."), ("INGRID", "Prima, zo gaan we het doen.")],
     [("WILLEM", "Prima. Het kader wordt dan in de vergadering van oktober vastgesteld.")],
     [("S1", "Prima, het kader wordt dan in de vergadering van oktober."), ("S1", "Vast gesteld.")],
+    [("INGRID", "Het MT besluit om de pilot met een half jaar te verlengen.")],
+    [("INGRID", "Daar gaan we mee akkoord.")],
+    [("INGRID", "We nemen het advies van de werkgroep over.")],
+    [("INGRID", "Het voorstel wordt overgenomen.")],
+    [("BRAM", "Ik stel voor dat we de pilot met drie maanden verlengen."), ("ELS", "Prima.")],
+    [("BRAM", "Zullen we de evaluatie door een extern bureau laten doen?"), ("ELS", "Goed, laten we dat doen.")],
     # the question for approval as the last clause of the statement
     [("ELS", "We huren twee uitzendkrachten in voor het klantcontactcentrum, akkoord?"), ("BRAM", "Akkoord.")],
     [
@@ -194,6 +206,16 @@ NOTHING = [
         ("BRAM", "Ja. Het is gestegen naar zes procent."),
     ],
     [("ELS", "Gaan we de pilot verlengen?")],
+    [("ELS", "Heb je dat vastgelegd?"), ("KOEN", "Ja.")],
+    [("ELS", "Heb je dat vastgelegd?"), ("KOEN", "Klopt.")],
+    [("ELS", "Zullen we beginnen?"), ("BRAM", "Ja.")],
+    [("BRAM", "Ik stel voor dat we de pilot met drie maanden verlengen.")],
+    [("ELS", "Kun jij de planning aanpassen?"), ("BRAM", "Dat weet ik niet.")],
+    [("ELS", "Daarna komt het rapport van de accountant in maart.")],
+    [("ELS", "Karin werkt hier sinds januari.")],
+    [("ELS", "Het MT heeft vorig jaar besloten om te verhuizen.")],
+    [("ELS", "Vorige keer hebben we afgesproken dat iedereen thuiswerkt op vrijdag.")],
+    [("BRAM", "Ik kom morgen wat later.")],
     [("ELS", "Dat is nog niet besloten.")],
     [("ELS", "Er is vastgesteld dat de aanvraag te laat was.")],
     [("BRAM", "Ik heb de stukken gelezen."), ("BRAM", "Akkoord.")],
@@ -248,6 +270,12 @@ DEADLINES = [
     ("Op dinsdag 3 maart is de presentatie.", "dinsdag 3 maart"),
     ("Dan leg ik het kader voor de vijftiende aan haar voor.", "voor de vijftiende"),
     ("Uiterlijk de 15e van deze maand.", "uiterlijk de 15e van deze maand"),
+    ("Dat is in het eerste kwartaal klaar.", "in het eerste kwartaal"),
+    ("Het komt in Q2.", "in Q2"),
+    ("Ik stuur het voor het eind van de dag.", "eind van de dag"),
+    ("Dat doen we volgend jaar.", "volgend jaar"),
+    ("Na de vakantie pak ik het op.", "na de vakantie"),
+    ("Het moet komende week af.", "komende week"),
 ]
 
 
