@@ -68,7 +68,8 @@ _OFFER = re.compile(
 _ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(
-    r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat|zal|neemt|pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
+    r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat(?! het\b| om\b| over\b| goed\b| niet\b| er\b)|zal|neemt|"
+    r"pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
     r"belt|checkt|controleert|organiseert|plant) (.+)$"
 )
 # "Bas zorgt ervoor dat ...": a task even when the recognition garbled the name ("Maar zorg ervoor dat ...")
@@ -191,12 +192,21 @@ _NAME_ACTS = re.compile(r"(?:^|(?<=[,:] ))([A-Z][\w-]+) (\w+t) (.+)$")
 _NOT_A_NAME = frozenset(
     "daarna vooral misschien eerst verder straks morgen vandaag gisteren volgens intussen inmiddels tenslotte "
     "uiteindelijk sinds vervolgens daarom daarnaast bovendien helaas gelukkig natuurlijk eigenlijk waarschijnlijk "
-    "echter samen alles iets niets elk ieder dus zoals verder actie conclusie".split()
+    "echter samen alles iets niets elk ieder dus zoals verder actie conclusie aanvullend deels bijgaand tevens "
+    "eveneens momenteel vanaf hiermee ten".split()
 )
 _NOT_DOING = frozenset(
     "is heeft had was wordt werd zit staat ligt weet vindt denkt zegt wil kan moet mag komt krijgt lijkt blijkt heet "
     "kent snapt begrijpt hoort ziet voelt mist vraagt meldt gaat zal zorgt".split()
 )
+
+
+def _may_be_name(word: str) -> bool:
+    """ "Bas", "Inkoop": not "Daarom", "Hierbij", "Aanvullend" (adverbs that open a sentence)."""
+    lower = word.lower()
+    if lower in _NOT_NAMES or lower in _NOT_A_NAME or lower in STOPWORDS:
+        return False
+    return not re.match(r"(?:hier|daar|waar|er)(?:bij|om|naast|door|onder|na|mee|voor|in|op|over|uit|toe|van)$", lower)
 
 
 def _named_with_deadline(sentence: Sentence) -> re.Match[str] | None:
@@ -217,7 +227,7 @@ def _named_owner(context: MinutesContext, i: int) -> None:
         context.add("action", sentence.text, [i], owner=None, due=find_due(sentence))
         return
     third = _THIRD.search(sentence.text) or _named_with_deadline(sentence)
-    if third and third.group(1).split()[0].lower() not in _NOT_NAMES:
+    if third and _may_be_name(third.group(1).split()[0]):
         context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
         return
     see_to_it = _SEE_TO_IT.search(sentence.norm)

@@ -26,16 +26,20 @@ _DECISION = tuple(
     for p in (
         r"\b(?:we|wij) (?:besluiten|besloten)\b",
         r"\b(?:besluiten|besloten) (?:we|wij)\b",
-        r"\b(?:is|wordt|werd|zijn|hebben) (?:\w+ )?(?:besloten|afgesproken|vastgesteld|goedgekeurd|aangenomen|"
-        r"geaccordeerd|bekrachtigd)\b",
+        r"\b(?:is|wordt|werd|zijn|hebben) (?:(?!jaarlijks|altijd|niet|nooit)\w+ )?(?:besloten|afgesproken|vastgesteld|"
+        r"goedgekeurd|geaccordeerd|"
+        r"bekrachtigd)\b",
+        # "aangenomen" also means hired, answered or assumed: only a proposal or motion is adopted
+        r"\b(?:voorstel|motie|amendement|besluit|advies) (?:is|wordt) (?:\w+ )?aangenomen\b",
         r"^(?:besloten|afgesproken) (?:wordt|is)\b",
         r"\b(?:besluit|beslist) (?:\w+ )?(?:om|dat|tot)\b|\bgaan (?:we|wij) (?:\w+ )?akkoord\b",
         r"\b(?:we|wij) nemen (?:\w+ ){0,3}(?:advies|voorstel|aanbevelingen|aanbeveling|conclusies)\b"
         r"(?: \w+){0,4} over$",
         r"\blaten (?:we|wij) (?:dat|het) (?:zo )?doen$",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
-        r"\b(?:is|wordt|werd|worden|zijn) (?:(?!niet\b|nooit\b|geen\b)\w+ ){0,8}(?:besloten|vastgesteld|goedgekeurd|"
-        r"aangenomen|geaccordeerd|bekrachtigd|overgenomen)$",
+        # (not "wordt jaarlijks vastgesteld", "is door Panteia vastgesteld": a habit, a finding)
+        r"\b(?:is|wordt|worden) (?:(?!niet\b|nooit\b|geen\b|jaarlijks\b|altijd\b|door\b)\w+ ){0,8}(?:besloten|"
+        r"vastgesteld|goedgekeurd|geaccordeerd|bekrachtigd|overgenomen)$",
         r"\b(?:het|ons) besluit is\b",
         r"\b(?:spreken|spraken) (?:we|wij) af\b",
         r"\b(?:we|wij) (?:spreken|spraken) (?:\w+ )?af\b",
@@ -94,7 +98,8 @@ _PROCEDURAL = re.compile(r"\b(?:volgende (?:punt|agendapunt|onderwerp)|agenda|ag
 # "Afgesproken, we trainen eerst de sleutelgebruikers.": the assent says what is agreed
 # "Conclusie: we verlengen de openingstijden ...": the same
 _ASSENT_LEAD = re.compile(
-    r"^(?:ja |goed |oké |dus )?(?:afgesproken|akkoord|besloten|(?:de )?conclusie(?: is)?(?: dat)?)\b(.+)$"
+    r"^(?:ja |goed |oké |dus )?(?:afgesproken|akkoord|besloten|(?:de )?conclusie(?: is)?(?: dat)?(?= (?:we|wij)\b))"
+    r"\b(.+)$"
 )
 _ASSENT = re.compile(
     r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken|vastgesteld|aangenomen|"
@@ -116,8 +121,12 @@ _ANAPHORIC = re.compile(
     r"^(?:\w+ )?(?:dat|dit|die|zo|daar)\b|^(?:\w+ )?dan doen (?:we|wij) (?:het|dat)(?: zo)?$|"
     r"^(?:\w+ )?laten (?:we|wij) (?:dat|het) (?:zo )?doen$"
 )
-# "Vorige keer hebben we afgesproken ...": an earlier decision recalled, not one of this meeting
-_EARLIER = re.compile(r"\b(?:vorige|vorig|gisteren|destijds|eerder|afgelopen|geleden)\b")
+# "Vorige keer hebben we afgesproken ...": an earlier decision recalled, not one of this meeting; "er wordt besloten
+# of ...": one still to be taken
+_EARLIER = re.compile(
+    r"\b(?:vorige|vorig|gisteren|destijds|eerder|afgelopen|geleden)\b|"
+    r"\b(?:besloten|besluiten|beslist) (?:of|wanneer|hoe)\b"
+)
 _EVALUATION = re.compile(
     r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
     r"verstandig|redelijk|mooi)"
