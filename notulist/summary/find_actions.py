@@ -273,7 +273,7 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     if not (volunteered or accepts(sentence) or leading_yes):
         return False
     asked = _asked_task(context, i)
-    if asked is None:
+    if asked is None or asked in context.used:  # already someone's task (a name was given in answer)
         return False
     question = context.sentences[asked]
     if leading_yes and not (_REQUEST.match(question.norm) or _ASK_YOU.match(question.norm)):
@@ -287,6 +287,32 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
         if before is not None and not context.sentences[before].question:
             task, cited = context.sentences[before].text, [before, asked, i]
     context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))
+    return True
+
+
+# "Wie pakt dat op?" - "Sanne." / "Dat kan Sanne doen." / "Sanne doet dat wel.": someone named in answer
+_NAMED_ANSWER = re.compile(
+    r"^(?:(?i:dat|die|dit|het) (?:kan|doet|wil|pakt|neemt) )?([A-Z][\w-]+)"
+    r"(?: (?:kan|doet|wil|pakt|neemt) (?:dat|het|die)(?: wel)?(?: (?:doen|oppakken|op|regelen))?| (?:doen|wel))?[.!]?$"
+)
+
+
+def _named_in_answer(context: MinutesContext, i: int) -> bool:
+    sentence = context.sentences[i]
+    named = _NAMED_ANSWER.match(sentence.text.strip())
+    if named is None or not _may_be_name(named.group(1)) or i == 0:
+        return False
+    question = context.sentences[i - 1]
+    if question.speaker == sentence.speaker or not question.question or not _WHO.match(question.norm):
+        return False
+    if _WHO_STATE.match(question.norm):
+        return False
+    task, cited = task_from(question), [i - 1, i]
+    if len(content_words(task)) < 2:
+        before = context.previous(i - 1, other_speaker=False, max_segments=1)
+        if before is not None and not context.sentences[before].question:
+            task, cited = context.sentences[before].text, [before, i - 1, i]
+    context.add("action", task, cited, owner=named.group(1), due=context.due_near(cited))
     return True
 
 
@@ -328,7 +354,7 @@ def find_actions(context: MinutesContext) -> None:
         if sentence.question:
             _accepted_offer_asked(context, i)
             continue
-        if _NOT_COMMIT.search(sentence.norm) or _accepted_offer(context, i):
+        if _NOT_COMMIT.search(sentence.norm) or _accepted_offer(context, i) or _named_in_answer(context, i):
             continue
         answer = _answer(sentence)
         if answer:

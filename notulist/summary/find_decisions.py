@@ -101,6 +101,8 @@ _ASSENT_LEAD = re.compile(
     r"^(?:ja |goed |oké |dus )?(?:afgesproken|akkoord|besloten|(?:de )?conclusie(?: is)?(?: dat)?(?= (?:we|wij)\b))"
     r"\b(.+)$"
 )
+# "Conclusie: de pilot stopt per 1 januari." (not "De conclusie van het rapport is dat ...")
+_CONCLUSION_COLON = re.compile(r"^(?:[Dd]us,? )?(?:[Dd]e )?[Cc]onclusie(?: is)?\s*:\s*(.+)$")
 _ASSENT = re.compile(
     r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken|vastgesteld|aangenomen|"
     r"besloten|goedgekeurd)$"
@@ -220,7 +222,7 @@ def _formally_closed(context: MinutesContext, i: int) -> bool:
 def _decided_in_assent(context: MinutesContext, i: int) -> bool:
     """ "Afgesproken, we trainen eerst de sleutelgebruikers.": one decision in the words after the assent."""
     sentence = context.sentences[i]
-    lead = _ASSENT_LEAD.match(sentence.norm)
+    lead = _ASSENT_LEAD.match(sentence.norm) or _CONCLUSION_COLON.match(sentence.text)
     if lead is None or len(content_words(lead.group(1))) < 2 or _PROCEDURAL.search(sentence.norm):
         return False
     context.add("decision", sentence.text, [i], due=find_due(sentence))

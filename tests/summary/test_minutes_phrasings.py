@@ -56,6 +56,26 @@ ACTIONS = [
         "FEMKE",
         "eind deze maand",
     ),
+    ([("ELS", "Wie pakt de communicatie over de verhuizing op?"), ("BRAM", "Sanne.")], "Sanne", None),
+    (
+        [("ELS", "Wie pakt de communicatie over de verhuizing op?"), ("BRAM", "Dat kan Sanne doen.")],
+        "Sanne",
+        None,
+    ),
+    (
+        [
+            ("ELS", "Wie pakt de communicatie over de verhuizing op?"),
+            ("BRAM", "Sanne doet dat wel."),
+            ("SANNE", "Is goed."),
+        ],
+        "Sanne",
+        None,
+    ),
+    (
+        [("ELS", "Wie schrijft de nieuwsbrief, voor het eind van de maand?"), ("BRAM", "Ik wil dat wel doen.")],
+        "BRAM",
+        "eind van de maand",
+    ),
     # a request answered with a yes
     (
         [
@@ -145,6 +165,7 @@ DECISIONS = [
     [("INGRID", "Ik heb met de controller gesproken. Het wordt dus leverancier B.")],
     [("INGRID", "Conclusie: we verlengen de openingstijden op maandag tot zes uur.")],
     [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
+    [("INGRID", "Conclusie: de pilot stopt per 1 januari.")],
     [("INGRID", "De keuze valt op de tweede variant.")],
     [("INGRID", "Het voorstel is aangenomen.")],
     [("INGRID", "We houden vast aan de huidige werkwijze.")],
@@ -229,6 +250,8 @@ NOTHING = [
     [("ELS", "Kun jij de planning aanpassen?"), ("BRAM", "Ja, maar dan moet ik eerst met Sanne overleggen.")],
     [("ELS", "We huren twee uitzendkrachten in, akkoord?"), ("BRAM", "Nee, dat vind ik te duur.")],
     [("ELS", "Wie gaat dat betalen?"), ("BRAM", "Dat weet ik niet.")],
+    [("ELS", "Wie heeft de stukken gelezen?"), ("BRAM", "Ik.")],
+    [("ELS", "Wie was er bij de inspectie?"), ("BRAM", "Koen.")],
     [("BRAM", "Ik heb gisteren de offerte naar inkoop gestuurd.")],
     [("BRAM", "Ik werk hier sinds januari.")],
     [("BRAM", "Ik ben de laatste twee weken van juli op vakantie.")],
