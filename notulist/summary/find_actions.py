@@ -5,6 +5,12 @@ an answer like "dat doe ik" takes its task from the question before it ("wie nee
 schrijven?"), even when the diarization gave question and answer to the same speaker; "Jan gaat ... doen" names Jan;
 "iedereen levert ... voor vrijdag" is everyone's. Deadlines ("voor vrijdag", "binnen twee weken", "het volgende
 overleg", 12-03) come from the same lines or the committing speaker's next sentence.
+
+Beyond those forms (see ``commitments``): "ik" with any verb that acts and a deadline ("Dan pas ik het aan en stuur
+ik het uiterlijk woensdag ..."); a yes to a request ("Kun jij ...?" - "Is goed." / "Zeker." / "Natuurlijk."); "Wie
+pakt dat op?" answered "Ik." or with a name ("Dat kan Sanne doen."); "Zal ik ...?" answered "Graag."; a name with
+any verb and a deadline ("Karin maakt een voorstel voor de volgende vergadering."). Refusals, "ja, maar ...",
+requests to speak now ("Kun je even toelichten ...?") and questions about facts ("Heb je dat vastgelegd?") give none.
 """
 
 from __future__ import annotations

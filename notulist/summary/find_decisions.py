@@ -1,6 +1,12 @@
 """Decisions and agreements: "we besluiten", "is besloten", "afgesproken", "spreken we af", "akkoord", "voortaan",
 "op voorwaarde dat", "dan <werkwoord> we dat ..."; a short "Akkoord." confirms the proposal before it.
 
+Also stated decisions of other shapes: "we gaan <object> <verb>", the object first ("De kerstborrel houden we op
+kantoor."), "Conclusie: ...", "het wordt <choice>", "we stemmen in met", "de keuze valt op", "wordt ... vastgesteld";
+a statement put to the vote ("... Akkoord?", "..., akkoord?", "Kan iedereen daarmee leven?") or a proposal answered
+yes by someone else; the chair's "Vastgesteld." after their own statement. Thinking aloud ("misschien", "zouden",
+"wellicht"), decisions recalled ("vorige keer hebben we afgesproken") or still open ("wordt besloten of") are none.
+
 "We spreken af dat u ..." assigns a task: it becomes an action of the person addressed, not also a decision (the
 actielijst holds it; the same words are not repeated in the besluitenlijst).
 """
