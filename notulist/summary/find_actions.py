@@ -236,6 +236,11 @@ def _named_owner(context: MinutesContext, i: int) -> None:
     if third and _may_be_name(third.group(1).split()[0]):
         context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
         return
+    assigned = _YOU_DO.match(sentence.norm)
+    if assigned and _addressed_name(sentence):  # "Jan, jij neemt contact op met de gemeente." (no answer heard)
+        task = sentence.original(assigned.start(1), assigned.end(1))
+        context.add("action", task, [i], owner=_addressed_name(sentence), due=context.due_near([i]))
+        return
     see_to_it = _SEE_TO_IT.search(sentence.norm)
     if see_to_it:  # "... zorgt ervoor dat ...", its name lost by the recognition; "ik zorg ervoor dat": the speaker
         owner = context.owner_of(sentence) if see_to_it.group(1) == "ik" else None
@@ -287,13 +292,31 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     who = bool(_WHO.match(question.norm)) and not _WHO_STATE.match(question.norm)
     if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
         return False
-    task, cited = task_from(question), [asked, i]
-    if len(content_words(task)) < 2:  # "Wie pakt dat op?": the task is what the asker said just before
-        before = context.previous(asked, other_speaker=False, max_segments=1)
-        if before is not None and not context.sentences[before].question:
-            task, cited = context.sentences[before].text, [before, asked, i]
+    found = _task_of_question(context, asked, needs_words=who)
+    if found is None or (who and _SPEAK_NOW.search(question.norm)):
+        return False
+    task, cited = found[0], [*found[1], i]
     context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))
     return True
+
+
+_RUNNING_THE_MEETING = re.compile(r"\b(?:rondvraag|agenda|agendapunt|volgende punt)\b")
+
+
+def _task_of_question(context: MinutesContext, asked: int, needs_words: bool) -> tuple[str, list[int]] | None:
+    """The task a question asks for, and its lines: its own words, or (too few: "Wie pakt dat op?") what the asker
+    said just before ("Dan moet het contract nog worden opgesteld."). None for a "wie"-question without a task ("Wie
+    wil er koffie?")."""
+    task = task_from(context.sentences[asked])
+    if len(content_words(task)) >= 2:
+        return task, [asked]
+    before = context.previous(asked, other_speaker=False, max_segments=1)
+    if before is not None:
+        antecedent = context.sentences[before]
+        usable = not antecedent.question and len(content_words(antecedent.text)) >= 3
+        if usable and not _RUNNING_THE_MEETING.search(antecedent.norm):
+            return antecedent.text, [before, asked]
+    return None if needs_words else (task, [asked])
 
 
 # "Wie pakt dat op?" - "Sanne." / "Dat kan Sanne doen." / "Sanne doet dat wel.": someone named in answer
@@ -311,14 +334,11 @@ def _named_in_answer(context: MinutesContext, i: int) -> bool:
     question = context.sentences[i - 1]
     if question.speaker == sentence.speaker or not question.question or not _WHO.match(question.norm):
         return False
-    if _WHO_STATE.match(question.norm):
+    found = _task_of_question(context, i - 1, needs_words=True)
+    if _WHO_STATE.match(question.norm) or _SPEAK_NOW.search(question.norm) or found is None:
         return False
-    task, cited = task_from(question), [i - 1, i]
-    if len(content_words(task)) < 2:
-        before = context.previous(i - 1, other_speaker=False, max_segments=1)
-        if before is not None and not context.sentences[before].question:
-            task, cited = context.sentences[before].text, [before, i - 1, i]
-    context.add("action", task, cited, owner=named.group(1), due=context.due_near(cited))
+    cited = [*found[1], i]
+    context.add("action", found[0], cited, owner=named.group(1), due=context.due_near(cited))
     return True
 
 

@@ -42,6 +42,9 @@ _DECISION = tuple(
         r"\b(?:we|wij) nemen (?:\w+ ){0,3}(?:advies|voorstel|aanbevelingen|aanbeveling|conclusies)\b"
         r"(?: \w+){0,4} over$",
         r"\blaten (?:we|wij) (?:dat|het) (?:zo )?doen$",
+        r"\b(?:daar|hier) (?:zijn|is) (?:we|wij|iedereen) het (?:\w+ )?(?:over|mee) eens\b|"
+        r"\b(?:we|wij) zijn het (?:daar|hier|er)? ?(?:over|mee) eens\b",
+        r"\bhakken (?:we|wij) de knoop door\b|\b(?:we|wij) hakken de knoop door\b|\bknoop (?:is )?doorgehakt\b",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
         # (not "wordt jaarlijks vastgesteld", "is door Panteia vastgesteld": a habit, a finding)
         r"\b(?:is|wordt|worden) (?:(?!niet\b|nooit\b|geen\b|jaarlijks\b|altijd\b|door\b)\w+ ){0,8}(?:besloten|"
@@ -76,8 +79,9 @@ _DECISION = tuple(
 )
 # "We gaan een last onder dwangsom opleggen.", "Dan gaan we de huur opzeggen.": a plan with its object
 _WE_GO = re.compile(
-    r"(?:\b(?:we|wij) gaan |^(?:dan |dus |daarom )?gaan (?:we|wij) )(?!nu|eens|even|straks|dan|maar|ervan|door|"
-    r"verder|naar|kijken|zien|beginnen|starten|bespreken|stoppen)((?:\w+ ){1,8})(\w+en)$"
+    r"(?:\b(?:we|wij) gaan |^(?:dan |dus |daarom )?gaan (?:we|wij) )"
+    r"(?!nu|eens|even|straks|zo|zometeen|dadelijk|dan|maar|ervan|door|verder|naar|kijken|zien|beginnen|starten|"
+    r"bespreken|stoppen)((?:\w+ ){1,8})(\w+en)$"
 )
 # "De kerstborrel houden we op kantoor.", "Die schuiven we door naar ...": the object first, then "we"
 # ("Dat zoeken we nog na." is still to be found out: an open question, no decision)

@@ -76,6 +76,12 @@ ACTIONS = [
         "BRAM",
         "eind van de maand",
     ),
+    ([("ELS", "Jan, jij neemt contact op met de gemeente.")], "Jan", None),
+    (
+        [("ELS", "Kun jij dat uitzoeken?"), ("BRAM", "Ja, komt goed, ik laat het je vrijdag weten.")],
+        "BRAM",
+        "vrijdag",
+    ),
     # a request answered with a yes
     (
         [
@@ -166,6 +172,8 @@ DECISIONS = [
     [("INGRID", "Conclusie: we verlengen de openingstijden op maandag tot zes uur.")],
     [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
     [("INGRID", "Conclusie: de pilot stopt per 1 januari.")],
+    [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Daar zijn we het over eens.")],
+    [("INGRID", "We hakken de knoop door: de balie gaat op woensdag dicht.")],
     [("INGRID", "De keuze valt op de tweede variant.")],
     [("INGRID", "Het voorstel is aangenomen.")],
     [("INGRID", "We houden vast aan de huidige werkwijze.")],
@@ -237,6 +245,11 @@ NOTHING = [
     [("ELS", "Het MT heeft vorig jaar besloten om te verhuizen.")],
     [("ELS", "Vorige keer hebben we afgesproken dat iedereen thuiswerkt op vrijdag.")],
     [("BRAM", "Ik kom morgen wat later.")],
+    [("ELS", "We gaan zo koffie drinken.")],
+    [("ELS", "Wie wil er koffie?"), ("BRAM", "Ik.")],
+    [("ELS", "Dan de rondvraag. Wie wil er nog iets zeggen?"), ("BRAM", "Ik.")],
+    [("ELS", "We moeten nog besluiten wie dat doet.")],
+    [("ELS", "We zijn het er niet over eens.")],
     [("ELS", "Na de evaluatie wordt besloten of de pilot doorgaat.")],
     [("ELS", "De begroting wordt jaarlijks vastgesteld.")],
     [("ELS", "Er zijn vorige maand twee nieuwe collega's aangenomen.")],
