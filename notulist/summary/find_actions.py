@@ -126,11 +126,18 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
     return None
 
 
+def _asks_a_deed(sentence: Sentence) -> bool:
+    """ "Kun jij de zaal regelen?" names something to do (an infinitive); "Wilt u een kopje koffie?" does not."""
+    asked = _REQUEST.match(sentence.norm)
+    words = asked.group(1).split() if asked else []
+    return any(w.endswith("en") and w not in ("een", "geen", "hen", "ben", "men", "wen") for w in words)
+
+
 def _is_request(sentence: Sentence) -> bool:
     asked_back = sentence.question and (_ASK_YOU.match(sentence.norm) or _YOU_DO.match(sentence.norm))
     # "Henk, je stelt de offerteaanvraag op." (its question mark lost, or said as an assignment)
     assigned = _YOU_DO.match(sentence.norm) and _addressed_name(sentence)
-    return bool(_REQUEST.match(sentence.norm) or asked_back or assigned)
+    return bool(_asks_a_deed(sentence) or asked_back or assigned)
 
 
 def _task_asked(sentence: Sentence) -> bool:
@@ -287,12 +294,12 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     if asked is None or asked in context.used:  # already someone's task (a name was given in answer)
         return False
     question = context.sentences[asked]
-    if leading_yes and not (_REQUEST.match(question.norm) or _ASK_YOU.match(question.norm)):
+    if leading_yes and not (_asks_a_deed(question) or _ASK_YOU.match(question.norm)):
         return False  # "Heb je dat vastgelegd?" - "Ja, ik heb foto's gemaakt ...": a yes to a question, no task
     who = bool(_WHO.match(question.norm)) and not _WHO_STATE.match(question.norm)
     if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
         return False
-    found = _task_of_question(context, asked, needs_words=who)
+    found = _task_of_question(context, asked, needs_words=True)
     if found is None or (who and _SPEAK_NOW.search(question.norm)):
         return False
     task, cited = found[0], [*found[1], i]

@@ -246,6 +246,8 @@ NOTHING = [
     [("ELS", "Vorige keer hebben we afgesproken dat iedereen thuiswerkt op vrijdag.")],
     [("BRAM", "Ik kom morgen wat later.")],
     [("ELS", "We gaan zo koffie drinken.")],
+    [("ELS", "Wilt u een kopje koffie?"), ("BRAM", "Ja, graag.")],
+    [("ELS", "Wil je nog iets drinken?"), ("BRAM", "Ja.")],
     [("ELS", "Wie wil er koffie?"), ("BRAM", "Ik.")],
     [("ELS", "Dan de rondvraag. Wie wil er nog iets zeggen?"), ("BRAM", "Ik.")],
     [("ELS", "We moeten nog besluiten wie dat doet.")],
