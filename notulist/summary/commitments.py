@@ -69,6 +69,27 @@ def _acting(token: str) -> bool:
     return len(token) >= 2 and token.isalpha() and token not in _NOT_ACTING and not _PAST.fullmatch(token)
 
 
+# Separable verbs that undertake something ("Ik zoek het uit.", "Ik neem contact op met ...", "Dan loop ik de lijst
+# na."): a commitment even without a deadline; other verbs ("ik deel die zorg", "ik steun dat") need one.
+_UNDERTAKINGS = frozenset(
+    """
+    neem:op zoek:uit loop:na werk:bij stem:af koppel:terug kom:terug geef:door vraag:na vraag:op pak:op stuur:rond
+    stuur:door leg:voor werk:uit pas:aan vul:aan maak:af rond:af kijk:na zoek:op nodig:uit plan:in lever:aan
+    dien:in stel:op zet:klaar zet:uit breng:rond zoek:na trek:na
+    """.split()
+)
+HABIT = re.compile(r"\b(?:elke|iedere|altijd|meestal|vaak|soms|gewoonlijk|normaal|normaliter|steeds|alleen)\b")
+
+
+def undertakes(sentence: Sentence, verb_at: int) -> bool:
+    """ "Ik zoek het uit.": the verb at ``verb_at`` with its particle later in the sentence, said as no habit."""
+    if HABIT.search(sentence.norm):
+        return False
+    tokens = sentence.norm.split()
+    n = sentence.starts.index(verb_at)
+    return any(f"{tokens[n]}:{particle}" in _UNDERTAKINGS for particle in tokens[n + 1 :])
+
+
 _YES_HEADS = frozenset(
     """
     ja jawel jazeker zeker natuurlijk tuurlijk uiteraard prima goed oké ok okay top helder akkoord graag doe regel

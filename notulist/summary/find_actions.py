@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from notulist.summary.citations import STOPWORDS, content_words
-from notulist.summary.commitments import accepts, accepts_first, commitment_verb, volunteers
+from notulist.summary.commitments import HABIT, accepts, accepts_first, commitment_verb, undertakes, volunteers
 from notulist.summary.minutes_context import MinutesContext
 from notulist.summary.sentences import Sentence, clauses, find_due
 
@@ -190,7 +190,7 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
 def _direct_commitment(context: MinutesContext, i: int, direct: re.Match[str]) -> bool:
     """ "ik zal/ga ..." is a commitment; "ik stuur ..." only with a time to it (else it is a habit)."""
     sentence = context.sentences[i]
-    if len(content_words(direct.group(2))) < 2:
+    if len(content_words(direct.group(2))) < 2 or HABIT.search(sentence.norm):
         return False
     if direct.group(1) not in ("zal", "ga") and not (find_due(sentence) or _SOON.search(sentence.norm)):
         return False
@@ -367,11 +367,23 @@ def _any_commitment(context: MinutesContext, i: int) -> None:
     """ "Dan pas ik het aan ...", "Het verslag stuur ik morgen rond.", "Die training verzorg ik. Uiterlijk 15
     januari ...": "ik" with any verb that acts, and a deadline in the sentence or the speaker's next one."""
     sentence = context.sentences[i]
-    if commitment_verb(sentence) is None or len(content_words(sentence.text)) < 2:
+    verb = commitment_verb(sentence)
+    if verb is None or len(content_words(sentence.text)) < 2 or re.search(r"\bhet woord\b", sentence.norm):
         return
-    if re.search(r"\bhet woord\b", sentence.norm) or not _has_deadline(context, i):
+    if HABIT.search(sentence.norm) or _answers_a_question_of_fact(context, i):
+        return  # "Ik werk op dinsdag altijd thuis.", "Doet u dat zelf?" - "Ik lever de facturen aan."
+    if not (_has_deadline(context, i) or undertakes(sentence, verb)):  # "Ik zoek het uit." needs no deadline
         return
     context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
+
+
+def _answers_a_question_of_fact(context: MinutesContext, i: int) -> bool:
+    """The sentence answers another speaker's question that asks what is, not for a task."""
+    other = context.previous(i, max_segments=1)
+    if other is None or not context.sentences[other].question:
+        return False
+    question = context.sentences[other]
+    return not (_is_request(question) or _WHO.match(question.norm) or _OFFER_ASKED.match(question.norm))
 
 
 def _has_deadline(context: MinutesContext, i: int) -> bool:

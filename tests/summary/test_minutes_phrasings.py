@@ -41,6 +41,10 @@ ACTIONS = [
     ([("PETRA", "Ik zal de raadsinformatiebrief na de zomer aanbieden.")], "PETRA", "na de zomer"),
     ([("PETRA", "Ik ga de begroting over een maand herzien.")], "PETRA", "over een maand"),
     ([("PETRA", "Ik werk het advies eind deze maand bij.")], "PETRA", "eind deze maand"),
+    # a separable verb that undertakes something needs no deadline
+    ([("NADIA", "Ik neem contact op met de leverancier.")], "NADIA", None),
+    ([("NADIA", "Dan loop ik de lijst met openstaande zaken na.")], "NADIA", None),
+    ([("NADIA", "Ik stem het voorstel af met juridische zaken.")], "NADIA", None),
     # "wie ...?" answered by "Ik" or "Dat doe ik"
     (
         [
@@ -245,6 +249,9 @@ NOTHING = [
     [("ELS", "Het MT heeft vorig jaar besloten om te verhuizen.")],
     [("ELS", "Vorige keer hebben we afgesproken dat iedereen thuiswerkt op vrijdag.")],
     [("BRAM", "Ik kom morgen wat later.")],
+    [("BRAM", "Ik deel die zorg over de planning.")],
+    [("BRAM", "Ik vul het formulier altijd zelf in.")],
+    [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
     [("ELS", "Wilt u een kopje koffie?"), ("BRAM", "Ja, graag.")],
     [("ELS", "Wil je nog iets drinken?"), ("BRAM", "Ja.")],
