@@ -28,7 +28,8 @@ apart, then fixed and so became tuning material too, as did ``projectoverleg_zaa
 0.50 and 0.60, pipeline 0.50 and 0.40), since tuning material; ``teamoverleg_klantcontact`` was written with
 phrasings no earlier meeting had (first run: 0.00 on both), since tuning material, and ``afdelingsoverleg_subsidies``
 after the rules for it were written, with phrasings their tests did not have (first run: reference text 0.80,
-pipeline 0.20), since tuning material. ``KEPT_ASIDE`` is empty: meetings
+pipeline 0.20), since tuning material, as is ``stuurgroep_woningbouw``, written later still (first run: reference
+text 0.50 with precision 0.67, pipeline 0.25 with precision 0.50). ``KEPT_ASIDE`` is empty: meetings
 written and labelled apart go there, are run once on the frozen rules and reported apart. Pipeline transcripts
 (``NAME.pipeline.transcript.json``: ``notulist transcribe`` with the bundled Whisper base and Resemblyzer
 diarization, defaults) are used when present.
@@ -82,6 +83,9 @@ RECORDINGS = (
     # written after the third round's first rules with phrasings their tests did not have, labelled before any run
     # (first run: reference text 0.80, pipeline 0.20), since tuning material
     "afdelingsoverleg_subsidies",
+    # the same, written later still (first run: reference text 0.50 with precision 0.67, pipeline 0.25 with precision
+    # 0.50), since tuning material
+    "stuurgroep_woningbouw",
 )
 # Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart. Filled
 # when such meetings are added (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json).

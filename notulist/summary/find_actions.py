@@ -68,8 +68,10 @@ _SPEAK_NOW = re.compile(
 # "Zal ik de evaluatie opstellen?" - "Graag.": an offer put as a question
 _OFFER_ASKED = re.compile(r"^(?:(?:dan|en|ja|oké|goed|nou),? )?zal ik (?:dan |ook |dan ook )?(.+?)\??$")
 # "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
+# ("Ik zou een informatieavond voor de buurt willen organiseren." - "Prima, doe dat.")
 _OFFER = re.compile(
-    r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik kan (?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
+    r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik (?:kan|wil (?:graag|wel)|zou graag|zou(?= .*\bwillen \w+en$)) "
+    r"(?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
 )
 _ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
 _TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
@@ -276,7 +278,7 @@ def _accepted_offer(context: MinutesContext, i: int) -> bool:
     sentence, reply = context.sentences[i], context.sentences[i + 1]
     if reply.speaker == sentence.speaker or reply.segment - sentence.segment > 1 or not _ACCEPT.match(reply.norm):
         return False
-    task = sentence.original(offer.start(1), offer.end(1))
+    task = re.sub(r"\bwillen\s+", "", sentence.original(offer.start(1), offer.end(1)))
     context.add("action", task, [i, i + 1], owner=context.owner_of(sentence), due=context.due_near([i, i + 1]))
     return True
 

@@ -44,6 +44,7 @@ _DECISION = tuple(
         r"\blaten (?:we|wij) (?:dat|het) (?:zo )?doen$",
         r"\b(?:daar|hier) (?:zijn|is) (?:we|wij|iedereen) het (?:\w+ )?(?:over|mee) eens\b|"
         r"\b(?:we|wij) zijn het (?:daar|hier|er)? ?(?:over|mee) eens\b",
+        r"\b(?:we|wij) blijven bij\b|\bblijven (?:we|wij) bij\b",
         r"\bhakken (?:we|wij) de knoop door\b|\b(?:we|wij) hakken de knoop door\b|\bknoop (?:is )?doorgehakt\b",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
         # (not "wordt jaarlijks vastgesteld", "is door Panteia vastgesteld": a habit, a finding)
@@ -85,10 +86,14 @@ _WE_GO = re.compile(
 )
 # "De kerstborrel houden we op kantoor.", "Die schuiven we door naar ...": the object first, then "we"
 # ("Dat zoeken we nog na." is still to be found out: an open question, no decision)
-_FRONTED = re.compile(r"^(?:dat|die|dit|deze|het|de) (?:\w+ ){0,3}(\w+en) (?:we|wij)\b(?! nog\b)")
+# ("Dat beslissen we later." is put off)
+_FRONTED = re.compile(
+    r"^(?:dat|die|dit|deze|het|de) (?:\w+ ){0,3}(\w+en) (?:we|wij)\b"
+    r"(?! (?:nog|later|straks|dan wel|een andere keer|volgende keer|te zijner tijd)\b)"
+)
 _NOT_FRONTED = frozenset(
     "krijgen willen zullen mogen zitten staan liggen missen proberen hoeven geven noemen bedoelen kennen begrijpen "
-    "praten hebben zoeken bekijken onderzoeken uitzoeken nagaan nakijken checken".split()
+    "praten hebben zoeken bekijken onderzoeken uitzoeken nagaan nakijken checken beslissen besluiten".split()
 )
 # thinking aloud: "misschien kunnen we ...", "als we zouden besluiten ...", "we zouden kunnen kiezen voor ..."
 _HYPOTHETICAL = re.compile(r"\b(?:misschien|wellicht|eventueel|zouden|zou|stel dat|wat als)\b")

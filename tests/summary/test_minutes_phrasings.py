@@ -150,6 +150,15 @@ ACTIONS = [
     ([("ELS", "We weten nog niet wat de licenties kosten."), ("BRAM", "Dat zoek ik uit.")], "BRAM", None),
     ([("ELS", "Karin maakt een voorstel voor de volgende vergadering.")], "Karin", "volgende vergadering"),
     # an offer accepted
+    (
+        [
+            ("RICHARD", "Ik zou een informatieavond voor de buurt willen organiseren."),
+            ("HENK", "Prima, doe dat. Zorg wel dat die er voor de zomervakantie is."),
+            ("RICHARD", "Komt in orde."),
+        ],
+        "RICHARD",
+        "voor de zomervakantie",
+    ),
     ([("BRAM", "Zal ik de evaluatie opstellen?"), ("ELS", "Graag.")], "BRAM", None),
     # a named person or team
     ([("ELS", "Wouter neemt na de zomer de zaken van Bram waar.")], "Wouter", "na de zomer"),
@@ -176,6 +185,7 @@ DECISIONS = [
     [("INGRID", "Conclusie: we verlengen de openingstijden op maandag tot zes uur.")],
     [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
     [("INGRID", "Conclusie: de pilot stopt per 1 januari.")],
+    [("HENK", "We blijven bij dertig procent. Dat is ook wat in de raad is toegezegd.")],
     [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Daar zijn we het over eens.")],
     [("INGRID", "We hakken de knoop door: de balie gaat op woensdag dicht.")],
     [("INGRID", "De keuze valt op de tweede variant.")],
@@ -253,6 +263,8 @@ NOTHING = [
     [("BRAM", "Ik vul het formulier altijd zelf in.")],
     [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
+    [("EVA", "Moet de wethouder daar ook bij zijn?"), ("HENK", "Dat beslissen we later, als de datum bekend is.")],
+    [("SANNE", "Ik zou een last onder dwangsom opleggen."), ("MARIEKE", "Prima.")],
     [("ELS", "Wilt u een kopje koffie?"), ("BRAM", "Ja, graag.")],
     [("ELS", "Wil je nog iets drinken?"), ("BRAM", "Ja.")],
     [("ELS", "Wie wil er koffie?"), ("BRAM", "Ik.")],
