@@ -75,7 +75,7 @@ _UNDERTAKINGS = frozenset(
     """
     neem:op zoek:uit loop:na werk:bij stem:af koppel:terug kom:terug geef:door vraag:na vraag:op pak:op stuur:rond
     stuur:door leg:voor werk:uit pas:aan vul:aan maak:af rond:af kijk:na zoek:op nodig:uit plan:in lever:aan
-    dien:in stel:op zet:klaar zet:uit breng:rond zoek:na trek:na
+    dien:in stel:op zet:klaar zet:uit breng:rond zoek:na trek:na neem:mee laat:weten laat:horen
     """.split()
 )
 HABIT = re.compile(r"\b(?:elke|iedere|altijd|meestal|vaak|soms|gewoonlijk|normaal|normaliter|steeds|alleen)\b")
@@ -96,7 +96,7 @@ _YES_HEADS = frozenset(
     pak geregeld lukt orde probleem kan wil plezier afgesproken klopt correct inderdaad
     """.split()
 )
-_YES_WORDS = _YES_HEADS | frozenset("hoor is dat komt in geen ik het wordt wel met zal doen dit die".split())
+_YES_WORDS = _YES_HEADS | frozenset("hoor is dat komt in geen ik het wordt wel met zal doen dit die plan idee".split())
 
 
 def accepts(sentence: Sentence) -> bool:

@@ -45,7 +45,8 @@ _NOT_COMMIT = re.compile(
 # "Kan iemand ...?", "Lisa, mag ik jou vragen om ...?", "Ik wil je vragen om ..."
 _REQUEST = re.compile(
     r"^(?:\w+ ){0,2}(?:(?:kunt|kun|kan|wilt|wil|zou|zoudt) (?:u|je|jij|jullie|iemand)|"
-    r"(?:mag ik|ik wil|ik zou) (?:u|je|jou|jullie) (?:\w+ )?(?:vragen|verzoeken)(?: om)?) (.+?)\??$"
+    r"(?:mag ik|ik wil|ik zou) (?:u|je|jou|jullie) (?:\w+ )?(?:vragen|verzoeken)(?: om)?|"
+    r"lukt het (?:jou |je |u |jullie )?(?:om)?) (.+?)\??$"
 )
 # "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
 _ASK_YOU = re.compile(
@@ -174,6 +175,12 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
         pronoun = match.group(2)
     if pronoun is None and (not rest or sentence.norm.split()[0] in _INTERJECTION) and len(content_words(rest)) < 2:
         pronoun = "dat"  # "Ja, doe ik.": "dat doe ik" without its "dat"
+    if (
+        pronoun not in _PRONOUNS
+        and rest.split()[:1] in (["het"], ["dat"], ["die"], ["dit"])
+        and len(content_words(rest)) < 2
+    ):
+        pronoun = rest.split()[0]  # "Goed, dan pak ik het op.": the task is the one just put
     if pronoun not in _PRONOUNS:
         if len(content_words(rest)) >= 2:  # "en schrijf ik de brief": a commitment of its own
             context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
@@ -239,7 +246,10 @@ def _named_owner(context: MinutesContext, i: int) -> None:
     """Someone named, or everyone, takes the task."""
     sentence = context.sentences[i]
     if _EVERYONE.match(sentence.norm) and find_due(sentence):
-        context.add("action", sentence.text, [i], owner=None, due=find_due(sentence))
+        mine = re.search(r"\bvan mij\b", sentence.norm)  # "Jullie krijgen het stuk ... van mij."
+        context.add(
+            "action", sentence.text, [i], owner=context.owner_of(sentence) if mine else None, due=find_due(sentence)
+        )
         return
     third = _THIRD.search(sentence.text) or _named_with_deadline(sentence)
     if third and _may_be_name(third.group(1).split()[0]):
@@ -254,6 +264,10 @@ def _named_owner(context: MinutesContext, i: int) -> None:
     if see_to_it:  # "... zorgt ervoor dat ...", its name lost by the recognition; "ik zorg ervoor dat": the speaker
         owner = context.owner_of(sentence) if see_to_it.group(1) == "ik" else None
         context.add("action", sentence.text, [i], owner=owner, due=context.due_near([i]))
+        return
+    mine = re.search(r"\bactie(?:punt)? (?:voor mij|op mijn naam|bij mij)\b", sentence.norm)
+    if mine and not _NOT_PROMISE_HERE.search(sentence.norm):  # "Dat is een actie voor mij."
+        context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
         return
     named = re.search(r"\b[Aa]ctie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
     if named and named.group(1).lower() not in _NOT_NAMES:
@@ -302,14 +316,15 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
         return False
     found = _task_of_question(context, asked, needs_words=True)
-    if found is None or (who and _SPEAK_NOW.search(question.norm)):
+    if found is None or (who and _SPEAK_NOW.search(question.norm)) or _RUNNING_THE_MEETING.search(question.norm):
         return False
     task, cited = found[0], [*found[1], i]
     context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))
     return True
 
 
-_RUNNING_THE_MEETING = re.compile(r"\b(?:rondvraag|agenda|agendapunt|volgende punt)\b")
+_NOT_PROMISE_HERE = re.compile(r"\b(?:niet|geen|nooit|zou|misschien)\b")
+_RUNNING_THE_MEETING = re.compile(r"\b(?:rondvraag|agenda|agendapunt|volgende punt|notulen)\b")
 
 
 def _task_of_question(context: MinutesContext, asked: int, needs_words: bool) -> tuple[str, list[int]] | None:

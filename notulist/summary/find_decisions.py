@@ -45,6 +45,7 @@ _DECISION = tuple(
         r"\b(?:daar|hier) (?:zijn|is) (?:we|wij|iedereen) het (?:\w+ )?(?:over|mee) eens\b|"
         r"\b(?:we|wij) zijn het (?:daar|hier|er)? ?(?:over|mee) eens\b",
         r"\b(?:we|wij) blijven bij\b|\bblijven (?:we|wij) bij\b",
+        r"\b(?:we|wij) stellen (?:\w+ ){1,5}vast$",
         r"\bhakken (?:we|wij) de knoop door\b|\b(?:we|wij) hakken de knoop door\b|\bknoop (?:is )?doorgehakt\b",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
         # (not "wordt jaarlijks vastgesteld", "is door Panteia vastgesteld": a habit, a finding)
@@ -123,13 +124,17 @@ _ASSENT = re.compile(
     r"besloten|goedgekeurd)$"
 )
 _CLOSING = re.compile(r"^(?:dan is het |dat is )?(?:vastgesteld|besloten|aangenomen|goedgekeurd)$")
-_PROPOSAL = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we)\b")
+# ("Ik wil voorstellen om ...", "Het lijkt me verstandig om ...": proposals too)
+_SUGGESTING = r"(?:wil|zou) (?:\w+ )?voorstellen|het lijkt me (?:\w+ )?(?:goed|verstandig|beter|handig) (?:om|als|dat)"
+_PROPOSAL = re.compile(rf"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we|{_SUGGESTING})\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
-_OFFER = re.compile(r"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten))\b")
+_OFFER = re.compile(
+    rf"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we (?:\w+ )?(?:afspreken|besluiten)|{_SUGGESTING})\b"
+)
 # what a bare yes ("Prima.") accepts: a proposal made as one ("Ik heb een voorstel klaar" is none)
 _PROPOSING = re.compile(
     r"\b(?:(?:ik )?stel (?:ik )?voor|voorstel (?:is|om|dat)|zullen we|laten we|"
-    r"kunnen we (?:\w+ )?(?:afspreken|besluiten)|ik zou (?:willen )?voorstellen)\b"
+    rf"kunnen we (?:\w+ )?(?:afspreken|besluiten)|{_SUGGESTING})\b"
 )
 _ADDRESSEE = re.compile(
     r"\b(?:(?:spreken|spraken) (?:we|wij)|(?:we|wij) (?:spreken|spraken)) af dat (u|jij|je|jullie) (.+)$"

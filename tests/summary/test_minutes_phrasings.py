@@ -45,6 +45,15 @@ ACTIONS = [
     ([("NADIA", "Ik neem contact op met de leverancier.")], "NADIA", None),
     ([("NADIA", "Dan loop ik de lijst met openstaande zaken na.")], "NADIA", None),
     ([("NADIA", "Ik stem het voorstel af met juridische zaken.")], "NADIA", None),
+    ([("NADIA", "Ik neem het mee naar het MT.")], "NADIA", None),
+    ([("NADIA", "Ik laat het je voor vrijdag weten.")], "NADIA", "voor vrijdag"),
+    ([("NADIA", "Dat is een actie voor mij.")], "NADIA", None),
+    ([("NADIA", "Jullie krijgen het stuk voor de volgende vergadering van mij.")], "NADIA", "volgende vergadering"),
+    (
+        [("ELS", "De leverancier moet nog gebeld worden."), ("BRAM", "Goed, dan pak ik het op.")],
+        "BRAM",
+        None,
+    ),
     # "wie ...?" answered by "Ik" or "Dat doe ik"
     (
         [
@@ -149,6 +158,12 @@ ACTIONS = [
     ([("S1", "Ik zet het op de agenda voor de volgende keer.")], "S1", "volgende keer"),
     ([("ELS", "We weten nog niet wat de licenties kosten."), ("BRAM", "Dat zoek ik uit.")], "BRAM", None),
     ([("ELS", "Karin maakt een voorstel voor de volgende vergadering.")], "Karin", "volgende vergadering"),
+    (
+        [("ELS", "Lukt het jou om het rapport voor vrijdag af te ronden?"), ("BRAM", "Ja, dat lukt.")],
+        "BRAM",
+        "voor vrijdag",
+    ),
+    ([("ELS", "Mail je het even rond?"), ("BRAM", "Ja.")], "BRAM", None),
     # an offer accepted
     (
         [
@@ -186,6 +201,9 @@ DECISIONS = [
     [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
     [("INGRID", "Conclusie: de pilot stopt per 1 januari.")],
     [("HENK", "We blijven bij dertig procent. Dat is ook wat in de raad is toegezegd.")],
+    [("INGRID", "We stellen de begroting vast.")],
+    [("ELS", "Ik wil voorstellen om de training te verplaatsen."), ("BRAM", "Akkoord.")],
+    [("ELS", "Het lijkt me verstandig om eerst de jurist te vragen."), ("BRAM", "Eens.")],
     [("BRAM", "Zullen we de pilot met drie maanden verlengen?"), ("ELS", "Daar zijn we het over eens.")],
     [("INGRID", "We hakken de knoop door: de balie gaat op woensdag dicht.")],
     [("INGRID", "De keuze valt op de tweede variant.")],
@@ -263,6 +281,12 @@ NOTHING = [
     [("BRAM", "Ik vul het formulier altijd zelf in.")],
     [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
+    [("ELS", "Wie neemt de notulen?"), ("BRAM", "Ik.")],
+    [("ELS", "Zijn er nog vragen?"), ("BRAM", "Nee.")],
+    [("ELS", "Dat staat op de actielijst.")],
+    [("ELS", "We krijgen in maart de cijfers.")],
+    [("ELS", "Ik verwacht dat de leverancier eind van de maand levert.")],
+    [("ELS", "Thijs, kun jij vrijdag de presentatie geven?"), ("THIJS", "Vrijdag kan ik niet.")],
     [("EVA", "Moet de wethouder daar ook bij zijn?"), ("HENK", "Dat beslissen we later, als de datum bekend is.")],
     [("SANNE", "Ik zou een last onder dwangsom opleggen."), ("MARIEKE", "Prima.")],
     [("ELS", "Wilt u een kopje koffie?"), ("BRAM", "Ja, graag.")],
