@@ -22,7 +22,9 @@ from notulist.summary.sentences import MONTHS, NUMBER_WORDS, Sentence, clauses, 
 
 _NOT_DECIDING = (
     "weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen|gaan|beginnen|bespreken|behandelen|"
-    "sluiten|komen|kijken|ronden|stoppen|starten|openen|lopen|zeggen|wachten|lezen"
+    "sluiten|komen|kijken|ronden|stoppen|starten|openen|lopen|zeggen|wachten|lezen|"
+    # what happens to us, not what we decide: "dan krijgen we de rekening", "we gaan de deadline niet halen"
+    "krijgen|verliezen|missen|halen|redden|lukken|riskeren|overschrijden|worden|zitten|merken"
 )
 _NOT_DECIDING_SET = frozenset(_NOT_DECIDING.split("|"))
 _NUMBER = "|".join(NUMBER_WORDS)
@@ -72,8 +74,8 @@ _DECISION = tuple(
         r"\b(?:de|onze) keuze (?:valt|is gevallen) op\b|\bonze keuze is\b",
         r"\b(?:we|wij) houden (?:\w+ )?vast aan\b|\bhouden (?:we|wij) (?:\w+ )?vast aan\b",
         # "Het wordt dus leverancier B." (not "het wordt lastig", "het wordt de komende weken druk")
-        r"\bhet wordt (?:dus |dan |toch |gewoon |uiteindelijk )?(?:(?:de|het) (?!komende|volgende)\w+|optie|variant|"
-        r"scenario|leverancier|locatie)\b",
+        r"\bhet wordt (?:dus |dan |toch |gewoon |uiteindelijk )?"
+        r"(?:(?:de|het) (?!komende|volgende|hele|\w+ste\b)\w+|optie|variant|scenario|leverancier|locatie)\b",
         r"\b(?:laten we|we moeten|we zullen) (?:\w+ )?afspreken\b",
         r"^(?:dan|goed,? dan) (?!weten|zien|hopen|denken|vinden|moeten|kunnen|hebben|horen|merken|vragen)\w+en "
         r"(?:we|wij) dat\b",
@@ -190,15 +192,25 @@ def _decides(sentence: Sentence) -> bool:
     we de ...", "we gaan <object> <verb>", or the object first ("De kerstborrel houden we op kantoor.")."""
     if _PROCEDURAL.search(sentence.norm):
         return any(p.search(sentence.norm) for p in _DECISION)
+    if _ALREADY.search(sentence.norm) or _PUT_OFF.search(sentence.norm):
+        return False  # "Dat doen we nu ook al.", "We besluiten dat volgende keer."
     if any(_THEN_WE.match(clause) for clause in clauses(sentence)):
         return True
     plan = _WE_GO.search(sentence.norm)
     if plan and plan.group(2) not in _NOT_DECIDING_SET and len(content_words(plan.group(1))) >= 1:
-        return True
+        return not re.search(r"\b(?:niet|nooit|geen)\b", plan.group(1))  # "we gaan het niet redden": a forecast
     fronted = _FRONTED.match(sentence.norm)
     if fronted and fronted.group(1) not in _NOT_DECIDING_SET | _NOT_FRONTED:
         return True
     return any(p.search(sentence.norm) for p in _DECISION)
+
+
+# what is done already or decided later is no decision of this meeting
+_ALREADY = re.compile(r"\b(?:nu (?:ook )?al|ook al|al jaren|meestal)\b|\b(?:doen|deden) (?:we|wij) (?:dat |het )?al\b")
+_PUT_OFF = re.compile(
+    r"\b(?:besluiten|beslissen|bespreken) (?:we|wij )?(?:dat|daarover|het|dit)? ?(?:later|volgende keer|"
+    r"een andere keer|in het volgende overleg|volgende week|te zijner tijd)$"
+)
 
 
 def _approved_statement(context: MinutesContext, i: int) -> bool:
