@@ -41,13 +41,15 @@ _NOT_PROMISE = re.compile(
     r"\b(?:gisteren|vorige|afgelopen|geleden|sinds|eerder|al eens|misschien|wellicht|eventueel|zou|zouden|"
     r"tenzij|als ik|niet|nooit|geen)\b"
 )
+# "Ik denk dat ik het morgen stuur", "die vee ik verwacht daar binnen twee weken" (recognised): an expectation
+_EXPECTING = re.compile(r"\b(?:ik (?:denk|verwacht|hoop|vrees|geloof|vermoed|gok)|(?:denk|verwacht|hoop|vrees) ik)\b")
 # the last word of a past participle clause ("ik heb het gestuurd") is caught by "heb"; a past form "stuurde"
 _PAST = re.compile(r"\w{3,}(?:de|te|den|ten)$")
 
 
 def commitment_verb(sentence: Sentence) -> int | None:
     """The position in ``sentence.norm`` of the verb "ik" commits with ("ik <verb> ..." or "... <verb> ik"), or None."""
-    if sentence.question or _NOT_PROMISE.search(sentence.norm):
+    if sentence.question or _NOT_PROMISE.search(sentence.norm) or _EXPECTING.search(sentence.norm):
         return None
     tokens = sentence.norm.split()
     offsets = sentence.starts

@@ -278,6 +278,8 @@ NOTHING = [
     [("ELS", "Vorige keer hebben we afgesproken dat iedereen thuiswerkt op vrijdag.")],
     [("BRAM", "Ik kom morgen wat later.")],
     [("BRAM", "Ik deel die zorg over de planning.")],
+    [("BRAM", "Ik denk dat ik het morgen stuur.")],
+    [("BRAM", "Die aanvraag lopt via die vee ik verwacht daar binnen twee weken, want het wordt op.")],
     [("BRAM", "Ik vul het formulier altijd zelf in.")],
     [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
