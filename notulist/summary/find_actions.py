@@ -38,7 +38,8 @@ _CAN_DO = re.compile(
 _SOON = re.compile(r"\b(?:nog|straks|zo meteen|meteen|direct|even|vandaag|morgen|na afloop)\b")
 _NOT_COMMIT = re.compile(
     r"\bik (?:ga ervan uit|ga (?:door|verder|naar)|maak me|doe mee|zal (?:eerlijk|u|je) |kijk (?:even|naar)|"
-    r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))"
+    r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))|"
+    r"\b(?:met|op) (?:vakantie|verlof|reis)\b"
 )
 # "Lotte, kun jij ...": a request may start with the name of the person asked
 # ("Klopt, Peter, kun jij ...": up to two words before it)
@@ -210,7 +211,11 @@ def _direct_commitment(context: MinutesContext, i: int, direct: re.Match[str]) -
 
 
 # "Karin maakt een voorstel voor de volgende vergadering.": a name, any verb, a deadline
-_NAME_ACTS = re.compile(r"(?:^|(?<=[,:] ))([A-Z][\w-]+) (\w+t) (.+)$")
+# ("Bas en Inge werken het voorstel uit voor ...": two names, the plural)
+_NAME_ACTS = re.compile(
+    r"(?:^|(?<=[,:] ))([A-Z][\w-]+) (\w+t) (.+)$|(?:^|(?<=[,:] ))([A-Z][\w-]+ en [A-Z][\w-]+) (\w+en) (.+)$"
+)
+_NOT_VERBS = frozenset("het niet dat wat met tot toch echt net recht licht want".split())
 _NOT_A_NAME = frozenset(
     "daarna vooral misschien eerst verder straks morgen vandaag gisteren volgens intussen inmiddels tenslotte "
     "uiteindelijk sinds vervolgens daarom daarnaast bovendien helaas gelukkig natuurlijk eigenlijk waarschijnlijk "
@@ -233,7 +238,12 @@ def _may_be_name(word: str) -> bool:
 
 def _named_with_deadline(sentence: Sentence) -> re.Match[str] | None:
     named = _NAME_ACTS.search(sentence.text)
-    if named is None or {named.group(1).lower(), named.group(2).lower()} & (STOPWORDS | _NOT_NAMES):
+    if named is not None and named.group(1) is None:  # the plural: check the first name, give both
+        named = re.search(r"([A-Z][\w-]+ en [A-Z][\w-]+) (\w+en) (.+)$", sentence.text)
+        if named is None or not _may_be_name(named.group(1).split()[0]):
+            return None
+        return named if find_due(sentence) and not re.search(r"\b(?:sinds|vorige|niet|geen)\b", sentence.norm) else None
+    if named is None or named.group(1).lower() in STOPWORDS | _NOT_NAMES or named.group(2).lower() in _NOT_VERBS:
         return None
     if named.group(1).lower() in _NOT_A_NAME or named.group(2).lower() in _NOT_DOING or len(named.group(2)) < 4:
         return None
@@ -316,7 +326,8 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
         return False
     found = _task_of_question(context, asked, needs_words=True)
-    if found is None or (who and _SPEAK_NOW.search(question.norm)) or _RUNNING_THE_MEETING.search(question.norm):
+    running = who and _RUNNING_THE_MEETING.search(question.norm)  # "Wie neemt de notulen?"
+    if found is None or (who and _SPEAK_NOW.search(question.norm)) or running:
         return False
     task, cited = found[0], [*found[1], i]
     context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))

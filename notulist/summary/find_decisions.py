@@ -47,6 +47,7 @@ _DECISION = tuple(
         r"\b(?:daar|hier) (?:zijn|is) (?:we|wij|iedereen) het (?:\w+ )?(?:over|mee) eens\b|"
         r"\b(?:we|wij) zijn het (?:daar|hier|er)? ?(?:over|mee) eens\b",
         r"\b(?:we|wij) blijven bij\b|\bblijven (?:we|wij) bij\b",
+        r"\b(?:we|wij) doen het (?:dan )?zo\b|\bdaar gaan (?:we|wij) voor\b",
         r"\b(?:we|wij) stellen (?:\w+ ){1,5}vast$",
         r"\bhakken (?:we|wij) de knoop door\b|\b(?:we|wij) hakken de knoop door\b|\bknoop (?:is )?doorgehakt\b",
         # "Het kader wordt dan in de vergadering van oktober vastgesteld." (the participle last, nothing negated)
@@ -109,7 +110,8 @@ _APPROVAL = re.compile(
 )
 # "Dan schuiven we de livegang op naar één april." (not "dan bespreken we de planning")
 _THEN_WE = re.compile(
-    rf"^(?:(?:goed|oké|prima|ok) )?dan (?!{_NOT_DECIDING})\w+en (?:we|wij) (?:de|het|die|deze|ze|een|alle|onze)\b"
+    rf"^(?:(?:goed|oké|prima|ok|helder|mooi|top|akkoord|ja|nou|dus) )?dan (?!{_NOT_DECIDING})\w+en (?:we|wij) "
+    r"(?:de|het|die|deze|ze|een|alle|onze|dat)\b"
 )
 # what a chair says to run the meeting, not to decide: "dan nemen we het volgende punt", "akkoord, de rondvraag"
 _PROCEDURAL = re.compile(r"\b(?:volgende (?:punt|agendapunt|onderwerp)|agenda|agendapunt|notulen|rondvraag)\b")
@@ -120,14 +122,21 @@ _ASSENT_LEAD = re.compile(
     r"\b(.+)$"
 )
 # "Conclusie: de pilot stopt per 1 januari." (not "De conclusie van het rapport is dat ...")
-_CONCLUSION_COLON = re.compile(r"^(?:[Dd]us,? )?(?:[Dd]e )?[Cc]onclusie(?: is)?\s*:\s*(.+)$")
+# ("Samenvattend: we stoppen met de pilot ...", "Kortom, we ...": the same when "we" decide)
+_CONCLUSION_COLON = re.compile(
+    r"^(?:[Dd]us,? )?(?:[Dd]e )?[Cc]onclusie(?: is)?\s*:\s*(.+)$|"
+    r"^(?:[Ss]amenvattend|[Kk]ortom)\s*[:,]\s*((?:we|wij) .+)$"
+)
 _ASSENT = re.compile(
     r"^(?:ja,? )?(?:akkoord|afgesproken|eens|helemaal mee eens|mee eens|dat is afgesproken|vastgesteld|aangenomen|"
     r"besloten|goedgekeurd)$"
 )
-_CLOSING = re.compile(r"^(?:dan is het |dat is )?(?:vastgesteld|besloten|aangenomen|goedgekeurd)$")
+_CLOSING = re.compile(r"^(?:dan is het |dat is )?(?:vastgesteld|besloten|aangenomen|goedgekeurd|afgesproken)$")
 # ("Ik wil voorstellen om ...", "Het lijkt me verstandig om ...": proposals too)
-_SUGGESTING = r"(?:wil|zou) (?:\w+ )?voorstellen|het lijkt me (?:\w+ )?(?:goed|verstandig|beter|handig) (?:om|als|dat)"
+_SUGGESTING = (
+    r"(?:wil|zou) (?:\w+ )?voorstellen|het lijkt me (?:\w+ )?(?:goed|verstandig|beter|handig) (?:om|als|dat)|"
+    r"wat mij betreft|ik zou zeggen|mijn voorstel"
+)
 _PROPOSAL = re.compile(rf"\b(?:voorstel|stel (?:ik )?voor|zullen we|laten we|kunnen we|moeten we|{_SUGGESTING})\b")
 # A proposal that an approving answer turns into a decision ("moeten we ...?" asks, it does not propose)
 _OFFER = re.compile(
@@ -255,7 +264,8 @@ def _decided_in_assent(context: MinutesContext, i: int) -> bool:
     """ "Afgesproken, we trainen eerst de sleutelgebruikers.": one decision in the words after the assent."""
     sentence = context.sentences[i]
     lead = _ASSENT_LEAD.match(sentence.norm) or _CONCLUSION_COLON.match(sentence.text)
-    if lead is None or len(content_words(lead.group(1))) < 2 or _PROCEDURAL.search(sentence.norm):
+    said = lead and (lead.group(1) or lead.group(lead.lastindex or 1))
+    if not said or len(content_words(said)) < 2 or _PROCEDURAL.search(sentence.norm):
         return False
     context.add("decision", sentence.text, [i], due=find_due(sentence))
     return True

@@ -54,6 +54,13 @@ ACTIONS = [
         "BRAM",
         None,
     ),
+    ([("ELS", "Koen doet de planning voor vrijdag.")], "Koen", "voor vrijdag"),
+    (
+        [("ELS", "Bas en Inge werken het voorstel uit voor de volgende vergadering.")],
+        "Bas en Inge",
+        "volgende vergadering",
+    ),
+    ([("ELS", "Zou jij de notulen willen rondsturen?"), ("BRAM", "Natuurlijk, vanmiddag nog.")], "BRAM", "vanmiddag"),
     # "wie ...?" answered by "Ik" or "Dat doe ik"
     (
         [
@@ -201,6 +208,12 @@ DECISIONS = [
     [("INGRID", "We stemmen in met het voorstel van de werkgroep.")],
     [("INGRID", "Conclusie: de pilot stopt per 1 januari.")],
     [("HENK", "We blijven bij dertig procent. Dat is ook wat in de raad is toegezegd.")],
+    [("ELS", "Samenvattend: we stoppen met de pilot na de zomer.")],
+    [("ELS", "Dus we doen het zo: de balie gaat op woensdag dicht.")],
+    [("BRAM", "Zullen we de balie op woensdag sluiten?"), ("ELS", "Daar gaan we voor.")],
+    [("BRAM", "Zullen we de balie op woensdag sluiten?"), ("ELS", "Helder, dan doen we dat.")],
+    [("BRAM", "Wat mij betreft sturen we de brief volgende week."), ("ELS", "Prima, akkoord.")],
+    [("ELS", "We sturen de brief volgende week. Dat is dan afgesproken.")],
     [("INGRID", "We stellen de begroting vast.")],
     [("ELS", "Ik wil voorstellen om de training te verplaatsen."), ("BRAM", "Akkoord.")],
     [("ELS", "Het lijkt me verstandig om eerst de jurist te vragen."), ("BRAM", "Eens.")],
@@ -283,6 +296,11 @@ NOTHING = [
     [("BRAM", "Ik vul het formulier altijd zelf in.")],
     [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
+    [("ELS", "Ik ga met vakantie in juli.")],
+    [("ELS", "Kan het budget omhoog?"), ("BRAM", "Ja.")],
+    [("ELS", "Kunnen jullie daarmee leven?"), ("BRAM", "Ja.")],
+    [("ELS", "Mag ik iets vragen?"), ("BRAM", "Ja hoor.")],
+    [("ELS", "Zullen we even pauzeren?"), ("BRAM", "Goed idee.")],
     [("ELS", "Dan krijgen we de rekening.")],
     [("ELS", "We gaan de deadline niet halen.")],
     [("ELS", "We gaan dat nooit redden voor de zomer.")],
