@@ -284,6 +284,14 @@ def _named_owner(context: MinutesContext, i: int) -> None:
         context.add("action", sentence.text, [i], owner=named.group(1), due=context.due_near([i]))
 
 
+def _refuses(sentence: Sentence) -> bool:
+    """ "Dat doe ik niet.", "Die kan ik niet voor vrijdag aanleveren.", "Ik pak dat niet op, dat is iets voor
+    inkoop.": a no in the first clause is no commitment."""
+    first = clauses(sentence)[:1]
+    no = r"\b(?:niet|nooit|helaas)\b|\bgeen\b(?! (?:probleem|punt|bezwaar)\b)"  # "Geen probleem." is a yes
+    return bool(first) and bool(re.search(no, first[0]))
+
+
 def _answer(sentence: Sentence) -> re.Match[str] | None:
     """ "Dat doe ik", "Ja, doe ik", "Komt goed", "Ik pak dat op": an answer that takes its task from the question."""
     first = clauses(sentence)[:1]  # "Ik pak dat op, ik zorg dat ...": the answer is the first clause
@@ -427,7 +435,9 @@ def find_actions(context: MinutesContext) -> None:
         if sentence.question:
             _accepted_offer_asked(context, i)
             continue
-        if _NOT_COMMIT.search(sentence.norm) or _accepted_offer(context, i) or _named_in_answer(context, i):
+        if _NOT_COMMIT.search(sentence.norm) or _refuses(sentence):
+            continue
+        if _accepted_offer(context, i) or _named_in_answer(context, i):
             continue
         answer = _answer(sentence)
         if answer:

@@ -171,6 +171,11 @@ ACTIONS = [
         "voor vrijdag",
     ),
     ([("ELS", "Mail je het even rond?"), ("BRAM", "Ja.")], "BRAM", None),
+    (
+        [("ELS", "Kun jij de offerte opvragen?"), ("BRAM", "Die kan ik pas na de zomer aanleveren.")],
+        "BRAM",
+        "na de zomer",
+    ),
     # an offer accepted
     (
         [
@@ -271,6 +276,11 @@ NOTHING = [
     ],
     [("HASAN", "Zal ik dan ook de tekst op de website veranderen?"), ("INGRID", "Nee, dat hoeft niet.")],
     [("ELS", "Kun jij de presentatie volgende week geven?"), ("BRAM", "Nee, dat lukt me helaas niet.")],
+    [("ELS", "Kun jij de offerte opvragen?"), ("BRAM", "Dat doe ik niet.")],
+    [("ELS", "Kun jij de offerte opvragen?"), ("BRAM", "Dat kan ik niet.")],
+    [("ELS", "Kun jij de offerte opvragen?"), ("BRAM", "Die kan ik niet voor vrijdag aanleveren.")],
+    [("ELS", "Kun jij de offerte opvragen?"), ("BRAM", "Ik pak dat niet op, dat is iets voor inkoop.")],
+    [("ELS", "Wie pakt de offerte op?"), ("BRAM", "Ik niet.")],
     [
         ("ELS", "Thijs, jij zou de meldingen oppakken?"),
         ("THIJS", "Ja, maar het zijn er zo veel dat ik het niet alleen red."),
