@@ -205,6 +205,8 @@ def _decides(sentence: Sentence) -> bool:
         return False  # "Dat doen we nu ook al.", "We besluiten dat volgende keer."
     if any(_THEN_WE.match(clause) for clause in clauses(sentence)):
         return True
+    if re.search(r"\b[Hh]et wordt (?:dus |dan |toch |gewoon )?[A-Z][\w-]+", sentence.text):
+        return True  # "Het wordt Utrecht."
     plan = _WE_GO.search(sentence.norm)
     if plan and plan.group(2) not in _NOT_DECIDING_SET and len(content_words(plan.group(1))) >= 1:
         return not re.search(r"\b(?:niet|nooit|geen)\b", plan.group(1))  # "we gaan het niet redden": a forecast
@@ -248,16 +250,28 @@ def _approved_statement(context: MinutesContext, i: int) -> bool:
 
 
 def _formally_closed(context: MinutesContext, i: int) -> bool:
-    """ "Het kader wordt in oktober ... " - "Vastgesteld.": the chair's formula closes their own statement."""
-    if not _CLOSING.match(context.sentences[i].norm) or i == 0:
+    """ "Het kader wordt in oktober ... " - "Vastgesteld.", or "Zijn er opmerkingen over het jaarverslag?" - "Nee." -
+    "Vastgesteld.": the chair's formula closes their own statement or the item they put to the meeting."""
+    if not _CLOSING.match(context.sentences[i].norm):
         return False
-    statement, here = context.sentences[i - 1], context.sentences[i]
-    if statement.speaker != here.speaker or here.segment - statement.segment > 1 or statement.question:
+    here = context.sentences[i]
+    for j in range(i - 1, -1, -1):
+        before = context.sentences[j]
+        if here.segment - before.segment > 3 or j in context.used:
+            return False
+        if before.speaker != here.speaker:
+            if len(content_words(before.text)) >= 2:
+                return False  # someone said more than "Nee.": no formula for a discussion
+            continue
+        put = before.question and _PUT_TO_MEETING.search(before.norm) and len(content_words(before.text)) >= 2
+        if (not before.question and len(content_words(before.text)) >= 3) or put:
+            context.add("decision", before.text, [j, i], due=find_due(before))
+            return True
         return False
-    if len(content_words(statement.text)) < 3 or i - 1 in context.used:
-        return False
-    context.add("decision", statement.text, [i - 1, i], due=find_due(statement))
-    return True
+    return False
+
+
+_PUT_TO_MEETING = re.compile(r"\b(?:opmerkingen|bezwaren|vragen|aanvullingen|wijzigingen) (?:over|bij|op)\b")
 
 
 def _decided_in_assent(context: MinutesContext, i: int) -> bool:
