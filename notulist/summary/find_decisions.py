@@ -47,6 +47,8 @@ _DECISION = tuple(
         r"\b(?:daar|hier) (?:zijn|is) (?:we|wij|iedereen) het (?:\w+ )?(?:over|mee) eens\b|"
         r"\b(?:we|wij) zijn het (?:daar|hier|er)? ?(?:over|mee) eens\b",
         r"\b(?:we|wij) blijven bij\b|\bblijven (?:we|wij) bij\b",
+        # "We wachten gewoon tot april." (not "we wachten op het advies": a state of affairs)
+        r"\b(?:we|wij) wachten (?:\w+ ){0,4}tot\b|\bwachten (?:we|wij) (?:\w+ ){0,4}tot\b",
         r"\b(?:we|wij) doen het (?:dan )?zo\b|\bdaar gaan (?:we|wij) voor\b",
         r"\b(?:we|wij) stellen (?:\w+ ){1,5}vast$",
         r"\bhakken (?:we|wij) de knoop door\b|\b(?:we|wij) hakken de knoop door\b|\bknoop (?:is )?doorgehakt\b",

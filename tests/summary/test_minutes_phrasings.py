@@ -221,6 +221,7 @@ DECISIONS = [
     [("ELS", "We sturen de brief volgende week. Dat is dan afgesproken.")],
     [("ELS", "Zijn er nog opmerkingen over het jaarverslag?"), ("BRAM", "Nee."), ("ELS", "Vastgesteld.")],
     [("ELS", "Het wordt Utrecht.")],
+    [("JEROEN", "Daar is geen tijd voor, het contract loopt nog een jaar. We wachten gewoon tot april.")],
     [("INGRID", "We stellen de begroting vast.")],
     [("ELS", "Ik wil voorstellen om de training te verplaatsen."), ("BRAM", "Akkoord.")],
     [("ELS", "Het lijkt me verstandig om eerst de jurist te vragen."), ("BRAM", "Eens.")],
@@ -309,6 +310,7 @@ NOTHING = [
     [("BRAM", "Ik werk op dinsdag altijd thuis.")],
     [("ELS", "We gaan zo koffie drinken.")],
     [("ELS", "Ik ga met vakantie in juli.")],
+    [("EVA", "De vergunning is aangevraagd. We wachten op het advies van de welstandscommissie.")],
     [
         ("ELS", "Zijn er nog opmerkingen over het jaarverslag?"),
         ("BRAM", "Ja, de cijfers over het verzuim kloppen niet."),
