@@ -6,11 +6,13 @@ schrijven?"), even when the diarization gave question and answer to the same spe
 "iedereen levert ... voor vrijdag" is everyone's. Deadlines ("voor vrijdag", "binnen twee weken", "het volgende
 overleg", 12-03) come from the same lines or the committing speaker's next sentence.
 
-Beyond those forms (see ``commitments``): "ik" with any verb that acts and a deadline ("Dan pas ik het aan en stuur
-ik het uiterlijk woensdag ..."); a yes to a request ("Kun jij ...?" - "Is goed." / "Zeker." / "Natuurlijk."); "Wie
-pakt dat op?" answered "Ik." or with a name ("Dat kan Sanne doen."); "Zal ik ...?" answered "Graag."; a name with
-any verb and a deadline ("Karin maakt een voorstel voor de volgende vergadering."). Refusals, "ja, maar ...",
-requests to speak now ("Kun je even toelichten ...?") and questions about facts ("Heb je dat vastgelegd?") give none.
+What a question or request asks, and of whom, is read by ``requests``. Beyond those forms (see ``commitments``):
+"ik" with any verb that acts and a deadline ("Dan pas ik het aan en stuur ik het uiterlijk woensdag ..."), or a verb
+that undertakes something ("Ik zoek het uit."); a yes to a request ("Kun jij ...?" - "Is goed." / "Zeker." /
+"Natuurlijk."); "Wie pakt dat op?" answered "Ik." or with a name ("Dat kan Sanne doen."); "Zal ik ...?" answered
+"Graag."; a name with any verb and a deadline ("Karin maakt een voorstel voor de volgende vergadering."). Refusals
+("Dat doe ik niet."), "ja, maar ...", requests to speak now ("Kun je even toelichten ...?"), questions about facts
+("Heb je dat vastgelegd?"), habits and expectations give none.
 """
 
 from __future__ import annotations
@@ -20,16 +22,29 @@ import re
 from notulist.summary.citations import STOPWORDS, content_words
 from notulist.summary.commitments import HABIT, accepts, accepts_first, commitment_verb, undertakes, volunteers
 from notulist.summary.minutes_context import MinutesContext
+from notulist.summary.requests import (
+    ACTION_VERBS,
+    ASK_YOU,
+    NOT_NAMES,
+    OFFER_ASKED,
+    SPEAK_NOW,
+    WHO,
+    WHO_STATE,
+    YOU_DO,
+    addressed_name,
+    asks_a_deed,
+    is_request,
+    task_asked,
+    task_from,
+)
 from notulist.summary.sentences import Sentence, clauses, find_due
 
-_VERBS = (
-    "zal|ga|neem|pak|zorg|stuur|maak|schrijf|regel|check|controleer|bel|mail|plan|lever|doe|zoek|verstuur|"
-    "organiseer|verwerk|bereid|vraag|werk|kijk|leg|breng|zet|informeer|haal|geef|meld|deel"
+_COMMIT = re.compile(rf"\bik ({ACTION_VERBS})\b(.*)$")
+_COMMIT_INVERTED = re.compile(
+    rf"^(?:(?:ja|oké|goed|prima),? )?(?:(dat|die|dit|het|dan|daar|en) )?({ACTION_VERBS}) ik\b(.*)$"
 )
-_COMMIT = re.compile(rf"\bik ({_VERBS})\b(.*)$")
-_COMMIT_INVERTED = re.compile(rf"^(?:(?:ja|oké|goed|prima),? )?(?:(dat|die|dit|het|dan|daar|en) )?({_VERBS}) ik\b(.*)$")
 # "Ik pak dat op." / "Ik regel het.": the object is the task asked just before
-_COMMIT_PRONOUN = re.compile(rf"^(?:(?:ja|oké|goed|prima) )?ik ({_VERBS}) (dat|die|dit|het)\b(.*)$")
+_COMMIT_PRONOUN = re.compile(rf"^(?:(?:ja|oké|goed|prima) )?ik ({ACTION_VERBS}) (dat|die|dit|het)\b(.*)$")
 _INTERJECTION = frozenset({"ja", "oké", "ok", "goed", "prima", "zeker"})
 _CAN_DO = re.compile(
     r"^(?:(?:ja|oké|goed|prima),? )?(?:(?:dat|die|dit|het) (?:kan|wil) ik|(?:dat |het )?komt (?:in orde|goed)|"
@@ -41,34 +56,6 @@ _NOT_COMMIT = re.compile(
     r"werk (?:bij|als|hier|er|al|sinds)|neem aan|vraag me af|doe dat (?:altijd|nooit|zelf))|"
     r"\b(?:met|op) (?:vakantie|verlof|reis)\b"
 )
-# "Lotte, kun jij ...": a request may start with the name of the person asked
-# ("Klopt, Peter, kun jij ...": up to two words before it)
-# "Kan iemand ...?", "Lisa, mag ik jou vragen om ...?", "Ik wil je vragen om ..."
-_REQUEST = re.compile(
-    r"^(?:\w+ ){0,2}(?:(?:kunt|kun|kan|wilt|wil|zou|zoudt) (?:u|je|jij|jullie|iemand)|"
-    r"(?:mag ik|ik wil|ik zou) (?:u|je|jou|jullie) (?:\w+ )?(?:vragen|verzoeken)(?: om)?|"
-    r"lukt het (?:jou |je |u |jullie )?(?:om)?) (.+?)\??$"
-)
-# "Daan, maak jij een standaardtekst?": a task put as a question to the person asked
-_ASK_YOU = re.compile(
-    rf"^(?:(?:en|dan|maar|nou|\w+),? ){{0,2}}({_VERBS.replace('zal|ga|', '')}|zoek|schrijf) (?:jij|je|u) (.+?)\??$"
-)
-# "Henk, jij stelt de offerteaanvraag op?": a task put as a statement asked back (or as an assignment to a name)
-_YOU_DO = re.compile(
-    r"^(?:(?:en|dan|maar|(?!heb|hebt|ben|bent|is|was|had|weet|ken|vind|denk|zie|zit|ga|kom|mag|moet|wil|kan|kun)"
-    r"\w+),? )?"
-    r"(?:jij|je|u) ((?!bent|hebt|heeft|weet|denkt|vindt|kent|wilt|kunt|zult)\w+t .+?)\??$"
-)
-_WHO = re.compile(r"^(?:en )?wie (.+?)\??$")
-# "wie heeft de stukken gelezen?" asks about what is, not who will do something
-_WHO_STATE = re.compile(r"^(?:en )?wie (?:heeft|hebben|had|is|was|waren|zijn|weet|kent|zit|ziet|denkt|vindt|werd)\b")
-# "Kun je even toelichten ...?": a request to speak now, not a task for the minutes
-_SPEAK_NOW = re.compile(
-    r"\b(?:toelichten|uitleggen|vertellen|zeggen|herhalen|samenvatten|reageren|beginnen|aangeven|verduidelijken|"
-    r"schetsen|voorlezen|bevestigen)\b"
-)
-# "Zal ik de evaluatie opstellen?" - "Graag.": an offer put as a question
-_OFFER_ASKED = re.compile(r"^(?:(?:dan|en|ja|oké|goed|nou),? )?zal ik (?:dan |ook |dan ook )?(.+?)\??$")
 # "Ik kan een nieuwe tekst voorstellen." - "Graag.": an offer that another speaker accepts
 # ("Ik zou een informatieavond voor de buurt willen organiseren." - "Prima, doe dat.")
 _OFFER = re.compile(
@@ -76,7 +63,6 @@ _OFFER = re.compile(
     r"(?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
 )
 _ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
-_TASK_QUESTION = re.compile(r"\b(?:wie|actie|actiepunt)\b|\bom .+ te \w+")
 _THIRD = re.compile(
     r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat(?! het\b| om\b| over\b| goed\b| niet\b| er\b)|zal|neemt|"
     r"pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
@@ -88,28 +74,7 @@ _EVERYONE = re.compile(
     r"^(?:(?:en|prima|goed|oké|ok|ja|nou|dus|dan) )?"
     r"(?:iedereen|jullie|allemaal|ieder teamlid|elk teamlid|alle deelnemers) \w+"
 )
-_NOT_NAMES = frozenset(
-    "dat die dit het de dan wie wat er ik we wij je jij u hij zij ze men iemand niemand iedereen alleen ook nu "
-    "toen daar hier ja nee goed prima wanneer hoe waarom welke waar een en maar of als mijn onze ons uw zo".split()
-)
 _PRONOUNS = ("dat", "die", "dit", "het")
-
-
-def task_from(sentence: Sentence) -> str:
-    """The task named by a question or request, as a clause of its own words."""
-    clause = re.search(r"\bom (.+?) te (\w+)\b", sentence.norm)
-    if clause:
-        what = sentence.original(clause.start(1), clause.end(1))
-        return f"{what} {sentence.original(clause.start(2), clause.end(2))}"
-    asked = _ASK_YOU.match(sentence.norm)
-    if asked:  # "Ruud, regel jij die twee mensen?" -> "regel die twee mensen"
-        return f"{sentence.original(asked.start(1), asked.end(1))} {sentence.original(asked.start(2), asked.end(2))}"
-    for pattern in (_REQUEST, _YOU_DO, _WHO):
-        match = pattern.match(sentence.norm)
-        if match:
-            task = sentence.original(match.start(match.lastindex or 1), match.end(match.lastindex or 1))
-            return re.sub(r",\s*[A-Z][\w-]+$", "", task)  # "die handleiding schrijven, Joost"
-    return sentence.text
 
 
 def _asked_task(context: MinutesContext, i: int) -> int | None:
@@ -119,40 +84,14 @@ def _asked_task(context: MinutesContext, i: int) -> int | None:
     recognition garbled most of its words."""
     if i > 0 and context.sentences[i].segment - context.sentences[i - 1].segment <= 1:
         before = context.sentences[i - 1]
-        if before.question and (_WHO.match(before.norm) or _is_request(before) or _task_asked(before)):
+        if before.question and (WHO.match(before.norm) or is_request(before) or task_asked(before)):
             return i - 1
     other = context.previous(i)
     if other is not None:
         return other
     same = context.previous(i, other_speaker=False, max_segments=1)
-    if same is not None and context.sentences[same].question and _task_asked(context.sentences[same]):
+    if same is not None and context.sentences[same].question and task_asked(context.sentences[same]):
         return same
-    return None
-
-
-def _asks_a_deed(sentence: Sentence) -> bool:
-    """ "Kun jij de zaal regelen?" names something to do (an infinitive); "Wilt u een kopje koffie?" does not."""
-    asked = _REQUEST.match(sentence.norm)
-    words = asked.group(1).split() if asked else []
-    return any(w.endswith("en") and w not in ("een", "geen", "hen", "ben", "men", "wen") for w in words)
-
-
-def _is_request(sentence: Sentence) -> bool:
-    asked_back = sentence.question and (_ASK_YOU.match(sentence.norm) or _YOU_DO.match(sentence.norm))
-    # "Henk, je stelt de offerteaanvraag op." (its question mark lost, or said as an assignment)
-    assigned = _YOU_DO.match(sentence.norm) and _addressed_name(sentence)
-    return bool(_asks_a_deed(sentence) or asked_back or assigned)
-
-
-def _task_asked(sentence: Sentence) -> bool:
-    return bool(_TASK_QUESTION.search(sentence.norm) or _addressed_name(sentence))
-
-
-def _addressed_name(sentence: Sentence) -> str | None:
-    """ "Lotte, kun jij ...?": the name of the person a request is made to."""
-    named = re.search(r"(?:^|, )([A-Z][\w-]+), (?:\w+ )?(?:u|je|jij)\b", sentence.text)
-    if named and named.group(1).lower() not in _NOT_NAMES:
-        return named.group(1)
     return None
 
 
@@ -161,7 +100,7 @@ def _answer_owner(context: MinutesContext, asked: int, i: int) -> str | None:
     asked (no one asks themselves: the diarization merged the two voices), then the name addressed."""
     question, answer = context.sentences[asked], context.sentences[i]
     if answer.speaker is not None and question.speaker == answer.speaker:
-        return _addressed_name(question) or context.owner_of(answer)
+        return addressed_name(question) or context.owner_of(answer)
     return context.owner_of(answer)
 
 
@@ -189,7 +128,7 @@ def _answer_commitment(context: MinutesContext, i: int, match: re.Match[str]) ->
     asked = _asked_task(context, i)
     if asked is None:
         return
-    if match.re is _CAN_DO and not _is_request(context.sentences[asked]):
+    if match.re is _CAN_DO and not is_request(context.sentences[asked]):
         return
     task = task_from(context.sentences[asked])
     if content_words(rest):  # keep the how and when
@@ -231,7 +170,7 @@ _NOT_DOING = frozenset(
 def _may_be_name(word: str) -> bool:
     """ "Bas", "Inkoop": not "Daarom", "Hierbij", "Aanvullend" (adverbs that open a sentence)."""
     lower = word.lower()
-    if lower in _NOT_NAMES or lower in _NOT_A_NAME or lower in STOPWORDS:
+    if lower in NOT_NAMES or lower in _NOT_A_NAME or lower in STOPWORDS:
         return False
     return not re.match(r"(?:hier|daar|waar|er)(?:bij|om|naast|door|onder|na|mee|voor|in|op|over|uit|toe|van)$", lower)
 
@@ -243,7 +182,7 @@ def _named_with_deadline(sentence: Sentence) -> re.Match[str] | None:
         if named is None or not _may_be_name(named.group(1).split()[0]):
             return None
         return named if find_due(sentence) and not re.search(r"\b(?:sinds|vorige|niet|geen)\b", sentence.norm) else None
-    if named is None or named.group(1).lower() in STOPWORDS | _NOT_NAMES or named.group(2).lower() in _NOT_VERBS:
+    if named is None or named.group(1).lower() in STOPWORDS | NOT_NAMES or named.group(2).lower() in _NOT_VERBS:
         return None
     if named.group(1).lower() in _NOT_A_NAME or named.group(2).lower() in _NOT_DOING or len(named.group(2)) < 4:
         return None
@@ -265,10 +204,10 @@ def _named_owner(context: MinutesContext, i: int) -> None:
     if third and _may_be_name(third.group(1).split()[0]):
         context.add("action", sentence.text, [i], owner=third.group(1), due=context.due_near([i]))
         return
-    assigned = _YOU_DO.match(sentence.norm)
-    if assigned and _addressed_name(sentence):  # "Jan, jij neemt contact op met de gemeente." (no answer heard)
+    assigned = YOU_DO.match(sentence.norm)
+    if assigned and addressed_name(sentence):  # "Jan, jij neemt contact op met de gemeente." (no answer heard)
         task = sentence.original(assigned.start(1), assigned.end(1))
-        context.add("action", task, [i], owner=_addressed_name(sentence), due=context.due_near([i]))
+        context.add("action", task, [i], owner=addressed_name(sentence), due=context.due_near([i]))
         return
     see_to_it = _SEE_TO_IT.search(sentence.norm)
     if see_to_it:  # "... zorgt ervoor dat ...", its name lost by the recognition; "ik zorg ervoor dat": the speaker
@@ -280,7 +219,7 @@ def _named_owner(context: MinutesContext, i: int) -> None:
         context.add("action", sentence.text, [i], owner=context.owner_of(sentence), due=context.due_near([i]))
         return
     named = re.search(r"\b[Aa]ctie(?:punt)? (?:voor|bij) ([A-Z][\w-]+)", sentence.text)
-    if named and named.group(1).lower() not in _NOT_NAMES:
+    if named and named.group(1).lower() not in NOT_NAMES:
         context.add("action", sentence.text, [i], owner=named.group(1), due=context.due_near([i]))
 
 
@@ -328,14 +267,14 @@ def _accepted_request(context: MinutesContext, i: int) -> bool:
     if asked is None or asked in context.used:  # already someone's task (a name was given in answer)
         return False
     question = context.sentences[asked]
-    if leading_yes and not (_asks_a_deed(question) or _ASK_YOU.match(question.norm)):
+    if leading_yes and not (asks_a_deed(question) or ASK_YOU.match(question.norm)):
         return False  # "Heb je dat vastgelegd?" - "Ja, ik heb foto's gemaakt ...": a yes to a question, no task
-    who = bool(_WHO.match(question.norm)) and not _WHO_STATE.match(question.norm)
-    if not (who or (not volunteered and _is_request(question) and not _SPEAK_NOW.search(question.norm))):
+    who = bool(WHO.match(question.norm)) and not WHO_STATE.match(question.norm)
+    if not (who or (not volunteered and is_request(question) and not SPEAK_NOW.search(question.norm))):
         return False
     found = _task_of_question(context, asked, needs_words=True)
     running = who and _RUNNING_THE_MEETING.search(question.norm)  # "Wie neemt de notulen?"
-    if found is None or (who and _SPEAK_NOW.search(question.norm)) or running:
+    if found is None or (who and SPEAK_NOW.search(question.norm)) or running:
         return False
     task, cited = found[0], [*found[1], i]
     context.add("action", task, cited, owner=_answer_owner(context, asked, i), due=context.due_near(cited))
@@ -375,10 +314,10 @@ def _named_in_answer(context: MinutesContext, i: int) -> bool:
     if named is None or not _may_be_name(named.group(1)) or i == 0:
         return False
     question = context.sentences[i - 1]
-    if question.speaker == sentence.speaker or not question.question or not _WHO.match(question.norm):
+    if question.speaker == sentence.speaker or not question.question or not WHO.match(question.norm):
         return False
     found = _task_of_question(context, i - 1, needs_words=True)
-    if _WHO_STATE.match(question.norm) or _SPEAK_NOW.search(question.norm) or found is None:
+    if WHO_STATE.match(question.norm) or SPEAK_NOW.search(question.norm) or found is None:
         return False
     cited = [*found[1], i]
     context.add("action", found[0], cited, owner=named.group(1), due=context.due_near(cited))
@@ -387,7 +326,7 @@ def _named_in_answer(context: MinutesContext, i: int) -> bool:
 
 def _accepted_offer_asked(context: MinutesContext, i: int) -> None:
     """ "Zal ik de evaluatie opstellen?" answered by another speaker with "Graag." / "Ja, prima.": the asker's."""
-    offer = _OFFER_ASKED.match(context.sentences[i].norm)
+    offer = OFFER_ASKED.match(context.sentences[i].norm)
     if offer is None or len(content_words(offer.group(1))) < 2 or i + 1 >= len(context.sentences):
         return
     sentence, reply = context.sentences[i], context.sentences[i + 1]
@@ -419,7 +358,7 @@ def _answers_a_question_of_fact(context: MinutesContext, i: int) -> bool:
     if other is None or not context.sentences[other].question:
         return False
     question = context.sentences[other]
-    return not (_is_request(question) or _WHO.match(question.norm) or _OFFER_ASKED.match(question.norm))
+    return not (is_request(question) or WHO.match(question.norm) or OFFER_ASKED.match(question.norm))
 
 
 def _has_deadline(context: MinutesContext, i: int) -> bool:
