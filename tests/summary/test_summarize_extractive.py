@@ -519,3 +519,9 @@ def test_a_task_assigned_to_a_name_without_its_question_mark_is_answered_by_komt
     assert _points(transcript, "action") == [(("s0001", "s0002"), "S4", "Volgende week")]
     unnamed = transcript_of(("S1", "Je stelt samen met Marloes de offerteaanvraag op."), ("S4", "Ja, komt goed."))
     assert _points(unnamed, "action") == []  # a statement to no one named is no request
+
+
+def test_kept_aside_run_with_no_meetings_set_apart_says_so(capsys, monkeypatch):
+    monkeypatch.setattr(BENCH, "KEPT_ASIDE", ())
+    assert BENCH.main(["--kept-aside"]) == 0
+    assert "no meetings are kept aside" in capsys.readouterr().out
