@@ -24,9 +24,16 @@ the summariser saw them: ``overleg_huisvesting`` and ``mt_informatiebeveiliging`
 then used to tune the rules for garbled ASR cues; ``teamoverleg_woo`` was kept aside until those were final, reported
 apart, then fixed and so became tuning material too, as did ``projectoverleg_zaaksysteem`` and
 ``stuurgroep_subsidieregeling`` (first run recorded, then used to tune). ``mt_jaarplan_rondvraag`` and
-``werkoverleg_handhaving`` (KEPT_ASIDE) were not looked at until the rules were frozen and are reported apart. Pipeline
-transcripts (``NAME.pipeline.transcript.json``: ``notulist transcribe`` with the bundled Whisper base and
-Resemblyzer diarization) are used when present.
+``werkoverleg_handhaving`` were kept aside in the second round (first run with the rules frozen: reference text
+0.50 and 0.60, pipeline 0.50 and 0.40), since tuning material; ``teamoverleg_klantcontact`` was written with
+phrasings no earlier meeting had (first run: 0.00 on both), since tuning material, and ``afdelingsoverleg_subsidies``
+after the rules for it were written, with phrasings their tests did not have (first run: reference text 0.80,
+pipeline 0.20), since tuning material, as is ``stuurgroep_woningbouw``, written later still (first run: reference
+text 0.50 with precision 0.67, pipeline 0.25 with precision 0.50), and ``werkoverleg_ict_migratie``, written once
+the rules were final (first run: reference text 0.80, pipeline 0.60, precision 1.00). ``KEPT_ASIDE`` is empty: meetings
+written and labelled apart go there, are run once on the frozen rules and reported apart. Pipeline transcripts
+(``NAME.pipeline.transcript.json``: ``notulist transcribe`` with the bundled Whisper base and Resemblyzer
+diarization, defaults) are used when present.
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/summary_recall.py`` (every meeting), or with ``--tuned``,
 ``--kept-aside`` or meeting names to run only those.
@@ -67,9 +74,26 @@ RECORDINGS = (
     # written and labelled before any run; first run recorded, then used to tune the rules
     "projectoverleg_zaaksysteem",
     "stuurgroep_subsidieregeling",
+    # kept aside in the second round (first run: reference text 0.50 and 0.60, pipeline 0.50 and 0.40), since
+    # tuning material
+    "mt_jaarplan_rondvraag",
+    "werkoverleg_handhaving",
+    # written with phrasings unlike the others, labelled before any run (first run: 0.00 on both transcripts), since
+    # tuning material
+    "teamoverleg_klantcontact",
+    # written after the third round's first rules with phrasings their tests did not have, labelled before any run
+    # (first run: reference text 0.80, pipeline 0.20), since tuning material
+    "afdelingsoverleg_subsidies",
+    # the same, written later still (first run: reference text 0.50 with precision 0.67, pipeline 0.25 with precision
+    # 0.50), since tuning material
+    "stuurgroep_woningbouw",
+    # written after the third round's rules were final, labelled before any run (first run: reference text 0.80,
+    # pipeline 0.60, precision 1.00), since tuning material
+    "werkoverleg_ict_migratie",
 )
-# written and labelled before any run, not looked at until the rules were frozen: reported apart
-KEPT_ASIDE = ("mt_jaarplan_rondvraag", "werkoverleg_handhaving")
+# Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart. Filled
+# when such meetings are added (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json).
+KEPT_ASIDE: tuple[str, ...] = ()
 
 
 def load_reference(path: Path) -> Transcript:
@@ -268,12 +292,14 @@ def main(argv: list[str] | None = None) -> int:
             RECORDINGS,
             summarizer,
         )
-    if not args.tuned:
+    if not args.tuned and KEPT_ASIDE:
         report(
             "kept aside (labelled before the summariser ran on them, not looked at until the rules were frozen)",
             KEPT_ASIDE,
             summarizer,
         )
+    elif args.kept_aside:
+        print("no meetings are kept aside now (KEPT_ASIDE in benchmarks/summary_recall.py is empty)")
     if not (args.tuned or args.kept_aside):
         long_meeting_speed(summarizer)
     return 0

@@ -53,7 +53,7 @@ _CANON_WORDS = (
         "overleg vergadering rondvraag agenda uiterlijk voortaan vastgesteld goedgekeurd uitzoeken "
         "volgens voorwaarden besluitvorming acties overleggen agendapunt spreken spraken actief acteur "
         # decoys: real words one letter from a cue ("maand" is not "maart")
-        "maand maanden voortgang bespreken besproken bespreking"
+        "maand maanden voortgang bespreken besproken bespreking maakt markt"
     ).split()
     + list(WEEKDAYS)
     + [m for m in MONTHS if len(m) >= 5]
@@ -67,19 +67,38 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _MONTH = "|".join(MONTHS)
 _DAY = "|".join(WEEKDAYS)
 _NUM = "|".join(NUMBER_WORDS)
+_ORDINAL = (
+    "eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|elfde|twaalfde|dertiende|veertiende|"
+    "vijftiende|zestiende|zeventiende|achttiende|negentiende|twintigste|eenentwintigste|tweeëntwintigste|"
+    "drieëntwintigste|vierentwintigste|vijfentwintigste|zesentwintigste|zevenentwintigste|achtentwintigste|"
+    "negenentwintigste|dertigste|eenendertigste"
+)
+_UNIT = r"(?:dagen|werkdagen|weken|maanden|dag|werkdag|week|maand|jaar|kwartaal)"
+# "de volgende MT-vergadering", "het volgende teamoverleg", "de komende stuurgroep": any meeting word
+_MEETING = r"(?:\w+ ){0,2}\w*(?:overleg|vergadering|bespreking|bijeenkomst|sessie|stuurgroep|mt|raad|commissie)"
 _DUE_PATTERNS = tuple(
     re.compile(p)
     for p in (
-        rf"\b(?:voor|vóór|uiterlijk|tegen|op|per|eind|begin|medio|half)?\s?(?:\d{{1,2}} |(?:{_NUM}) )?(?:{_MONTH})"
-        rf"(?: \d{{4}})?\b",
+        # "vrijdag 12 december", "op dinsdag 3 maart", "uiterlijk 15 januari", "per een maart", "eind mei"
+        rf"\b(?:voor|vóór|uiterlijk|tegen|op|per|eind|begin|medio|half)?\s?(?:(?:{_DAY}) )?(?:de )?"
+        rf"(?:\d{{1,2}} |(?:{_NUM}) )?(?:{_MONTH})(?: \d{{4}})?\b",
         rf"\b(?:voor|vóór|uiterlijk|tegen|op)?\s?(?:aanstaande |volgende |komende )?(?:{_DAY})\b",
-        r"\b(?:voor|vóór|uiterlijk|tegen|bij|in|op)?\s?(?:het |de |m'n |mijn |ons |onze )?(?:volgende|volgend|komende) "
-        rf"(?:overleg|vergadering|bespreking|week(?: (?:op )?(?:{_DAY}))?|maand|keer|sprint|kwartaal)\b",
-        rf"\bbinnen (?:\d+|{_NUM}) (?:dagen|werkdagen|weken|maanden|dag|week|maand)\b",
-        r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:week|maand|jaar|kwartaal)\b",
+        r"\b(?:voor|vóór|na|uiterlijk|tegen|bij|in|op|tijdens)?\s?(?:het |de |m'n |mijn |ons |onze )?"
+        rf"(?:volgende|volgend|komende|eerstvolgende) (?:{_MEETING}|week(?: (?:op )?(?:{_DAY}))?|maand|keer|"
+        r"sprint|kwartaal|jaar)\b",
+        rf"\b(?:binnen|over) (?:\d+|{_NUM}) {_UNIT}\b",
+        r"\b(?:voor |tegen )?(?:het )?(?:eind|einde) van (?:de|deze|volgende|het) (?:dag|week|maand|jaar|kwartaal)\b",
+        r"\b(?:in|voor|na|uiterlijk) het (?:eerste|tweede|derde|vierde|laatste) kwartaal\b|\b(?:in |voor )?q[1-4]\b",
+        r"\b(?:voor |tegen |uiterlijk )?(?:eind|einde|begin|medio|halverwege) (?:deze|dit|volgende|komende) "
+        r"(?:week|maand|jaar|kwartaal)\b",
         r"\b(?:uiterlijk |voor )?(?:vandaag|morgen|overmorgen|vanmiddag|vanavond|deze week|deze maand|dit jaar)\b",
-        r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de|het) (?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
-        r"(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
+        r"\b(?:voor|vóór|na|tegen|rond|uiterlijk) (?:de |het )?(?:zomer|winter|herfst|lente|voorjaar|najaar|kerst|"
+        r"pasen|weekend|vakantie|(?:zomer|kerst|mei|herfst|voorjaars|krokus)vakantie|(?:zomer|kerst)?reces|jaarwisseling)\b",
+        r"\b(?:in |voor |uiterlijk )?week \d{1,2}\b",
+        # "voor de vijftiende", "uiterlijk de 15e" (a day of the month; not "de tweede variant")
+        rf"\b(?:voor|vóór|uiterlijk|tegen|op|per) de (?:{_ORDINAL}|\d{{1,2}}(?:e|ste|de))"
+        r"(?: van (?:deze|de|volgende) maand)?(?=$| (?:aan|naar|bij|klaar|af|rond|in|op|de|het|een|is|ligt|en|dan)\b)",
+        r"\b(?:zo snel mogelijk|zsm|z s m|per omgaande)\b",
         r"\b(?:voor |uiterlijk |op )?\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b",
     )
 )
@@ -114,7 +133,7 @@ def _canonical(token: str) -> str:
     return match[0] if match else token
 
 
-_COMPOUNDS = frozenset({"voorwaarde", "rondvraag", "afgesproken", "actiepunt"})
+_COMPOUNDS = frozenset({"voorwaarde", "rondvraag", "afgesproken", "actiepunt", "vastgesteld"})
 
 
 def _sentence(segment: int, text: str, speaker: str | None) -> Sentence:
@@ -173,14 +192,15 @@ def clauses(sentence: Sentence) -> list[str]:
 
 def find_due(sentence: Sentence) -> str | None:
     """The first deadline said in ``sentence`` (as said), or None."""
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None  # the first one said; of those starting there, the longest
     for pattern in _DUE_PATTERNS:
         match = pattern.search(sentence.norm)
         if match:
-            text = sentence.original(match.start() + (len(match.group(0)) - len(match.group(0).lstrip())), match.end())
-            if text and (best is None or match.start() < best[0]):
-                best = (match.start(), text)
-    return best[1] if best else None
+            start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            text = sentence.original(start, match.end())
+            if text and (best is None or (start, -match.end()) < (best[0], -best[1])):
+                best = (start, match.end(), text)
+    return best[2] if best else None
 
 
 def capitalise(text: str) -> str:
