@@ -91,9 +91,10 @@ RECORDINGS = (
     # pipeline 0.60, precision 1.00), since tuning material
     "werkoverleg_ict_migratie",
 )
-# Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart. Filled
-# when such meetings are added (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json).
-KEPT_ASIDE: tuple[str, ...] = ()
+# Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart
+# (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json). The third round's two were written and
+# labelled by someone who did not write the rules.
+KEPT_ASIDE: tuple[str, ...] = ("afdelingsoverleg_klantcontact", "teamoverleg_informatiebeheer")
 
 
 def load_reference(path: Path) -> Transcript:
