@@ -34,6 +34,7 @@ SAID_AS_WORD = {
     "IAMA": "iama", "FIOD": "fiod", "BIO": "bio", "CISO": "sieso", "DUO": "duo", "Woo": "woo",
     "ENSIA": "ensia", "DigiD": "diegie dee", "FRAIA": "fraja", "ISO": "iezo", "NEN": "nen",
     "DICTU": "diktuu", "SaaS": "saas", "EMVI": "emvie", "ARVODI": "arvodie", "SISA": "siesa",
+    "ANBI": "anbie", "IBAN": "iebaan",
 }  # fmt: skip
 LETTER_SOUNDS = {
     "A": "aa", "B": "bee", "C": "cee", "D": "dee", "E": "ee", "F": "ef", "G": "gee", "H": "haa", "I": "ie",
