@@ -3,7 +3,9 @@
 What is found, strongest evidence first (each a ``Link`` whose ``surface`` is exactly ``text[char_start:char_end]``):
 
 1. letters spoken one by one: "aa-vee-gee", "bee es en", "DF en A", "A V G" (Dutch letter names, "en" = "&");
-2. listed spoken variants of acronyms said as words: "woo", "wo-verzoek", "fiod";
+2. listed spoken variants of acronyms said as words: "woo", "wo-verzoek", "fiod"; and, for the abbreviations of this
+   field (the glossary's everyday and domain-document entries) of four letters or more that read as a word, a word
+   that is no Dutch word and sounds exactly like that reading ("jama" for IAMA, "anbie" for ANBI);
 3. the written abbreviation, case- and dot-normalised, also inside compounds and inflections: "AVG", "A.V.G.",
    "bsn-nummer", "Woo-verzoeken", "RIEC's", "DPIAs";
 4. recogniser slips, only where safe: a stray lower-case letter inside capitals ("AfVG"), one letter swapped for a
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from notulist.core.model import Link, Transcript
-from notulist.glossary.model import Glossary, GlossaryEntry, Meaning, is_everyday
+from notulist.glossary.model import Glossary, GlossaryEntry, Meaning, from_domain_documents, is_everyday
 from notulist.glossary.normalise import (
     AMBIGUOUS_LETTER_NAMES,
     LETTER_NAMES,
@@ -36,6 +38,7 @@ from notulist.glossary.normalise import (
     normalise_key,
     spell_letters,
 )
+from notulist.glossary.spelled import sound_key, word_sound
 
 CONTEXT_SEGMENTS = 2  # neighbouring segments on each side whose words count as context (texts without times)
 CONTEXT_SECONDS = 45.0  # or: segments this close in time (a transcript)
@@ -125,6 +128,7 @@ class Linker:
                         self.variants.setdefault(words[0], []).append((words, key, gated))
         for options in self.variants.values():
             options.sort(key=lambda item: -len(item[0]))
+        self.word_readings = _word_readings(glossary)
 
     # --- matching a single written token ---
     def _case_score(self, core: str, entry: GlossaryEntry) -> float | None:
@@ -306,6 +310,20 @@ class Linker:
                 return _Candidate(subs[i].start, subs[i + n - 1].end, key, 0.7 if gated else 0.8, "spoken")
         return None
 
+    def _read_as_word(self, subs: list[_Sub], i: int) -> _Candidate | None:
+        """A word that sounds exactly like one of ``word_readings`` ("jama", "Iama" for IAMA): not a Dutch word, not
+        written in capitals (those are read as written abbreviations), not hyphen-joined to spelled letters ("F-jama";
+        "anbie-status" is a compound)."""
+        text = subs[i].text
+        if not text.isalpha() or text.isupper() or is_dutch_word(text):
+            return None
+        if (subs[i].hyphen_before and self._letter_like(subs[i - 1])) or (
+            i + 1 < len(subs) and subs[i + 1].hyphen_before and self._letter_like(subs[i + 1])
+        ):
+            return None
+        key = self.word_readings.get(sound_key(text))
+        return _Candidate(subs[i].start, subs[i].end, key, 0.6, "spoken") if key else None
+
     # --- a whole text ---
     def candidates(self, text: str, context: str = "") -> list[_Candidate]:
         tokens = _tokens(text, self.keys)
@@ -314,7 +332,9 @@ class Linker:
         taken: set[int] = set()
         index = 0
         while index < len(subs):
-            candidate = self._spelled(subs, index) or self._variant(subs, index, context)
+            candidate = (
+                self._spelled(subs, index) or self._variant(subs, index, context) or self._read_as_word(subs, index)
+            )
             if candidate is not None:
                 found.append(candidate)
                 while index < len(subs) and subs[index].start < candidate.end:
@@ -382,6 +402,23 @@ class Linker:
                 )
             )
         return links
+
+
+MIN_READING_SOUNDS = 4  # a shorter reading ("rik" for RIEC) is a name or a word too often
+
+
+def _word_readings(glossary: Glossary) -> dict[str, str]:
+    """The sound (``spelled.sound_key``) of each abbreviation of this field (everyday or from the domain documents)
+    of four letters or more read as a word ("IAMA" -> "iama"), where that sound has four symbols or more, is no other
+    such abbreviation's, and is not how a listed spoken variant or ordinary spelling of the key reads."""
+    readings: dict[str, list[str]] = {}
+    for key, entry in glossary.entries.items():
+        if sum(c.isalpha() for c in key) < 4 or not (is_everyday(entry) or from_domain_documents(entry)):
+            continue
+        sound = word_sound(entry.abbreviation)
+        if sound and len(sound) >= MIN_READING_SOUNDS:
+            readings.setdefault(sound, []).append(key)
+    return {sound: keys[0] for sound, keys in readings.items() if len(keys) == 1}
 
 
 def _said_as_letters(entry: GlossaryEntry) -> bool:

@@ -371,3 +371,16 @@ def test_a_law_citation_is_not_read_from_capitals(glossary):
     # Sv (Wetboek van Strafvordering) is written so and said as the law's name: "SV" is SG or SVB misheard
     assert linked(glossary, "Dat staat in artikel 27 Sv.") == [("Sv", "sv")]
     assert linked(glossary, "Ik stel voor dat DF&A een notitie schrijft voor de SV.") == [("DF&A", "df-en-a")]
+
+
+def test_an_abbreviation_of_the_field_read_as_a_word_is_linked_where_a_word_sounds_exactly_like_it(glossary):
+    # IAMA said "iama", written by the recogniser as it sounds (lines of benchmarks/context_links.py recordings)
+    assert linked(glossary, "Dan hebt we de punt, de jama, voor het nieuwe algoritme.") == [("jama", "iama")]
+    assert linked(glossary, "De Jama is gestart.") == [("Jama", "iama")]
+    assert linked(glossary, "Heeft de stichting een anbie-status?") == [("anbie", "anbi")]
+    # not an ordinary word, not a near sound, not letters of a chain, not a short reading that is a name
+    assert linked(glossary, "Ik heb mijn pyjama aan.") == []
+    assert linked(glossary, "Daar klopt geen iota van.") == []
+    assert linked(glossary, "Vraagt u dan om een diama?") == []
+    assert linked(glossary, "Rik stuurt het stuk rond.") == []
+    assert linked(glossary, "Het F-jama-project.") == []
