@@ -2,7 +2,9 @@
 
 What is found, strongest evidence first (each a ``Link`` whose ``surface`` is exactly ``text[char_start:char_end]``):
 
-1. letters spoken one by one: "aa-vee-gee", "bee es en", "DF en A", "A V G" (Dutch letter names, "en" = "&");
+1. letters spoken one by one: "aa-vee-gee", "bee es en", "DF en A", "A V G" (Dutch letter names, "en" = "&"); also
+   a short run with a written single letter whose words sound exactly like the letters of an abbreviation of the
+   field spelled out ("bezet K": bee-zet-kaa, BZK);
 2. listed spoken variants of acronyms said as words: "woo", "wo-verzoek", "fiod"; and, for the abbreviations of this
    field (the glossary's everyday and domain-document entries) of four letters or more that read as a word, a word
    that is no Dutch word and sounds exactly like that reading ("jama" for IAMA, "anbie" for ANBI);
@@ -38,7 +40,7 @@ from notulist.glossary.normalise import (
     normalise_key,
     spell_letters,
 )
-from notulist.glossary.spelled import sound_key, word_sound
+from notulist.glossary.spelled import LETTER_SOUNDS, sound_key, spelled_sounds, word_sound
 
 CONTEXT_SEGMENTS = 2  # neighbouring segments on each side whose words count as context (texts without times)
 CONTEXT_SECONDS = 45.0  # or: segments this close in time (a transcript)
@@ -129,6 +131,7 @@ class Linker:
         for options in self.variants.values():
             options.sort(key=lambda item: -len(item[0]))
         self.word_readings = _word_readings(glossary)
+        self.spelled_readings = _spelled_readings(glossary)
 
     # --- matching a single written token ---
     def _case_score(self, core: str, entry: GlossaryEntry) -> float | None:
@@ -324,6 +327,19 @@ class Linker:
         key = self.word_readings.get(sound_key(text))
         return _Candidate(subs[i].start, subs[i].end, key, 0.6, "spoken") if key else None
 
+    def _sounds_spelled(self, subs: list[_Sub], i: int) -> _Candidate | None:
+        """A run of two to four words, one of them a written single capital letter and one not a letter at all, that
+        sounds exactly like one of ``spelled_readings`` ("bezet K" for bee-zet-kaa, BZK): the letter shows the
+        speaker spelled, the word is letter names run together."""
+        for j in range(i + 2, min(i + 4, len(subs)) + 1):
+            run = [s.text for s in subs[i:j]]
+            if not any(len(t) == 1 and t.isupper() for t in run) or all(self._letter_like(s) for s in subs[i:j]):
+                continue
+            key = self.spelled_readings.get(sound_key(" ".join(LETTER_SOUNDS.get(t, t) for t in run)))
+            if key:
+                return _Candidate(subs[i].start, subs[j - 1].end, key, 0.6, "spelled")
+        return None
+
     # --- a whole text ---
     def candidates(self, text: str, context: str = "") -> list[_Candidate]:
         tokens = _tokens(text, self.keys)
@@ -333,7 +349,10 @@ class Linker:
         index = 0
         while index < len(subs):
             candidate = (
-                self._spelled(subs, index) or self._variant(subs, index, context) or self._read_as_word(subs, index)
+                self._spelled(subs, index)
+                or self._variant(subs, index, context)
+                or self._read_as_word(subs, index)
+                or self._sounds_spelled(subs, index)
             )
             if candidate is not None:
                 found.append(candidate)
@@ -419,6 +438,19 @@ def _word_readings(glossary: Glossary) -> dict[str, str]:
         if sound and len(sound) >= MIN_READING_SOUNDS:
             readings.setdefault(sound, []).append(key)
     return {sound: keys[0] for sound, keys in readings.items() if len(keys) == 1}
+
+
+def _spelled_readings(glossary: Glossary) -> dict[str, str]:
+    """The sound of each abbreviation of this field (everyday or from the domain documents) of three letters or more
+    said letter by letter ("BZK" -> the sound of "bee zet kaa"), where no other such abbreviation sounds the same."""
+    readings: dict[str, set[str]] = {}
+    for key, entry in glossary.entries.items():
+        if sum(c.isalpha() for c in key) < 3 or not _said_as_letters(entry):
+            continue
+        if is_everyday(entry) or from_domain_documents(entry):
+            for sound in spelled_sounds(entry.abbreviation):
+                readings.setdefault(sound, set()).add(key)
+    return {sound: keys.pop() for sound, keys in readings.items() if len(keys) == 1}
 
 
 def _said_as_letters(entry: GlossaryEntry) -> bool:

@@ -384,3 +384,16 @@ def test_an_abbreviation_of_the_field_read_as_a_word_is_linked_where_a_word_soun
     assert linked(glossary, "Vraagt u dan om een diama?") == []
     assert linked(glossary, "Rik stuurt het stuk rond.") == []
     assert linked(glossary, "Het F-jama-project.") == []
+
+
+def test_words_with_a_written_letter_that_sound_exactly_like_spelled_letters_are_linked(glossary):
+    # BZK said "bee zet kaa", written "bezet K" (interview_inspectie and overleg_kis of benchmarks/context_links.py)
+    assert linked(glossary, "De AMVB wordt voorbereid door bezet K, moet OM") == [
+        ("AMVB", "amvb"),
+        ("bezet K", "bzk"),
+        ("OM", "om"),
+    ]
+    assert linked(glossary, "Die AMVB wordt voorbereid door bezet K.") == [("AMVB", "amvb"), ("bezet K", "bzk")]
+    # no written letter, or a sound that is not exactly an abbreviation's letters: ordinary words stay words
+    assert linked(glossary, "De zaal is bezet, kan het morgen?") == []
+    assert linked(glossary, "Zaal K is bezet, zaal B niet.") == []
