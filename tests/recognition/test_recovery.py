@@ -149,3 +149,12 @@ def test_real_model_first_pass_writes_plain_faster_whispers_text_with_word_times
     inside = [w for w in words if any(a - 0.5 <= (w.start + w.end) / 2 <= b + 0.5 for a, b in voiced)]
     assert len(inside) >= 0.9 * len(words)
     assert words[-1].end > 30.0  # the second window's words are on the recording's clock
+
+
+def test_silence_gives_no_lines_without_decoding_anything():
+    import numpy as np
+
+    from notulist.recognition.recognizer import FasterWhisperRecognizer
+
+    silence = np.zeros(16000 * 5, dtype=np.float32)
+    assert FasterWhisperRecognizer(object()).recognize(silence, lambda _: None) == ()  # no model call: no speech
