@@ -119,6 +119,16 @@ def _written_letters(run: Sequence[str]) -> str:
     return "".join(c for c in joined if c.isalpha())
 
 
+def _acronym_among_words(run: Sequence[str]) -> str:
+    """The letters of the one acronym (two capitals or more) in a run whose other words are ordinary Dutch words ("de
+    ECR"): the recogniser heard those letters, so a candidate must fit them but for one, whatever its source ("de ECR"
+    sounds a little like ADR, said was "de EC er"). '' for other runs."""
+    acronyms = [t for t in run if re.fullmatch(r"[A-Z]{2,}", t)]
+    if len(acronyms) != 1 or len(run) < 2 or not all(is_dutch_word(t) for t in run if t not in acronyms):
+        return ""
+    return acronyms[0]
+
+
 def _agrees(letters: str, candidate: Candidate) -> bool:
     key = "".join(c for c in normalise_key(candidate.abbreviation) if c.isalpha())
     return Levenshtein.distance(letters, key) <= 1
@@ -154,13 +164,13 @@ def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_simila
             if len(heard) < 3 or (len(run) == 1 and is_dutch_word(run[0]) and len(heard) < 5):
                 continue
             ordinary = all(is_dutch_word(t) for t in run)
-            letters = _written_letters(run)
+            letters = _written_letters(run) or _acronym_among_words(run)
             for candidate in candidates:
                 if ordinary and candidate.source == "glossary":
                     continue  # only the session's own candidates may stand where ordinary words were heard
                 agrees = bool(letters) and _agrees(letters, candidate)
-                if letters and candidate.source == "glossary" and not agrees:
-                    continue  # written letters ("K.A.R.O.K.") were heard as letters: a glossary guess must fit them
+                if letters and not agrees and (candidate.source == "glossary" or len(run) > 1):
+                    continue  # written letters ("K.A.R.O.K.", "de ECR") were heard as letters: a guess must fit them
                 if len(run) == 1 and _written_slip(run[0], candidate):
                     found.append(Spot(first, last, candidate, 100.0))
                     continue

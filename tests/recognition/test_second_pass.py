@@ -31,6 +31,15 @@ def test_letter_names_and_sound_alike_words_are_spotted():
     assert find_spots("Het KI&S-team en DF&A".split(), candidates) == []  # already written
 
 
+def test_an_acronym_written_among_ordinary_words_must_fit_the_candidate():
+    # overleg_subsidie: said "Heeft de EC er iets over gezegd?"; the agenda's ADR sounds a little like "de ECR"
+    candidates = make_candidates([(a, "context") for a in ("EZK", "RVO", "BZK", "DPIA", "ADR", "IAMA", "DICTU")], {})
+    assert find_spots("En de staatsunnerwiel geeft de ECR iets over genegd.".split(), candidates) == []
+    # letters that agree but for one are still a spot, alone or among words
+    assert [s.candidate.abbreviation for s in find_spots("via DICT doen,".split(), candidates)] == ["DICTU"]
+    assert [s.candidate.abbreviation for s in find_spots("van de EZG betaalt".split(), candidates)] == ["EZK"]
+
+
 def test_glossary_candidates_never_stand_for_ordinary_words():
     from notulist.glossary import load_glossary
     from notulist.recognition.second_pass import second_pass_candidates
