@@ -119,6 +119,15 @@ def _written_letters(run: Sequence[str]) -> str:
     return "".join(c for c in joined if c.isalpha())
 
 
+def _word_sounds(candidate: Candidate) -> tuple[str, ...]:
+    """A candidate's sounds but those of its letters spelled out: how it sounds read as a word or said as listed.
+    A glossary candidate (no session evidence for it) stands for a single written word only so ("jama" for IAMA):
+    on the context recordings every one-word spot of a glossary candidate spelled out was wrong ("heeft" FTE, "vier"
+    AWIR, "later" ATR, "aanweer" AWR, said "aanvragen", which the model scored 3.3 nats better as AWR)."""
+    spelled = set(spelled_sounds(candidate.abbreviation))
+    return tuple(s for s in candidate.sounds if s not in spelled)
+
+
 def _acronym_among_words(run: Sequence[str]) -> str:
     """The letters of the one acronym (two capitals or more) in a run whose other words are ordinary Dutch words ("de
     ECR"): the recogniser heard those letters, so a candidate must fit them but for one, whatever its source ("de ECR"
@@ -174,7 +183,10 @@ def find_spots(words: Sequence[str], candidates: Sequence[Candidate], min_simila
                 if len(run) == 1 and _written_slip(run[0], candidate):
                     found.append(Spot(first, last, candidate, 100.0))
                     continue
-                for sound in candidate.sounds:
+                sounds = candidate.sounds
+                if candidate.source == "glossary" and len(run) == 1 and not letters:
+                    sounds = _word_sounds(candidate)  # one word for three letter names: "aanweer" is no AWR
+                for sound in sounds:
                     if not 0.7 <= len(heard) / len(sound) <= 1.45:
                         continue
                     similarity = fuzz.ratio(heard, sound)
