@@ -397,3 +397,18 @@ def test_words_with_a_written_letter_that_sound_exactly_like_spelled_letters_are
     # no written letter, or a sound that is not exactly an abbreviation's letters: ordinary words stay words
     assert linked(glossary, "De zaal is bezet, kan het morgen?") == []
     assert linked(glossary, "Zaal K is bezet, zaal B niet.") == []
+
+
+def test_the_ap_beside_the_fg_is_the_privacy_authority_even_after_the_adr_was_mentioned(glossary):
+    # interview_bio and overleg_subsidie (benchmarks/context_links.py): the ADR two lines earlier made it aandachtspunt
+    lines = [
+        "De ADR doet elk jaar een audit.",
+        "Welke stappen volgen er bij een incident?",
+        "Dan melden we het binnen 3 dagen, bij de AP, de FG beordeeld of betrokkenen bericht krijgen.",
+    ]
+    links = link_texts(lines, glossary)
+    assert [(link.surface, link.entry_id) for link in links if link.surface == "AP"] == [
+        ("AP", "ap.autoriteit-persoonsgegevens")
+    ]
+    lines[2] = "De ADR heeft een AP gegeven: een bevinding, geen onvolkomenheid."
+    assert [link.entry_id for link in link_texts(lines, glossary) if link.surface == "AP"] == ["ap.aandachtspunt"]
