@@ -175,6 +175,9 @@ class FasterWhisperRecognizer:
                 if w.word.strip()
             )
             for piece in split_sentences(spaced, self.settings.max_line_s):
+                if squeezed(piece):
+                    log.info("%.1f s: %d words with no audio behind them left out", piece[0].start, len(piece))
+                    continue
                 segments.append(
                     Segment(
                         id="",
@@ -190,6 +193,18 @@ class FasterWhisperRecognizer:
             if duration:
                 progress(Progress(Stage.RECOGNIZE, min(float(raw.end), duration), duration))
         return segments
+
+
+MIN_SQUEEZED_WORDS = 3
+MIN_WORD_S = 0.05
+
+
+def squeezed(words: Sequence[Word]) -> bool:
+    """A line of at least three words that the alignment squeezes into less than 0.05 s a word: text with no audio
+    behind it. Whisper can write such a line at the very end of the speech, where the last window holds almost no
+    audio (with the agenda's hints: "Wat vraagt u van de ADR bij audits ook naar de jama keikt mee voor het
+    Algeritmes register.", 16 words at 77.2-77.2 s, repeating lines said before)."""
+    return len(words) >= MIN_SQUEEZED_WORDS and words[-1].end - words[0].start < MIN_WORD_S * len(words)
 
 
 def looks_looped(segment: Segment) -> bool:

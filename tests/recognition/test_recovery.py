@@ -158,3 +158,27 @@ def test_silence_gives_no_lines_without_decoding_anything():
 
     silence = np.zeros(16000 * 5, dtype=np.float32)
     assert FasterWhisperRecognizer(object()).recognize(silence, lambda _: None) == ()  # no model call: no speech
+
+
+def test_a_line_squeezed_into_no_audio_is_left_out():
+    from types import SimpleNamespace
+
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, squeezed
+
+    def raw(words, start):
+        timed = [
+            SimpleNamespace(start=start + i * d, end=start + (i + 1) * d, word=" " + w, probability=0.5)
+            for i, (w, d) in enumerate(words)
+        ]
+        return SimpleNamespace(
+            words=timed, avg_logprob=-0.5, no_speech_prob=0.1, compression_ratio=1.2, end=timed[-1].end
+        )
+
+    said = raw([(w, 0.3) for w in "Dank u wel, ik stuur u het verslag.".split()], 71.8)
+    ghost = "Wat vraagt u van de ADR bij audits ook naar de jama keikt mee voor het Algeritmes register."
+    tail = raw([(w, 0.0) for w in ghost.split()], 77.2)  # interview_inspectie with its agenda's hints
+    lines = FasterWhisperRecognizer(object())._segments([said, tail], 0.0, lambda _: None)
+    assert [s.text for s in lines] == ["Dank u wel, ik stuur u het verslag."]
+    assert not squeezed(lines[0].words)
+    short = raw([("Ja.", 0.0)], 3.0)  # one word aligned without length is kept: too little to judge
+    assert [s.text for s in FasterWhisperRecognizer(object())._segments([short], 0.0, lambda _: None)] == ["Ja."]
