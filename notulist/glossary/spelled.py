@@ -139,7 +139,12 @@ def _acronym_among_words(run: Sequence[str]) -> str:
 
 
 def _agrees(letters: str, candidate: Candidate) -> bool:
+    """The written letters are the candidate's but for one; for a glossary candidate (no session evidence for it) not
+    one letter fewer: a recogniser drops a letter said ("DPA" for DPIA) more often than it writes one nobody said
+    ("MAPI", said MKB, is no MAP)."""
     key = "".join(c for c in normalise_key(candidate.abbreviation) if c.isalpha())
+    if candidate.source == "glossary" and len(key) < len(letters):
+        return False
     return Levenshtein.distance(letters, key) <= 1
 
 

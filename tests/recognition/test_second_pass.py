@@ -155,6 +155,29 @@ def test_a_replacement_never_writes_an_abbreviation_the_line_already_has_elsewhe
     assert not repeats_abbreviation("de BRP en het BS".split(), "de BRP en het BSN".split(), ["BSN"])
 
 
+def test_only_abbreviations_said_letter_by_letter_are_swapped():
+    """overleg_algoritme: "Actie voor de CIO" was said and written; scored without a prompt, "... de Woo." fitted the
+    audio 2.8 nats better (one syllable where three letter names were said) and the swap check wrote it."""
+    from notulist.recognition.second_pass import swap_variants
+
+    agenda = ["IAMA", "DPIA", "RAG", "KI&S", "CIO", "Woo", "AVG", "FG"]
+    swaps = {other for _, other in swap_variants(_words("Axie voor de CIO."), agenda)}
+    assert "Woo" not in swaps and {"RAG", "AVG"} <= swaps
+    assert swap_variants(_words("Dat vraagt de Woo."), agenda) == []  # nor the other way round
+
+
+def test_a_glossary_candidate_is_not_read_from_written_letters_with_one_more():
+    from notulist.glossary import load_glossary
+    from notulist.recognition.second_pass import second_pass_candidates
+
+    candidates = second_pass_candidates(load_glossary())
+    # overleg_cloud: "MAPI" where MKB was said became MAP (lost 1.9 nats, within the written margin)
+    line = "Ik neem de MAPI een mond dat in CIO en de MIPI-kameraar en duur een mond mijnaast rond."
+    assert "MAP" not in {s.candidate.abbreviation for s in find_spots(line.split(), candidates)}
+    # one letter fewer than the candidate is still read so ("DPA" for DPIA)
+    assert [s.candidate.abbreviation for s in find_spots("in de DPA.".split(), candidates)] == ["DPIA"]
+
+
 @pytest.mark.slow
 def test_second_pass_writes_the_agenda_abbreviation_and_records_both_texts(tmp_path, capsys):
     notes = tmp_path / "notitie.txt"
