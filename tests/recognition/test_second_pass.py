@@ -164,6 +164,8 @@ def test_only_abbreviations_said_letter_by_letter_are_swapped():
     swaps = {other for _, other in swap_variants(_words("Axie voor de CIO."), agenda)}
     assert "Woo" not in swaps and {"RAG", "AVG"} <= swaps
     assert swap_variants(_words("Dat vraagt de Woo."), agenda) == []  # nor the other way round
+    # a lower-case consonant is still letters: interview_toezicht, "de BSN" said, "de KvK" written with the hints
+    assert "BSN" in {other for _, other in swap_variants(_words("Gebruik u naar mij de KvK?"), ["KvK", "BSN", "ILT"])}
 
 
 def test_a_glossary_candidate_is_not_read_from_written_letters_with_one_more():
