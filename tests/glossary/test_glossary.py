@@ -400,7 +400,7 @@ def test_words_with_a_written_letter_that_sound_exactly_like_spelled_letters_are
 
 
 def test_the_ap_beside_the_fg_is_the_privacy_authority_even_after_the_adr_was_mentioned(glossary):
-    # interview_bio and overleg_subsidie (benchmarks/context_links.py): the ADR two lines earlier made it aandachtspunt
+    # interview_bio, overleg_energiesubsidie (benchmarks/context_links): an ADR two lines before made it aandachtspunt
     lines = [
         "De ADR doet elk jaar een audit.",
         "Welke stappen volgen er bij een incident?",

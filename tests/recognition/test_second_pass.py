@@ -32,7 +32,7 @@ def test_letter_names_and_sound_alike_words_are_spotted():
 
 
 def test_an_acronym_written_among_ordinary_words_must_fit_the_candidate():
-    # overleg_subsidie: said "Heeft de EC er iets over gezegd?"; the agenda's ADR sounds a little like "de ECR"
+    # overleg_energiesubsidie: said "Heeft de EC er iets over gezegd?"; the agenda's ADR sounds a little like "de ECR"
     candidates = make_candidates([(a, "context") for a in ("EZK", "RVO", "BZK", "DPIA", "ADR", "IAMA", "DICTU")], {})
     assert find_spots("En de staatsunnerwiel geeft de ECR iets over genegd.".split(), candidates) == []
     # letters that agree but for one are still a spot, alone or among words
@@ -51,7 +51,7 @@ def test_glossary_candidates_never_stand_for_ordinary_words():
     assert find_spots("het ministerie van me met K.A.R.O.K.".split(), candidates) == []  # not CAO (BZK was said)
     assert [s.candidate.abbreviation for s in find_spots("staan in de DPA.".split(), candidates)] == ["DPIA"]
     # one written word stands for a glossary candidate only as the candidate read as a word, never spelled out
-    # (overleg_subsidie, said "om aanvragen te selecteren": scored 3.3 nats better as AWR)
+    # (overleg_energiesubsidie, said "om aanvragen te selecteren": scored 3.3 nats better as AWR)
     assert find_spots("Ja, een ouderwitme om aanweer te selecteren voor de koppeling.".split(), candidates) == []
     assert [s.candidate.abbreviation for s in find_spots("Vraagt u dan om een jama?".split(), candidates)] == ["IAMA"]
     assert [s.candidate.abbreviation for s in find_spots("in de BS en in het".split(), candidates)] == ["BSN"]
