@@ -4,7 +4,7 @@
 next window's start to the end of the last word it aligned instead of to the window's last timestamp token. The
 windows then start elsewhere, each is conditioned on other previous text, and from the first window on the text
 differs from plain faster-whisper's (word_timestamps=False). On the context recordings of
-benchmarks/context_links.py that cost up to 0.036 WER against plain on four of nine recordings (and gained on five);
+benchmarks/context_links.py that cost up to 0.036 WER against plain on four of nine recordings (and gained on four);
 it made "the first pass is plain faster-whisper's decoding" untrue.
 
 ``transcribe_with_word_times`` decodes as plain faster-whisper does (Silero VAD, then the speech windows one after
