@@ -2,12 +2,13 @@
 
     NOTULIST_SHARED=../shared python benchmarks/context_links.py [--cache DIR] [--modes ...] [-v]
 
-Seven recordings made from benchmarks/context_links/scripts/ (benchmarks/context_recordings.py: abbreviations
+The recordings made from benchmarks/context_links/scripts/ (benchmarks/context_recordings.py: abbreviations
 spelled with Dutch letter names or said as words, several the bundled glossary lacks); for each, the agenda or
 invitation in benchmarks/context_links/agendas/ was written before any transcript was seen. The rules were set on
-context_recordings.TUNED; context_recordings.HELD_OUT were kept aside until they were frozen and are reported
-separately. The cost of the second pass (recognition alone against recognition plus the pass, timed in this
-process) is printed for every recording decoded afresh.
+context_recordings.TUNED; context_recordings.HELD_OUT (empty until new recordings are kept aside) were kept aside
+until they were frozen and are reported separately; a recording named with --recordings that is in neither group
+(a new script) is reported on its own. The cost of the second pass (recognition alone against recognition plus the
+pass, timed in this process) is printed for every recording decoded afresh.
 
 Modes, all in one run on the same audio:
   plain        plain faster-whisper (bundled base, int8, beam 5, language nl, VAD, sequential), then the linker
@@ -275,7 +276,8 @@ def report_cost(fresh: dict[tuple[str, str], float], names: list[str], audio_dir
 
 
 def report(results: dict[str, dict[str, dict]], names: list[str]) -> None:
-    for group, members in (("tuned on", TUNED), ("kept aside", HELD_OUT)):
+    others = tuple(n for n in names if n not in TUNED + HELD_OUT)  # new recordings not yet in either group
+    for group, members in (("tuned on", TUNED), ("kept aside", HELD_OUT), ("new, in no group yet", others)):
         chosen = [n for n in names if n in members]
         if not chosen:
             continue

@@ -2,8 +2,12 @@
 
 What is found, strongest evidence first (each a ``Link`` whose ``surface`` is exactly ``text[char_start:char_end]``):
 
-1. letters spoken one by one: "aa-vee-gee", "bee es en", "DF en A", "A V G" (Dutch letter names, "en" = "&");
-2. listed spoken variants of acronyms said as words: "woo", "wo-verzoek", "fiod";
+1. letters spoken one by one: "aa-vee-gee", "bee es en", "DF en A", "A V G" (Dutch letter names, "en" = "&"); also
+   a short run with a written single letter whose words sound exactly like the letters of an abbreviation of the
+   field spelled out ("bezet K": bee-zet-kaa, BZK);
+2. listed spoken variants of acronyms said as words: "woo", "wo-verzoek", "fiod"; and, for the abbreviations of this
+   field (the glossary's everyday and domain-document entries) of four letters or more that read as a word, a word
+   that is no Dutch word and sounds exactly like that reading ("jama" for IAMA, "anbie" for ANBI);
 3. the written abbreviation, case- and dot-normalised, also inside compounds and inflections: "AVG", "A.V.G.",
    "bsn-nummer", "Woo-verzoeken", "RIEC's", "DPIAs";
 4. recogniser slips, only where safe: a stray lower-case letter inside capitals ("AfVG"), one letter swapped for a
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from notulist.core.model import Link, Transcript
-from notulist.glossary.model import Glossary, GlossaryEntry, Meaning, is_everyday
+from notulist.glossary.model import Glossary, GlossaryEntry, Meaning, from_domain_documents, is_everyday
 from notulist.glossary.normalise import (
     AMBIGUOUS_LETTER_NAMES,
     LETTER_NAMES,
@@ -36,6 +40,7 @@ from notulist.glossary.normalise import (
     normalise_key,
     spell_letters,
 )
+from notulist.glossary.spelled import LETTER_SOUNDS, sound_key, spelled_sounds, word_sound
 
 CONTEXT_SEGMENTS = 2  # neighbouring segments on each side whose words count as context (texts without times)
 CONTEXT_SECONDS = 45.0  # or: segments this close in time (a transcript)
@@ -125,6 +130,8 @@ class Linker:
                         self.variants.setdefault(words[0], []).append((words, key, gated))
         for options in self.variants.values():
             options.sort(key=lambda item: -len(item[0]))
+        self.word_readings = _word_readings(glossary)
+        self.spelled_readings = _spelled_readings(glossary)
 
     # --- matching a single written token ---
     def _case_score(self, core: str, entry: GlossaryEntry) -> float | None:
@@ -306,6 +313,33 @@ class Linker:
                 return _Candidate(subs[i].start, subs[i + n - 1].end, key, 0.7 if gated else 0.8, "spoken")
         return None
 
+    def _read_as_word(self, subs: list[_Sub], i: int) -> _Candidate | None:
+        """A word that sounds exactly like one of ``word_readings`` ("jama", "Iama" for IAMA): not a Dutch word, not
+        written in capitals (those are read as written abbreviations), not hyphen-joined to spelled letters ("F-jama";
+        "anbie-status" is a compound)."""
+        text = subs[i].text
+        if not text.isalpha() or text.isupper() or is_dutch_word(text):
+            return None
+        if (subs[i].hyphen_before and self._letter_like(subs[i - 1])) or (
+            i + 1 < len(subs) and subs[i + 1].hyphen_before and self._letter_like(subs[i + 1])
+        ):
+            return None
+        key = self.word_readings.get(sound_key(text))
+        return _Candidate(subs[i].start, subs[i].end, key, 0.6, "spoken") if key else None
+
+    def _sounds_spelled(self, subs: list[_Sub], i: int) -> _Candidate | None:
+        """A run of two to four words, one of them a written single capital letter and one not a letter at all, that
+        sounds exactly like one of ``spelled_readings`` ("bezet K" for bee-zet-kaa, BZK): the letter shows the
+        speaker spelled, the word is letter names run together."""
+        for j in range(i + 2, min(i + 4, len(subs)) + 1):
+            run = [s.text for s in subs[i:j]]
+            if not any(len(t) == 1 and t.isupper() for t in run) or all(self._letter_like(s) for s in subs[i:j]):
+                continue
+            key = self.spelled_readings.get(sound_key(" ".join(LETTER_SOUNDS.get(t, t) for t in run)))
+            if key:
+                return _Candidate(subs[i].start, subs[j - 1].end, key, 0.6, "spelled")
+        return None
+
     # --- a whole text ---
     def candidates(self, text: str, context: str = "") -> list[_Candidate]:
         tokens = _tokens(text, self.keys)
@@ -314,7 +348,12 @@ class Linker:
         taken: set[int] = set()
         index = 0
         while index < len(subs):
-            candidate = self._spelled(subs, index) or self._variant(subs, index, context)
+            candidate = (
+                self._spelled(subs, index)
+                or self._variant(subs, index, context)
+                or self._read_as_word(subs, index)
+                or self._sounds_spelled(subs, index)
+            )
             if candidate is not None:
                 found.append(candidate)
                 while index < len(subs) and subs[index].start < candidate.end:
@@ -382,6 +421,36 @@ class Linker:
                 )
             )
         return links
+
+
+MIN_READING_SOUNDS = 4  # a shorter reading ("rik" for RIEC) is a name or a word too often
+
+
+def _word_readings(glossary: Glossary) -> dict[str, str]:
+    """The sound (``spelled.sound_key``) of each abbreviation of this field (everyday or from the domain documents)
+    of four letters or more read as a word ("IAMA" -> "iama"), where that sound has four symbols or more, is no other
+    such abbreviation's, and is not how a listed spoken variant or ordinary spelling of the key reads."""
+    readings: dict[str, list[str]] = {}
+    for key, entry in glossary.entries.items():
+        if sum(c.isalpha() for c in key) < 4 or not (is_everyday(entry) or from_domain_documents(entry)):
+            continue
+        sound = word_sound(entry.abbreviation)
+        if sound and len(sound) >= MIN_READING_SOUNDS:
+            readings.setdefault(sound, []).append(key)
+    return {sound: keys[0] for sound, keys in readings.items() if len(keys) == 1}
+
+
+def _spelled_readings(glossary: Glossary) -> dict[str, str]:
+    """The sound of each abbreviation of this field (everyday or from the domain documents) of three letters or more
+    said letter by letter ("BZK" -> the sound of "bee zet kaa"), where no other such abbreviation sounds the same."""
+    readings: dict[str, set[str]] = {}
+    for key, entry in glossary.entries.items():
+        if sum(c.isalpha() for c in key) < 3 or not _said_as_letters(entry):
+            continue
+        if is_everyday(entry) or from_domain_documents(entry):
+            for sound in spelled_sounds(entry.abbreviation):
+                readings.setdefault(sound, set()).add(key)
+    return {sound: keys.pop() for sound, keys in readings.items() if len(keys) == 1}
 
 
 def _said_as_letters(entry: GlossaryEntry) -> bool:

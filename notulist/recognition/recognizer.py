@@ -4,8 +4,9 @@ The caller loads the ``WhisperModel`` (a ``ModelPool`` shares it between live mo
 pass decodes either
 
 - ``sequential`` (the default): ``WhisperModel.transcribe`` as plain faster-whisper runs it - Silero VAD removes the
-  silences, then one 30 s window after another with temperature fallback, each conditioned on the text before it,
-  word timestamps; or
+  silences, then one 30 s window after another with temperature fallback, each conditioned on the text before it -
+  with the word times aligned afterwards, window by window (``word_alignment``: faster-whisper's own
+  word_timestamps would move the windows and change the text); or
 - ``batched``: faster-whisper's ``BatchedInferencePipeline`` - the speech packed into chunks of up to 30 s (500 ms
   minimum silence) decoded in batches, without temperature fallback or previous-text conditioning.
 
@@ -42,6 +43,7 @@ from notulist.core.model import Flag, Segment, Word, segment_id
 from notulist.core.progress import Progress, ProgressHook, Stage
 from notulist.recognition.coverage import clip_regions, unheard, unheard_seconds
 from notulist.recognition.flags import FlagThresholds, repeated_ngram
+from notulist.recognition.word_alignment import transcribe_with_word_times
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,8 @@ class FasterWhisperRecognizer:
                 **options,
             )
         else:
-            raw_segments, _info = self.model.transcribe(audio, **options)
+            del options["word_timestamps"], options["vad_filter"]
+            raw_segments = transcribe_with_word_times(self.model, audio, **options)
         return self._segments(raw_segments, 0.0, progress, len(audio) / SAMPLE_RATE)
 
     def recover(self, audio: np.ndarray, segments: list[Segment]) -> list[Segment]:
@@ -167,11 +170,14 @@ class FasterWhisperRecognizer:
             # Word texts keep Whisper's leading space until the line text is built, so "transcriptie" + "-tool"
             # or "btw" + "-aangifte" stay one word.
             spaced = tuple(
-                Word(start=offset + w.start, end=offset + w.end, text=w.word, probability=float(w.probability))
+                Word(offset + float(w.start), offset + float(w.end), w.word, float(w.probability))
                 for w in (raw.words or ())
                 if w.word.strip()
             )
             for piece in split_sentences(spaced, self.settings.max_line_s):
+                if squeezed(piece):
+                    log.info("%.1f s: %d words with no audio behind them left out", piece[0].start, len(piece))
+                    continue
                 segments.append(
                     Segment(
                         id="",
@@ -187,6 +193,18 @@ class FasterWhisperRecognizer:
             if duration:
                 progress(Progress(Stage.RECOGNIZE, min(float(raw.end), duration), duration))
         return segments
+
+
+MIN_SQUEEZED_WORDS = 3
+MIN_WORD_S = 0.05
+
+
+def squeezed(words: Sequence[Word]) -> bool:
+    """A line of at least three words that the alignment squeezes into less than 0.05 s a word: text with no audio
+    behind it. Whisper can write such a line at the very end of the speech, where the last window holds almost no
+    audio (with the agenda's hints: "Wat vraagt u van de ADR bij audits ook naar de jama keikt mee voor het
+    Algeritmes register.", 16 words at 77.2-77.2 s, repeating lines said before)."""
+    return len(words) >= MIN_SQUEEZED_WORDS and words[-1].end - words[0].start < MIN_WORD_S * len(words)
 
 
 def looks_looped(segment: Segment) -> bool:

@@ -371,3 +371,44 @@ def test_a_law_citation_is_not_read_from_capitals(glossary):
     # Sv (Wetboek van Strafvordering) is written so and said as the law's name: "SV" is SG or SVB misheard
     assert linked(glossary, "Dat staat in artikel 27 Sv.") == [("Sv", "sv")]
     assert linked(glossary, "Ik stel voor dat DF&A een notitie schrijft voor de SV.") == [("DF&A", "df-en-a")]
+
+
+def test_an_abbreviation_of_the_field_read_as_a_word_is_linked_where_a_word_sounds_exactly_like_it(glossary):
+    # IAMA said "iama", written by the recogniser as it sounds (lines of benchmarks/context_links.py recordings)
+    assert linked(glossary, "Dan hebt we de punt, de jama, voor het nieuwe algoritme.") == [("jama", "iama")]
+    assert linked(glossary, "De Jama is gestart.") == [("Jama", "iama")]
+    assert linked(glossary, "Heeft de stichting een anbie-status?") == [("anbie", "anbi")]
+    # not an ordinary word, not a near sound, not letters of a chain, not a short reading that is a name
+    assert linked(glossary, "Ik heb mijn pyjama aan.") == []
+    assert linked(glossary, "Daar klopt geen iota van.") == []
+    assert linked(glossary, "Vraagt u dan om een diama?") == []
+    assert linked(glossary, "Rik stuurt het stuk rond.") == []
+    assert linked(glossary, "Het F-jama-project.") == []
+
+
+def test_words_with_a_written_letter_that_sound_exactly_like_spelled_letters_are_linked(glossary):
+    # BZK said "bee zet kaa", written "bezet K" (interview_inspectie and overleg_kis of benchmarks/context_links.py)
+    assert linked(glossary, "De AMVB wordt voorbereid door bezet K, moet OM") == [
+        ("AMVB", "amvb"),
+        ("bezet K", "bzk"),
+        ("OM", "om"),
+    ]
+    assert linked(glossary, "Die AMVB wordt voorbereid door bezet K.") == [("AMVB", "amvb"), ("bezet K", "bzk")]
+    # no written letter, or a sound that is not exactly an abbreviation's letters: ordinary words stay words
+    assert linked(glossary, "De zaal is bezet, kan het morgen?") == []
+    assert linked(glossary, "Zaal K is bezet, zaal B niet.") == []
+
+
+def test_the_ap_beside_the_fg_is_the_privacy_authority_even_after_the_adr_was_mentioned(glossary):
+    # interview_bio, overleg_energiesubsidie (benchmarks/context_links): an ADR two lines before made it aandachtspunt
+    lines = [
+        "De ADR doet elk jaar een audit.",
+        "Welke stappen volgen er bij een incident?",
+        "Dan melden we het binnen 3 dagen, bij de AP, de FG beordeeld of betrokkenen bericht krijgen.",
+    ]
+    links = link_texts(lines, glossary)
+    assert [(link.surface, link.entry_id) for link in links if link.surface == "AP"] == [
+        ("AP", "ap.autoriteit-persoonsgegevens")
+    ]
+    lines[2] = "De ADR heeft een AP gegeven: een bevinding, geen onvolkomenheid."
+    assert [link.entry_id for link in link_texts(lines, glossary) if link.surface == "AP"] == ["ap.aandachtspunt"]

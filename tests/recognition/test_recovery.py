@@ -124,3 +124,61 @@ def test_the_first_pass_decodes_sequentially_unless_batched_is_asked_and_nothing
     assert options_from_args(parser.parse_args(["transcribe", "a.wav"])).decoding == "sequential"
     given = options_from_args(parser.parse_args(["transcribe", "a.wav", "--decoding", "batched"]))
     assert given.decoding == "batched" and given.recorded["decoding"] == "batched"
+
+
+@pytest.mark.slow
+def test_real_model_first_pass_writes_plain_faster_whispers_text_with_word_times():
+    """The sequential first pass decodes as plain faster-whisper (word_timestamps=False: with word timestamps
+    faster-whisper starts each next 30 s window at the last aligned word, and the text of the later windows changes),
+    and its words, aligned afterwards, lie in order inside their lines on the recording's clock."""
+    from notulist.audio.decode import load_for_recognition
+    from notulist.audio.vad import speech_regions
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, RecognizerSettings
+    from notulist.recognition.whisper_model import choose_device, resolve_model
+
+    audio = load_for_recognition(DATA / "diarize_interview_40s.flac")  # two windows after the VAD
+    model = load_whisper(resolve_model(None), choose_device("cpu"), 2)
+    plain, _ = model.transcribe(audio, language="nl", beam_size=5, vad_filter=True, word_timestamps=False)
+    lines = FasterWhisperRecognizer(model, RecognizerSettings(recover=False)).recognize(audio, lambda _: None)
+    assert " ".join(s.text for s in lines).split() == " ".join(s.text for s in plain).split()
+    words = [w for s in lines for w in s.words]
+    assert [w.text for w in words] == " ".join(s.text for s in lines).split()
+    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(s.start <= w.start <= w.end <= s.end for s in lines for w in s.words)
+    voiced = speech_regions(audio)
+    inside = [w for w in words if any(a - 0.5 <= (w.start + w.end) / 2 <= b + 0.5 for a, b in voiced)]
+    assert len(inside) >= 0.9 * len(words)
+    assert words[-1].end > 30.0  # the second window's words are on the recording's clock
+
+
+def test_silence_gives_no_lines_without_decoding_anything():
+    import numpy as np
+
+    from notulist.recognition.recognizer import FasterWhisperRecognizer
+
+    silence = np.zeros(16000 * 5, dtype=np.float32)
+    assert FasterWhisperRecognizer(object()).recognize(silence, lambda _: None) == ()  # no model call: no speech
+
+
+def test_a_line_squeezed_into_no_audio_is_left_out():
+    from types import SimpleNamespace
+
+    from notulist.recognition.recognizer import FasterWhisperRecognizer, squeezed
+
+    def raw(words, start):
+        timed = [
+            SimpleNamespace(start=start + i * d, end=start + (i + 1) * d, word=" " + w, probability=0.5)
+            for i, (w, d) in enumerate(words)
+        ]
+        return SimpleNamespace(
+            words=timed, avg_logprob=-0.5, no_speech_prob=0.1, compression_ratio=1.2, end=timed[-1].end
+        )
+
+    said = raw([(w, 0.3) for w in "Dank u wel, ik stuur u het verslag.".split()], 71.8)
+    ghost = "Wat vraagt u van de ADR bij audits ook naar de jama keikt mee voor het Algeritmes register."
+    tail = raw([(w, 0.0) for w in ghost.split()], 77.2)  # interview_inspectie with its agenda's hints
+    lines = FasterWhisperRecognizer(object())._segments([said, tail], 0.0, lambda _: None)
+    assert [s.text for s in lines] == ["Dank u wel, ik stuur u het verslag."]
+    assert not squeezed(lines[0].words)
+    short = raw([("Ja.", 0.0)], 3.0)  # one word aligned without length is kept: too little to judge
+    assert [s.text for s in FasterWhisperRecognizer(object())._segments([short], 0.0, lambda _: None)] == ["Ja."]
