@@ -90,11 +90,15 @@ RECORDINGS = (
     # written after the third round's rules were final, labelled before any run (first run: reference text 0.80,
     # pipeline 0.60, precision 1.00), since tuning material
     "werkoverleg_ict_migratie",
+    # kept aside in the third round, written by someone who did not write the rules; first run on the frozen rules:
+    # reference text 0.67 and 0.50, pipeline 0.33 and 0.25 (9/20 required items), precision 1.00, no duplicates;
+    # since tuning material
+    "afdelingsoverleg_klantcontact",
+    "teamoverleg_informatiebeheer",
 )
 # Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart
-# (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json). The third round's two were written and
-# labelled by someone who did not write the rules.
-KEPT_ASIDE: tuple[str, ...] = ("afdelingsoverleg_klantcontact", "teamoverleg_informatiebeheer")
+# (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json).
+KEPT_ASIDE: tuple[str, ...] = ()
 
 
 def load_reference(path: Path) -> Transcript:
