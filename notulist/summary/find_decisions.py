@@ -4,7 +4,10 @@
 Also stated decisions of other shapes: "we gaan <object> <verb>", the object first ("De kerstborrel houden we op
 kantoor."), "Conclusie: ...", "het wordt <choice>", "we stemmen in met", "de keuze valt op", "wordt ... vastgesteld";
 a statement put to the vote ("... Akkoord?", "..., akkoord?", "Kan iedereen daarmee leven?") or a proposal answered
-yes by someone else; the chair's "Vastgesteld." after their own statement. Thinking aloud ("misschien", "zouden",
+yes by someone else (also the answer to "Wat stel je voor?" put to the meeting: "Is iedereen het daarmee eens?");
+the chair's "Vastgesteld." after their own statement; a sharing out between two people named and accepted ("Dan gaat
+Fatima dit jaar en Richard volgend jaar." - "Dat is prima."); "Dan besluiten we het volgende: <what>" (the words after
+the colon). Thinking aloud ("misschien", "zouden",
 "wellicht"), decisions recalled ("vorige keer hebben we afgesproken") or still open ("wordt besloten of") are none.
 
 "We spreken af dat u ..." assigns a task: it becomes an action of the person addressed, not also a decision (the
