@@ -11,9 +11,9 @@ What a question or request asks, and of whom, is read by ``requests``. Beyond th
 that undertakes something ("Ik zoek het uit."); a yes to a request ("Kun jij ...?" - "Is goed." / "Zeker." /
 "Natuurlijk."); "Wie pakt dat op?" answered "Ik." or with a name ("Dat kan Sanne doen."); "Zal ik ...?" answered
 "Graag."; an offer accepted ("Ik kan het haar vragen." - "Ja, doe dat maar.", its deadline from the answer to "Laat
-je het me deze week weten?"); a name with any verb and a deadline ("Karin maakt een voorstel voor de volgende vergadering."). Refusals
-("Dat doe ik niet."), "ja, maar ...", requests to speak now ("Kun je even toelichten ...?"), questions about facts
-("Heb je dat vastgelegd?"), habits and expectations give none.
+je het me deze week weten?"); a name with any verb and a deadline ("Karin maakt een voorstel voor de volgende
+vergadering."). Refusals ("Dat doe ik niet."), "ja, maar ...", requests to speak now ("Kun je even toelichten ...?"),
+questions about facts ("Heb je dat vastgelegd?"), habits and expectations give none.
 """
 
 from __future__ import annotations
