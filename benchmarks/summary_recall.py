@@ -12,7 +12,10 @@ base with reference speakers). Printed per transcript:
 - precision: decision/action points that match a labelled item (required or optional);
 - duplicates: pairs of points (any kinds) that say the same thing (the same committing line, or nearly the same
   words on a shared line);
-- citations: every cited segment exists; transparency: the share of points the citation checker supports;
+- citations: every cited segment exists; transparency: the share of points the citation checker supports (their
+  lines carry their words and none of those lines is doubtful); on doubt: the share whose lines carry their words but
+  one of those lines is doubtful (flagged, e.g. ``no_speech``, or dense with uncertain words): supported by lines to
+  re-listen to, not unsupported;
 - time: wall time of the summariser (ms).
 
 Owners are checked by name, as a secretary reads them: the summariser runs on the transcript as the pipeline wrote
@@ -58,6 +61,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from notulist.core.model import Segment, Transcript, segment_id, transcript_from_dict  # noqa: E402
+from notulist.summary.citations import SUPPORT_THRESHOLD  # noqa: E402
 from notulist.summary.model import Summary  # noqa: E402
 
 # heldout_teamoverleg: a text written after the first rules (no audio, so reference text only).
@@ -90,11 +94,15 @@ RECORDINGS = (
     # written after the third round's rules were final, labelled before any run (first run: reference text 0.80,
     # pipeline 0.60, precision 1.00), since tuning material
     "werkoverleg_ict_migratie",
+    # kept aside in the third round, written by someone who did not write the rules; first run on the frozen rules:
+    # reference text 0.67 and 0.50, pipeline 0.33 and 0.25 (9/20 required items), precision 1.00, no duplicates;
+    # since tuning material
+    "afdelingsoverleg_klantcontact",
+    "teamoverleg_informatiebeheer",
 )
 # Meetings written and labelled apart, not looked at until the rules are frozen, run once and reported apart
-# (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json). The third round's two were written and
-# labelled by someone who did not write the rules.
-KEPT_ASIDE: tuple[str, ...] = ("afdelingsoverleg_klantcontact", "teamoverleg_informatiebeheer")
+# (tests/data/NAME.minutes.json, NAME.ref.tsv, NAME.pipeline.transcript.json).
+KEPT_ASIDE: tuple[str, ...] = ()
 
 
 def load_reference(path: Path) -> Transcript:
@@ -140,6 +148,7 @@ class Score:
     duplicates: int = 0
     citations_ok: bool = True
     transparency: float = 0.0
+    on_doubt: float = 0.0
     missed: list[str] = field(default_factory=list)
     wrong_owner: list[str] = field(default_factory=list)
 
@@ -166,6 +175,14 @@ def duplicates(summary: Summary) -> int:
     return count
 
 
+def on_doubtful_lines(summary: Summary) -> float:
+    """The share of points whose cited lines carry their words but one of those lines is doubtful."""
+    if not summary.points:
+        return 0.0
+    carried = [p for p in summary.points if not p.supported and p.doubtful_segments and p.support >= SUPPORT_THRESHOLD]
+    return len(carried) / len(summary.points)
+
+
 def named_as_reference(reference: Transcript, transcript: Transcript) -> dict[str, str]:
     """Each transcript speaker named after the reference speaker it overlaps most (the user's naming)."""
     overlap: dict[str | None, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -181,6 +198,7 @@ def evaluate(summary: Summary, transcript: Transcript, reference: Transcript, la
     by_id = {s.id: s for s in transcript.segments}
     shown = named_as_reference(reference, transcript)
     score = Score(transparency=summary.source_transparency, duplicates=duplicates(summary))
+    score.on_doubt = on_doubtful_lines(summary)
     score.citations_ok = all(i in by_id for p in summary.points for i in p.segment_ids)
     candidates = [(n, p) for n, p in enumerate(summary.points) if p.kind in ("decision", "action")]
     score.predicted = len(candidates)
@@ -242,7 +260,7 @@ def report(title: str, names: tuple[str, ...], summarizer: Any) -> tuple[int, in
 
     header = (
         f"{'recording':<25} {'transcript':<31} {'recall':>7} {'owner':>6} {'due':>6} {'prec.':>6} "
-        f"{'dupl.':>5} {'points':>6} {'cites':>5} {'transp.':>7} {'ms':>6}"
+        f"{'dupl.':>5} {'points':>6} {'cites':>5} {'transp.':>7} {'doubt':>6} {'ms':>6}"
     )
     print(title)
     print(header)
@@ -263,7 +281,7 @@ def report(title: str, names: tuple[str, ...], summarizer: Any) -> tuple[int, in
             print(
                 f"{name:<25} {label:<31} {score.recall:>7.2f} {owner:>6} {due:>6} {score.precision:>6.2f} "
                 f"{score.duplicates:>5} {len(summary.points):>6} {'ok' if score.citations_ok else 'BAD':>5} "
-                f"{score.transparency:>7.2f} {elapsed_ms:>6.0f}"
+                f"{score.transparency:>7.2f} {score.on_doubt:>6.2f} {elapsed_ms:>6.0f}"
             )
             for problem in score.missed:
                 print(f"    missed {problem}")

@@ -9,7 +9,9 @@ untranscribed speech and the "Verantwoording" (hashes, models, settings; never a
 empty tuples: renderers leave them out. Every string in the view is untrusted text that renderers must escape.
 
 Honest source transparency: a point counts as supported only when its cited lines support it *and* none of them is
-doubtful (flagged, or dense with uncertain words); a point resting on doubtful lines says which to re-listen to.
+doubtful (flagged, or dense with uncertain words). A point whose words its lines do carry but one of them is doubtful
+is shown as such ("onderbouwd, maar door onzekere regels", with the lines to re-listen to), not as unsupported: doubt
+about a line is not a point the lines do not say.
 Anything in the manifest may be missing; bad links and citations of unknown segments are logged and left out.
 """
 
@@ -161,11 +163,18 @@ class PointView:
     ref: str = ""  # its number in the besluitenlijst / actielijst ("B1", "A2"); '' for topics and questions
 
     @property
-    def shows_verdict(self) -> bool:
-        """Whether the reports show "onderbouwd / NIET ONDERBOUWD (n%)". Not where the cited words do match but a
-        cited line is doubtful: there the doubt label says what to do, and "NIET ONDERBOUWD (100%)" would
-        contradict itself."""
-        return not (self.doubt_label and self.support >= SUPPORT_THRESHOLD)
+    def on_doubtful_lines(self) -> bool:
+        """The cited words do carry the point, but a cited line is doubtful: "onderbouwd, maar door onzekere regels"
+        (not "NIET ONDERBOUWD (100%)", which would contradict itself, and not settled either)."""
+        return bool(self.doubt_label) and self.support >= SUPPORT_THRESHOLD
+
+    @property
+    def verdict(self) -> Literal["supported", "doubtful", "unsupported"]:
+        """ "supported" (its lines carry it and none is doubtful), "doubtful" (they carry it but one is doubtful:
+        re-listen before relying on it) or "unsupported" (its lines do not carry it)."""
+        if self.supported:
+            return "supported"
+        return "doubtful" if self.on_doubtful_lines else "unsupported"
 
 
 @dataclass(frozen=True)
@@ -173,10 +182,11 @@ class SummaryView:
     method: str
     model: str
     points: tuple[PointView, ...]
-    supported_count: int
+    supported_count: int  # carried by their lines, none of them doubtful
     source_transparency: float
     source_transparency_label: str
     problems: tuple[str, ...] = ()  # what went wrong while summarising, one sentence each
+    doubtful_count: int = 0  # carried by their lines' words, but a cited line is doubtful
 
     def of_kind(self, kind: str) -> tuple[PointView, ...]:
         return tuple(p for p in self.points if p.kind == kind)
@@ -330,6 +340,7 @@ def _summary_view(
         source_transparency=share,
         source_transparency_label=format_percent(share),
         problems=tuple(clean_text(p) for p in getattr(summary, "problems", ()) if clean_text(p).strip()),
+        doubtful_count=sum(p.verdict == "doubtful" for p in points),
     )
 
 

@@ -89,11 +89,17 @@ def _citations(paragraph, point: PointView, view: ReportView, anchors: Mapping[s
         paragraph.add_run(" ")
     if point.doubt_label:
         parts.text_run(paragraph, f"{point.doubt_label} ", bold=True, colour=parts.AMBER, size=9)
-    if not point.shows_verdict:
-        return
-    if point.supported:
+    if point.verdict == "supported":
         parts.text_run(
             paragraph, f"{labels['supported']} ({point.support_label})", italic=True, colour=parts.GREEN, size=9
+        )
+    elif point.verdict == "doubtful":
+        parts.text_run(
+            paragraph,
+            f"{labels['supported_on_doubt']} ({point.support_label})",
+            italic=True,
+            colour=parts.AMBER,
+            size=9,
         )
     else:
         parts.text_run(
@@ -165,6 +171,8 @@ def _transparency(document: DocumentType, view: ReportView) -> None:
         paragraph, f"{labels['source_transparency']}: {summary.source_transparency_label}", bold=True, size=9
     )
     text = labels["points_supported"].format(supported=summary.supported_count, total=len(summary.points))
+    if summary.doubtful_count:
+        text += "; " + labels["points_on_doubt"].format(count=summary.doubtful_count)
     model = f", {summary.model}" if summary.model else ""
     parts.text_run(paragraph, f" ({text}; {labels['method']} {summary.method}{model})", colour=parts.GREY, size=9)
 

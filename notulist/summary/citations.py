@@ -11,7 +11,8 @@ other words share. A point with no valid citation scores 0.
 A point is ``supported`` when ``support >= SUPPORT_THRESHOLD`` and none of its cited lines is *doubtful*: a line is
 doubtful when it carries any flag (a suspected hallucination, low confidence, untranscribed speech) or when at least
 ``DENSE_DOUBT`` of its words are marked ``uncertain``. Such a line does not settle anything: the point keeps its score
-but names the doubtful lines (``doubtful_segments``) so the report can say "onzeker: herbeluister regel 00:55".
+but names the doubtful lines (``doubtful_segments``) so the report can say "onzeker: herbeluister regel 00:55" and,
+where the score does reach the threshold, that its lines carry it but are doubtful (not that it is unsupported).
 Citations of segments that do not exist are dropped and recorded in the summary's ``problems``.
 """
 

@@ -10,9 +10,10 @@ What a question or request asks, and of whom, is read by ``requests``. Beyond th
 "ik" with any verb that acts and a deadline ("Dan pas ik het aan en stuur ik het uiterlijk woensdag ..."), or a verb
 that undertakes something ("Ik zoek het uit."); a yes to a request ("Kun jij ...?" - "Is goed." / "Zeker." /
 "Natuurlijk."); "Wie pakt dat op?" answered "Ik." or with a name ("Dat kan Sanne doen."); "Zal ik ...?" answered
-"Graag."; a name with any verb and a deadline ("Karin maakt een voorstel voor de volgende vergadering."). Refusals
-("Dat doe ik niet."), "ja, maar ...", requests to speak now ("Kun je even toelichten ...?"), questions about facts
-("Heb je dat vastgelegd?"), habits and expectations give none.
+"Graag."; an offer accepted ("Ik kan het haar vragen." - "Ja, doe dat maar.", its deadline from the answer to "Laat
+je het me deze week weten?"); a name with any verb and a deadline ("Karin maakt een voorstel voor de volgende
+vergadering."). Refusals ("Dat doe ik niet."), "ja, maar ...", requests to speak now ("Kun je even toelichten ...?"),
+questions about facts ("Heb je dat vastgelegd?"), habits and expectations give none.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ _OFFER = re.compile(
     r"^(?:(?:ja|oké|goed|prima|nou|dan) )?ik (?:kan|wil (?:graag|wel)|zou graag|zou(?= .*\bwillen \w+en$)) "
     r"(?!me |mij |niet |geen |het niet |dat niet )(.+\w+en)$"
 )
-_ACCEPT = re.compile(r"^(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|akkoord)\b")
+_ACCEPT = re.compile(
+    r"^(?:(?:ja|oké|ok|nou) )?(?:graag|heel graag|prima|fijn|goed|top|uitstekend|doe (?:dat|maar)|dat is goed|"
+    r"akkoord)\b"
+)
 _THIRD = re.compile(
     r"\b([A-Z][\w-]+(?: (?:en|&) [A-Z][\w-]+)?) (gaat(?! het\b| om\b| over\b| goed\b| niet\b| er\b)|zal|neemt|"
     r"pakt|zorgt|stuurt|regelt|schrijft|levert|mailt|"
@@ -242,16 +246,45 @@ def _answer(sentence: Sentence) -> re.Match[str] | None:
 
 
 def _accepted_offer(context: MinutesContext, i: int) -> bool:
-    """ "Ik kan een nieuwe tekst voorstellen." answered by another speaker with "Graag." (and maybe a deadline)."""
+    """ "Ik kan een nieuwe tekst voorstellen." answered by another speaker with "Graag." (and maybe a deadline);
+    "... zit iemand die nog uren over heeft. Ik kan het haar vragen." - "Ja, doe dat maar.": an offer of "het" is
+    the offer with what the speaker said just before."""
     offer = _OFFER.match(context.sentences[i].norm)
-    if offer is None or len(content_words(offer.group(1))) < 2 or i + 1 >= len(context.sentences):
+    if offer is None or i + 1 >= len(context.sentences):
         return False
     sentence, reply = context.sentences[i], context.sentences[i + 1]
     if reply.speaker == sentence.speaker or reply.segment - sentence.segment > 1 or not _ACCEPT.match(reply.norm):
         return False
-    task = re.sub(r"\bwillen\s+", "", sentence.original(offer.start(1), offer.end(1)))
-    context.add("action", task, [i, i + 1], owner=context.owner_of(sentence), due=context.due_near([i, i + 1]))
+    task, cited = re.sub(r"\bwillen\s+", "", sentence.original(offer.start(1), offer.end(1))), [i, i + 1]
+    if len(content_words(offer.group(1))) < 2:
+        before = context.sentences[i - 1] if i > 0 else None
+        if before is None or before.segment != sentence.segment or before.question:
+            return False
+        if len(content_words(before.text)) < 2 or i - 1 in context.used:
+            return False
+        task, cited = f"{before.text} {sentence.text}", [i - 1, i, i + 1]
+    due = _follow_up_due(context, i, cited) or context.due_near(cited)
+    context.add("action", task, cited, owner=context.owner_of(sentence), due=due)
     return True
+
+
+def _follow_up_due(context: MinutesContext, i: int, cited: list[int]) -> str | None:
+    """ "Ja, doe dat maar. Laat je het me deze week weten?" - "Ja, uiterlijk donderdag.": the one who accepted the
+    offer asks when, and the offerer's answer (or else the question) gives the deadline."""
+    accepted = cited[-1]
+    if accepted + 2 >= len(context.sentences):
+        return None
+    asked, answer = context.sentences[accepted + 1], context.sentences[accepted + 2]
+    if asked.speaker != context.sentences[accepted].speaker or not asked.question:
+        return None
+    if answer.speaker != context.sentences[i].speaker or answer.segment - asked.segment > 1:
+        return None
+    first = clauses(answer)[:1]
+    due = find_due(answer) if first and accepts_first(answer, first[0]) else None
+    due = due or find_due(asked)
+    if due:
+        cited.extend([accepted + 1, accepted + 2])
+    return due
 
 
 def _accepted_request(context: MinutesContext, i: int) -> bool:

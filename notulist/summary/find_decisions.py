@@ -4,7 +4,10 @@
 Also stated decisions of other shapes: "we gaan <object> <verb>", the object first ("De kerstborrel houden we op
 kantoor."), "Conclusie: ...", "het wordt <choice>", "we stemmen in met", "de keuze valt op", "wordt ... vastgesteld";
 a statement put to the vote ("... Akkoord?", "..., akkoord?", "Kan iedereen daarmee leven?") or a proposal answered
-yes by someone else; the chair's "Vastgesteld." after their own statement. Thinking aloud ("misschien", "zouden",
+yes by someone else (also the answer to "Wat stel je voor?" put to the meeting: "Is iedereen het daarmee eens?");
+the chair's "Vastgesteld." after their own statement; a sharing out between two people named and accepted ("Dan gaat
+Fatima dit jaar en Richard volgend jaar." - "Dat is prima."); "Dan besluiten we het volgende: <what>" (the words after
+the colon). Thinking aloud ("misschien", "zouden",
 "wellicht"), decisions recalled ("vorige keer hebben we afgesproken") or still open ("wordt besloten of") are none.
 
 "We spreken af dat u ..." assigns a task: it becomes an action of the person addressed, not also a decision (the
@@ -15,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-from notulist.summary.citations import content_words
+from notulist.summary.citations import STOPWORDS, content_words
 from notulist.summary.commitments import accepts
 from notulist.summary.minutes_context import MinutesContext
+from notulist.summary.requests import NOT_NAMES
 from notulist.summary.sentences import MONTHS, NUMBER_WORDS, Sentence, clauses, find_due
 
 _NOT_DECIDING = (
@@ -158,9 +162,24 @@ _ANAPHORIC = re.compile(
 )
 # "Vorige keer hebben we afgesproken ...": an earlier decision recalled, not one of this meeting; "er wordt besloten
 # of ...": one still to be taken
+# ("berichten met besluiten of afspraken": the noun, not a decision still to be taken)
 _EARLIER = re.compile(
     r"\b(?:vorige|vorig|gisteren|destijds|eerder|afgelopen|geleden)\b|"
+    r"(?<!\bmet )(?<!\bde )(?<!\ben )(?<!\bvan )(?<!\bover )(?<!\balle )"
     r"\b(?:besloten|besluiten|beslist) (?:of|wanneer|hoe)\b"
+)
+# "Dan besluiten we het volgende: medewerkers zetten ...", "We spreken het volgende af: ...": an explicit decision,
+# its content after the colon
+_IF = re.compile(r"^(?:\w+ )?(?:als|indien|wanneer|mocht|mochten|stel)\b")
+_IF_WE_DECIDE = re.compile(
+    r"^(?:\w+ )?(?:als|indien|mocht|mochten|wanneer) (?:we|wij) (?:\w+ )?(?:besluiten|beslissen|kiezen|afspreken)\b"
+)
+_CUE_COLON = re.compile(r"^(?P<cue>[^:]{3,80}):\s*(?P<said>.+)$")
+_DECIDING_CUE = re.compile(
+    r"\b(?:(?:we|wij) (?:besluiten|besloten|beslissen)|(?:besluiten|besloten|beslissen) (?:we|wij)|"
+    r"(?:we|wij) (?:spreken|spraken) (?:\w+ ){0,3}af|(?:spreken|spraken) (?:we|wij) (?:\w+ ){0,3}af|"
+    r"(?:is|wordt|werd) (?:\w+ ){0,3}(?:besloten|afgesproken)|(?:het|ons) besluit (?:is|luidt)|de afspraak is|"
+    r"(?:we|wij) hakken de knoop door|hakken (?:we|wij) de knoop door)\b"
 )
 _EVALUATION = re.compile(
     r"^(?:\w+,? )?(?:dat|dit|het) (?:lijkt|klinkt|is|vind ik) (?:me |mij )?(?:een )?(?:goed|prima|"
@@ -179,10 +198,14 @@ def find_decisions(context: MinutesContext) -> None:
             continue
         if _EVALUATION.match(sentence.norm) and _accepted_proposal(context, i):
             continue
-        if _decided_in_assent(context, i):
+        if (accepts(sentence) or _EVALUATION.match(sentence.norm)) and _accepted_allocation(context, i):
+            continue
+        if _decided_in_assent(context, i) or _decided_after_colon(context, i):
             continue
         if not _decides(sentence) or _HYPOTHETICAL.search(sentence.norm) or _EARLIER.search(sentence.norm):
             continue
+        if _IF_WE_DECIDE.match(sentence.norm):
+            continue  # "Als we besluiten ..., dan ...": a condition, not a decision
         addressed = _ADDRESSEE.search(sentence.norm)
         if addressed:
             _agreed_task(context, i, addressed)
@@ -244,11 +267,59 @@ def _approved_statement(context: MinutesContext, i: int) -> bool:
         if not _APPROVAL.match(asked.norm) or j == 0:
             continue
         statement = context.sentences[j - 1]
-        if statement.speaker != asked.speaker or statement.question or len(content_words(statement.text)) < 2:
+        if statement.question or len(content_words(statement.text)) < 2:
+            return False
+        if statement.speaker != asked.speaker and not _proposed(context, j - 1):
             return False
         context.add("decision", statement.text, [j - 1, j, i], due=find_due(statement))
         return True
     return False
+
+
+# "Wat stel je voor?", "Wat is jouw voorstel?", "Hoe wil je het oplossen?": asking someone for a proposal
+_ASKS_PROPOSAL = re.compile(
+    r"\bwat (?:stel (?:je|jij|u) voor|(?:is|zou) (?:je|jouw|uw) voorstel|(?:wil|zou) (?:je|jij|u) voorstellen)\b|"
+    r"\bhoe (?:wil|zou) (?:je|jij|u) (?:het|dat|dit) (?:oplossen|aanpakken)\b"
+)
+
+
+def _proposed(context: MinutesContext, j: int) -> bool:
+    """Sentence ``j`` proposes: a proposal made as one ("Ik stel voor ..."), or the answer to "Wat stel je voor?"
+    ("Dat we op maandagochtend twee extra medewerkers inroosteren.")."""
+    statement = context.sentences[j]
+    if _PROPOSING.search(statement.norm):
+        return True
+    if j == 0:
+        return False
+    asked = context.sentences[j - 1]  # (too short for ``previous``: few content words)
+    near = statement.segment - asked.segment <= 1 and asked.speaker != statement.speaker
+    return near and asked.question and bool(_ASKS_PROPOSAL.search(asked.norm))
+
+
+# "Dan gaat Fatima dit jaar en Richard volgend jaar.", "Dan doet Sanne maandag en Bas dinsdag.": the chair shares
+# something out between two people named (not "Dan gaan we naar punt 3", "Dan geeft Sanne eerst een toelichting")
+_ALLOCATION = re.compile(r"^(?:(?:Goed|Oké|Prima|Nou|Ja),? )?[Dd]an ([a-z]+t) ([A-Z][\w-]+)\b.*?,? en ([A-Z][\w-]+)\b")
+_TAKING_TURNS = re.compile(
+    r"\b(?:het woord|aan de beurt|beurt|toelichting|toelichten|vertellen|presenteren|presentatie|voorstellen|"
+    r"beginnen|begint|starten|start|eerst|even)\b"
+)
+
+
+def _accepted_allocation(context: MinutesContext, i: int) -> bool:
+    """ "Dan gaat Fatima dit jaar en Richard volgend jaar." - "Dat is prima.": a sharing out between two people
+    named, accepted by someone else, is decided."""
+    before = context.previous(i, max_segments=1)
+    if before is None or before in context.used:
+        return False
+    sentence = context.sentences[before]
+    shared = _ALLOCATION.match(sentence.text.strip())
+    if shared is None or sentence.question or _PROCEDURAL.search(sentence.norm) or _TAKING_TURNS.search(sentence.norm):
+        return False
+    names = (shared.group(2).lower(), shared.group(3).lower())
+    if any(name in NOT_NAMES or name in STOPWORDS for name in names) or _HYPOTHETICAL.search(sentence.norm):
+        return False
+    context.add("decision", sentence.text, [before, i], due=find_due(sentence))
+    return True
 
 
 def _formally_closed(context: MinutesContext, i: int) -> bool:
@@ -284,6 +355,23 @@ def _decided_in_assent(context: MinutesContext, i: int) -> bool:
     if not said or len(content_words(said)) < 2 or _PROCEDURAL.search(sentence.norm):
         return False
     context.add("decision", sentence.text, [i], due=find_due(sentence))
+    return True
+
+
+def _decided_after_colon(context: MinutesContext, i: int) -> bool:
+    """ "Dan besluiten we het volgende: medewerkers zetten ... voortaan ... in het zaaksysteem.": a decision cue, a
+    colon and what is decided; the point is what follows the colon (not when the cue thinks aloud, recalls an
+    earlier decision or puts it off)."""
+    found = _CUE_COLON.match(context.sentences[i].text.strip())
+    if found is None:
+        return False
+    cue = " ".join(re.sub(r"[^\w\s]", " ", found.group("cue").lower()).split())
+    said = found.group("said").strip()
+    if not _DECIDING_CUE.search(cue) or _HYPOTHETICAL.search(cue) or _EARLIER.search(cue) or _IF.match(cue):
+        return False
+    if _PUT_OFF.search(cue) or len(content_words(said)) < 2:
+        return False
+    context.add("decision", said, [i], due=find_due(context.sentences[i]))
     return True
 
 
@@ -370,7 +458,7 @@ def _assent(context: MinutesContext, i: int) -> None:
             draft.segments = sorted({*draft.segments, here})
             context.used.add(i)
             return
-    if _approved_statement(context, i) or _formally_closed(context, i):
+    if _approved_statement(context, i) or _formally_closed(context, i) or _accepted_allocation(context, i):
         return
     proposal = context.previous(i)
     if proposal is not None and _PROPOSAL.search(context.sentences[proposal].norm):

@@ -15,7 +15,8 @@ from test_report_data import fixture_input
 
 import notulist.cli.main
 from notulist.archive.session import Session
-from notulist.core.model import Flag, Segment, Transcript, Word
+from notulist.core.model import Flag, Segment, Transcript, Word, transcript_from_dict
+from notulist.core.progress import no_progress
 from notulist.reports.data import build_view
 from notulist.reports.docx import render_docx
 from notulist.reports.html import render_html
@@ -23,6 +24,7 @@ from notulist.reports.meeting import MeetingInfo, meeting_from_events
 from notulist.reports.minutes_templates import TemplateError, load_template
 from notulist.reports.provenance import strip_local_paths
 from notulist.summary.citations import check_citations
+from notulist.summary.extractive import ExtractiveSummarizer
 from notulist.summary.model import Summary, SummaryPoint
 
 
@@ -86,6 +88,28 @@ def test_doubtful_lines_do_not_settle_a_point() -> None:
     assert summary.source_transparency == 0.5
 
 
+def test_points_on_lines_flagged_no_speech_read_as_supported_by_doubtful_lines() -> None:
+    """A pipeline transcript where Whisper's no_speech_prob flagged real, confidently decoded speech: the minutes'
+    points repeat their lines' own words, so the report says they are carried by lines to re-listen to, never "NIET
+    ONDERBOUWD"; and they are not counted as settled either."""
+    data = Path(__file__).resolve().parents[1] / "data" / "afdelingsoverleg_klantcontact.pipeline.transcript.json"
+    transcript = transcript_from_dict(json.loads(data.read_text(encoding="utf-8")))
+    summary = ExtractiveSummarizer().summarize(transcript, no_progress)
+    by_id = {segment.id: segment for segment in transcript.segments}
+    decision = next(p for p in summary.points if "Richard volkend jaar" in p.text)
+    assert decision.support == 1.0 and not decision.supported  # its own words, but not settled
+    assert {f.kind for sid in decision.doubtful_segments for f in by_id[sid].flags} == {"no_speech"}
+    report = replace(fixture_input("link"), transcript=transcript, summary=summary, glossary_entries={})
+    view = build_view(report)
+    assert view.summary is not None and {p.verdict for p in view.summary.points} == {"doubtful"}
+    assert view.summary.supported_count == 0 and view.summary.doubtful_count == len(summary.points)
+    html = render_html(report).decode("utf-8")
+    assert "NIET ONDERBOUWD" not in html and "onderbouwd, maar door onzekere regels" in html
+    texts = [p.text for p in Document(io.BytesIO(render_docx(report))).paragraphs]
+    assert not any("NIET ONDERBOUWD" in t for t in texts)
+    assert any(f"nog {len(summary.points)} door regels die onzeker zijn" in t for t in texts)
+
+
 def test_report_shades_uncertain_words_and_lists_untranscribed_speech() -> None:
     transcript = _doubt_transcript()
     report = replace(
@@ -104,9 +128,17 @@ def test_report_shades_uncertain_words_and_lists_untranscribed_speech() -> None:
     assert 'id="legend"' in html and 'id="untranscribed-s0003"' in html
     assert 'data-seek="20.000" data-target="seg-s0003"' in html  # the play button of the untranscribed stretch
     assert "onzeker: herbeluister regel 00:10" in html
-    # the decision's words are in its line but the line is doubtful: the doubt label, no "NIET ONDERBOUWD (100%)"
+    # the decision's words are in its line but the line is doubtful: supported by doubtful lines, not "NIET
+    # ONDERBOUWD (100%)" (doubt about a line is not a point its lines do not say), and not settled either
     decision_html = html[html.index('id="point-1"') : html.index("</li>", html.index('id="point-1"'))]
-    assert "onzeker: herbeluister" in decision_html and "support-badge" not in decision_html
+    assert "onzeker: herbeluister" in decision_html and "NIET ONDERBOUWD" not in decision_html
+    assert 'class="point kind-decision doubtful"' in decision_html
+    assert "onderbouwd, maar door onzekere regels (onderbouwing 100%)" in decision_html
+    transparency = html[html.index('id="source-transparency"') :]
+    transparency = transparency[: transparency.index("</div>")]
+    assert "1 van 2 samenvattingspunten worden gedragen door de regels die ze aanhalen; nog 1 door regels die" in (
+        " ".join(transparency.split())
+    )
     action_html = html[html.index('id="point-2"') : html.index("</li>", html.index('id="point-2"'))]
     assert "support-badge" in action_html and "onderbouwd" in action_html
     assert 'id="flagged"' not in html and 'id="abbreviations"' not in html  # empty sections are left out
@@ -125,7 +157,9 @@ def test_report_shades_uncertain_words_and_lists_untranscribed_speech() -> None:
     texts = [p.text for p in document.paragraphs]
     assert any(t.startswith("Legenda: onzeker woord") for t in texts)
     decision_docx = next(t for t in texts if "De pilot gaat door." in t and "[00:10]" in t)
-    assert "onzeker: herbeluister regel 00:10" in decision_docx and "ONDERBOUWD" not in decision_docx
+    assert "onzeker: herbeluister regel 00:10" in decision_docx and "NIET ONDERBOUWD" not in decision_docx
+    assert "onderbouwd, maar door onzekere regels (100%)" in decision_docx
+    assert any("nog 1 door regels die onzeker zijn (herbeluisteren)" in t for t in texts)
     assert "Bijlage A. Niet uitgeschreven spraak" in texts and "Bijlage B. Verantwoording" in texts
     top = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert top["Plaats"] == "Den Haag" and top["Kenmerk"] == "2026-0042"

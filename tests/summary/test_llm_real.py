@@ -81,7 +81,7 @@ def test_smollm2_through_a_real_server_is_checked_and_shown(tmp_path: Path) -> N
 
     html = render_html(ReportInput(transcript, {}, summary, {}, tmp_path / "audio.flac")).decode("utf-8")
     assert f"geschreven door {MODEL_NAME}" in html
-    if any(not p.supported for p in own):
+    if any(p.support < 0.5 for p in own):  # (a point its lines carry but on a doubtful line reads otherwise)
         assert "NIET ONDERBOUWD" in html  # what it invented is shown as such
     assert MODEL_NAME in html  # the Verantwoording says which model wrote the summary
 

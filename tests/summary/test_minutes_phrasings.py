@@ -415,3 +415,178 @@ DEADLINES = [
 def test_a_deadline_is_taken_whole(said, due):
     sentence = split_sentences(transcript_of(("A", said)))[0]
     assert (find_due(sentence) or "").lower().endswith(due.lower()), find_due(sentence)
+
+
+# The misses of the third round's kept-aside meetings (written by someone who did not write the rules), each exact
+# exchange with its decision or action, then variants of the same kind, then exchanges of that kind that decide nothing.
+KEPT_ASIDE_DECISIONS = [
+    # a proposal given when asked for one, put to the meeting and answered yes
+    (
+        [
+            ("ANOUK", "Wat stel je voor?"),
+            ("RICHARD", "Dat we op maandagochtend twee extra medewerkers inroosteren, in elk geval tot de zomer."),
+            ("ANOUK", "Is iedereen het daarmee eens?"),
+            ("JEROEN", "Ja, prima."),
+            ("FATIMA", "Akkoord."),
+        ],
+        "twee extra medewerkers inroosteren",
+    ),
+    (
+        [
+            ("ELS", "Wat is jouw voorstel?"),
+            ("BRAM", "Dat we de balie op woensdag sluiten."),
+            ("ELS", "Kan iedereen daarmee leven?"),
+            ("NADIA", "Ja."),
+        ],
+        "balie op woensdag sluiten",
+    ),
+    (
+        [
+            ("ELS", "Hoe wil je het oplossen?"),
+            ("BRAM", "We huren twee uitzendkrachten in voor de zomer."),
+            ("ELS", "Iedereen akkoord?"),
+            ("NADIA", "Akkoord."),
+        ],
+        "twee uitzendkrachten",
+    ),
+    (
+        [
+            ("BRAM", "Ik stel voor dat we de pilot met een half jaar verlengen."),
+            ("ELS", "Is iedereen het daarmee eens?"),
+            ("NADIA", "Ja, prima."),
+        ],
+        "pilot met een half jaar verlengen",
+    ),
+    # the chair shares something out between two people named, and it is accepted
+    (
+        [
+            ("FATIMA", "Die wil ik graag volgen."),
+            ("RICHARD", "Ik eerlijk gezegd ook."),
+            ("ANOUK", "Dan gaat Fatima dit jaar en Richard volgend jaar."),
+            ("RICHARD", "Dat is prima."),
+        ],
+        "Fatima dit jaar en Richard volgend jaar",
+    ),
+    ([("ELS", "Dan doet Sanne de maandag en Bas de dinsdag."), ("BRAM", "Akkoord.")], "Sanne de maandag"),
+    (
+        [("ELS", "Dan neemt Karin de ochtenddienst, en Joost de middagdienst."), ("JOOST", "Prima.")],
+        "Karin de ochtenddienst",
+    ),
+    # an explicit decision cue, a colon, and what is decided
+    (
+        [
+            ("EVA", "Dat hoeft ook niet. Alleen de berichten met besluiten of afspraken."),
+            (
+                "LOTTE",
+                "Dan besluiten we het volgende: medewerkers zetten berichten met besluiten of afspraken voortaan "
+                "binnen een week in het zaaksysteem.",
+            ),
+        ],
+        "Medewerkers zetten berichten met besluiten of afspraken voortaan binnen een week in het zaaksysteem.",
+    ),
+    ([("ELS", "We spreken het volgende af: de balie gaat op woensdag dicht.")], "De balie gaat op woensdag dicht."),
+    ([("ELS", "Het besluit luidt: de pilot stopt per 1 januari.")], "De pilot stopt per 1 januari."),
+]
+
+
+@pytest.mark.parametrize(("lines", "said"), KEPT_ASIDE_DECISIONS, ids=[c[1][:40] for c in KEPT_ASIDE_DECISIONS])
+def test_the_third_rounds_kept_aside_decisions_and_their_kind(lines, said):
+    decisions, actions = points(*lines)
+    assert len(decisions) == 1, decisions
+    assert said in decisions[0].text, decisions[0].text
+    assert actions == []
+
+
+def test_an_offer_of_it_accepted_is_the_offerers_with_the_deadline_asked_after():
+    decisions, actions = points(
+        ("LOTTE", "Kunnen we daar tijdelijk iemand bij krijgen?"),
+        ("DAAN", "Bij de juridische afdeling zit iemand die nog uren over heeft. Ik kan het haar vragen."),
+        ("LOTTE", "Ja, doe dat maar. Laat je het me deze week weten?"),
+        ("DAAN", "Ja, uiterlijk donderdag."),
+    )
+    assert decisions == []
+    assert len(actions) == 1, actions
+    assert (actions[0].owner, actions[0].due) == ("DAAN", "uiterlijk donderdag")
+    assert "juridische afdeling" in actions[0].text and "Ik kan het haar vragen." in actions[0].text
+    assert actions[0].segment_ids == ("s0002", "s0003", "s0004")
+
+
+KEPT_ASIDE_ACTIONS = [
+    (
+        [
+            ("ELS", "De leverancier heeft nog niet gereageerd op de klacht. Ik kan hem morgen bellen."),
+            ("BRAM", "Ja, graag."),
+        ],
+        "ELS",
+        "morgen",
+    ),
+    (
+        [
+            ("ELS", "Het rapport van de accountant is nog niet binnen. Ik kan het opvragen."),
+            ("BRAM", "Oké, doe dat. Heb je het voor vrijdag?"),
+            ("ELS", "Ja, dat lukt."),
+        ],
+        "ELS",
+        "voor vrijdag",
+    ),
+    (
+        [
+            ("ELS", "Kunnen we de zaal voor de inspraakavond nog krijgen?"),
+            ("BRAM", "De wijkcentra hebben in maart nog ruimte. Ik kan het navragen."),
+            ("ELS", "Doe dat maar. Wanneer weet je het?"),
+            ("BRAM", "Ja, uiterlijk volgende week."),
+        ],
+        "BRAM",
+        "volgende week",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "due"), KEPT_ASIDE_ACTIONS, ids=[c[0][-1][1][:40] for c in KEPT_ASIDE_ACTIONS]
+)
+def test_an_offer_of_it_accepted_in_other_words(lines, owner, due):
+    decisions, actions = points(*lines)
+    assert decisions == []
+    assert len(actions) == 1, actions
+    assert actions[0].owner == owner
+    assert due in (actions[0].due or ""), actions[0].due
+
+
+KEPT_ASIDE_NOTHING = [
+    # a proposal asked for and put to the meeting, but refused, or never put
+    [
+        ("ANOUK", "Wat stel je voor?"),
+        ("RICHARD", "Dat we op maandagochtend twee extra medewerkers inroosteren."),
+        ("ANOUK", "Is iedereen het daarmee eens?"),
+        ("JEROEN", "Nee, daar is geen budget voor."),
+    ],
+    [
+        ("ANOUK", "Wat stel je voor?"),
+        ("RICHARD", "Dat we op maandagochtend twee extra medewerkers inroosteren."),
+        ("ANOUK", "Wat vinden de anderen?"),
+    ],
+    # the chair running the meeting, or sharing out turns to speak
+    [("ELS", "Dan gaan we naar punt 3."), ("BRAM", "Prima.")],
+    [("ELS", "Dan geeft Sanne eerst een toelichting en daarna Bas."), ("BRAM", "Goed.")],
+    [("ELS", "Dan is Petra aan de beurt en daarna Joost."), ("BRAM", "Prima.")],
+    [("ELS", "Dan gaat Fatima dit jaar en Richard volgend jaar.")],
+    [("ELS", "Dan zouden Sanne en Bas het kunnen doen."), ("BRAM", "Prima.")],
+    # a colon after words that decide nothing, recall an earlier decision or put it off
+    [("ELS", "Vorige keer besloten we het volgende: de balie gaat op woensdag dicht.")],
+    [("ELS", "Als we besluiten het volgende: de balie gaat dicht, dan klagen de burgers.")],
+    [("ELS", "Er zijn drie punten: de achterstand, de chatberichten en het archief.")],
+    # an offer not taken up, or an offer of nothing said before
+    [("DAAN", "Bij de juridische afdeling zit iemand die nog uren over heeft. Ik kan het haar vragen.")],
+    [
+        ("DAAN", "Bij de juridische afdeling zit iemand die nog uren over heeft. Ik kan het haar vragen."),
+        ("LOTTE", "Nee, dat hoeft niet."),
+    ],
+    [("DAAN", "Ik kan het haar vragen."), ("LOTTE", "Ja, doe dat maar.")],
+]
+
+
+@pytest.mark.parametrize("lines", KEPT_ASIDE_NOTHING, ids=[c[-1][1][:40] for c in KEPT_ASIDE_NOTHING])
+def test_what_the_kept_aside_rules_must_leave_alone(lines):
+    decisions, actions = points(*lines)
+    assert decisions == [] and actions == [], (decisions, actions)
