@@ -212,6 +212,11 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="keep/reuse the recognised text per mode and recording")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--recordings", default=",".join(TUNED + HELD_OUT))
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="a CTranslate2 Whisper directory instead of the bundled base (with a --cache of its own)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     from faster_whisper import WhisperModel
@@ -220,7 +225,7 @@ def main() -> int:
 
     glossary = load_glossary()
     names = args.recordings.split(",")
-    model = WhisperModel(str(resolve_model(None).path), device="cpu", compute_type="int8", cpu_threads=2)
+    model = WhisperModel(str(resolve_model(args.model).path), device="cpu", compute_type="int8", cpu_threads=2)
     results: dict[str, dict[str, dict]] = {}
     fresh: dict[tuple[str, str], float] = {}  # seconds of what this process decoded (not read from the cache)
     for name in names:

@@ -28,6 +28,17 @@ def test_whispers_own_signals():
     assert "avg_logprob -1.40" in next(f.evidence for f in flags if f.kind == "low_confidence")
 
 
+def test_no_speech_needs_unsure_words_or_little_voice():
+    """Whisper's no_speech_prob belongs to a whole 30 s window: a confident line over voiced audio is speech."""
+    assert "no_speech" not in kinds(seg(avg_logprob=-0.4, no_speech_prob=0.79))
+    unsure = segment_flags(seg(avg_logprob=-1.2, no_speech_prob=0.79), SPEECH)
+    assert "avg_logprob -1.20" in next(f.evidence for f in unsure if f.kind == "no_speech")
+    half = seg(start=8.0, end=12.0, avg_logprob=-0.4, no_speech_prob=0.79)  # half of it voiced
+    assert "no_speech" not in kinds(half)
+    quiet = segment_flags(seg(start=8.5, end=12.0, avg_logprob=-0.4, no_speech_prob=0.79), SPEECH)
+    assert "only 43% voiced" in next(f.evidence for f in quiet if f.kind == "no_speech")
+
+
 def test_low_word_probability_is_low_confidence():
     words = (Word(1.0, 1.5, "Wat", 0.3), Word(1.5, 2.0, "moet", 0.4))
     flagged = segment_flags(seg("Wat moet", words=words), SPEECH)
