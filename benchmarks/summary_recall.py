@@ -39,7 +39,9 @@ written and labelled apart go there, are run once on the frozen rules and report
 diarization, defaults) are used when present.
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/summary_recall.py`` (every meeting), or with ``--tuned``,
-``--kept-aside`` or meeting names to run only those.
+``--kept-aside`` or meeting names to run only those. ``--pipeline-dir DIR`` takes the pipeline transcripts from
+``DIR/NAME.transcript.json`` (``notulist transcribe`` run now on the audio ``make_meeting.sh`` makes from the script)
+instead of the committed ones, to see what today's recogniser and diarizer give.
 """
 
 from __future__ import annotations
@@ -243,10 +245,13 @@ def evaluate(summary: Summary, transcript: Transcript, reference: Transcript, la
     return score
 
 
-def cases(name: str) -> list[tuple[str, Transcript]]:
+def cases(name: str, pipeline_dir: Path | None = None) -> list[tuple[str, Transcript]]:
+    """The reference text and the transcripts of ``name``; the pipeline's from ``pipeline_dir/NAME.transcript.json``
+    (a fresh ``notulist transcribe``) instead of the committed one when given."""
     found = [("reference text", load_reference(DATA / f"{name}.ref.tsv"))]
+    pipeline = pipeline_dir / f"{name}.transcript.json" if pipeline_dir else DATA / f"{name}.pipeline.transcript.json"
     for label, file in (
-        ("pipeline (whisper+resemblyzer)", DATA / f"{name}.pipeline.transcript.json"),
+        ("pipeline (whisper+resemblyzer)", pipeline),
         ("whisper base + ref speakers", DATA / f"{name}.asr_refspeakers.transcript.json"),
     ):
         if file.is_file():
@@ -254,7 +259,7 @@ def cases(name: str) -> list[tuple[str, Transcript]]:
     return found
 
 
-def report(title: str, names: tuple[str, ...], summarizer: Any) -> tuple[int, int]:
+def report(title: str, names: tuple[str, ...], summarizer: Any, pipeline_dir: Path | None = None) -> tuple[int, int]:
     """Print one table; returns (found, required)."""
     from notulist.core.progress import no_progress
 
@@ -269,7 +274,7 @@ def report(title: str, names: tuple[str, ...], summarizer: Any) -> tuple[int, in
     for name in names:
         reference = load_reference(DATA / f"{name}.ref.tsv")
         labels = load_labels(DATA / f"{name}.minutes.json")
-        for label, transcript in cases(name):
+        for label, transcript in cases(name, pipeline_dir):
             started = time.perf_counter()
             summary = summarizer.summarize(transcript, no_progress)
             elapsed_ms = (time.perf_counter() - started) * 1000
@@ -300,22 +305,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these meetings (tests/data/NAME.minutes.json)")
     parser.add_argument("--tuned", action="store_true", help="only the meetings the rules were built on")
     parser.add_argument("--kept-aside", action="store_true", help="only the meetings kept aside from tuning")
+    parser.add_argument(
+        "--pipeline-dir",
+        type=Path,
+        help="pipeline transcripts from DIR/NAME.transcript.json (made now) instead of the committed ones",
+    )
     args = parser.parse_args(argv)
     summarizer = ExtractiveSummarizer()
     if args.names:
-        report("extractive minutes vs hand labels: selected meetings", tuple(args.names), summarizer)
+        report("extractive minutes vs hand labels: selected meetings", tuple(args.names), summarizer, args.pipeline_dir)
         return 0
     if not args.kept_aside:
         report(
             "extractive minutes vs hand labels (tests/data/*.minutes.json): recordings the rules were built on",
             RECORDINGS,
             summarizer,
+            args.pipeline_dir,
         )
     if not args.tuned and KEPT_ASIDE:
         report(
             "kept aside (labelled before the summariser ran on them, not looked at until the rules were frozen)",
             KEPT_ASIDE,
             summarizer,
+            args.pipeline_dir,
         )
     elif args.kept_aside:
         print("no meetings are kept aside now (KEPT_ASIDE in benchmarks/summary_recall.py is empty)")
