@@ -37,7 +37,7 @@ class FlagThresholds:
     max_no_speech_prob: float = 0.6
     # Whisper computes no_speech_prob once per 30 s window and gives it to every line of that window: a line is
     # flagged only when, as in Whisper's own silence rule, its words are unsure too, or the VAD heard voice in less
-    # than this share of it (confident lines over voiced audio are speech: 70 such lines in 13 meetings, none false)
+    # than this share of it (confident lines over voiced audio were speech: 75 of 75 in 19 recordings, BENCHMARKS.md)
     no_speech_max_voiced_fraction: float = 0.5
     max_compression_ratio: float = 2.4
     min_voiced_fraction: float = 0.2
