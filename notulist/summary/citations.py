@@ -132,9 +132,12 @@ def support_score(point: SummaryPoint, cited: Sequence[Segment], transcript: Tra
         score = fuzz.partial_ratio(point.text.lower(), text.lower()) / 100.0
     if point.owner and not _owner_supported(point.owner, cited, transcript, text):
         score /= 2
-    known = vocabulary | _speaker_words(cited, transcript)
-    if any(not _found(w, known, sorted(known)) for w in _names_and_numbers(point.text)):
-        score /= 2
+    names = _names_and_numbers(point.text)
+    if names:
+        known = vocabulary | _speaker_words(cited, transcript)
+        known_choices = sorted(known)
+        if any(not _found(w, known, known_choices) for w in names):
+            score /= 2
     if point.due:
         due_words = content_words(point.due) or words(point.due)
         if due_words and sum(_found(w, vocabulary, choices) for w in due_words) / len(due_words) < 0.5:
