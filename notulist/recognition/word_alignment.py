@@ -42,29 +42,25 @@ def transcribe_with_word_times(model, audio: np.ndarray, **options) -> Iterator:
     tokenizer = Tokenizer(
         model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=options.get("language")
     )
+    defaults = inspect.signature(model.transcribe).parameters
+    punctuation = (defaults["prepend_punctuations"].default, defaults["append_punctuations"].default)
     last_speech = 0.0
     for seek, window in itertools.groupby(segments, key=lambda s: s.seek):
         window = list(window)
-        last_speech = _align_window(model, tokenizer, features, seek, window, last_speech)
+        last_speech = _align_window(model, tokenizer, features, seek, window, last_speech, punctuation)
         yield from restore_speech_timestamps(window, chunks, SAMPLE_RATE)
 
 
-def _align_window(model, tokenizer, features: np.ndarray, seek: int, window: list, last_speech: float) -> float:
+def _align_window(
+    model, tokenizer, features: np.ndarray, seek: int, window: list, last_speech: float, punctuation: tuple[str, str]
+) -> float:
     """Fill in the words of one window's segments (faster-whisper segments decoded from ``seek``, a frame of
-    ``features``), as ``transcribe`` aligns them; returns the end of the last word (``last_speech`` if none)."""
+    ``features``), as ``transcribe`` aligns them with its default ``punctuation`` (to prepend, to append); returns
+    the end of the last word (``last_speech`` if none)."""
     size = min(model.feature_extractor.nb_max_frames, features.shape[-1] - 1 - seek)
     encoded = model.encode(pad_or_trim(features[:, seek : seek + size]))
     rows = [{"seek": seek, "start": s.start, "end": s.end, "tokens": s.tokens} for s in window]
-    defaults = inspect.signature(model.transcribe).parameters
-    model.add_word_timestamps(
-        [rows],
-        tokenizer,
-        encoded,
-        size,
-        defaults["prepend_punctuations"].default,
-        defaults["append_punctuations"].default,
-        last_speech_timestamp=last_speech,
-    )
+    model.add_word_timestamps([rows], tokenizer, encoded, size, *punctuation, last_speech_timestamp=last_speech)
     for segment, row in zip(window, rows, strict=True):
         segment.words = [Word(**word) for word in row.get("words", ())]
         if segment.words:
