@@ -244,8 +244,8 @@ def _placed(segment: Segment, spots, words: Sequence[Word]) -> list[str]:
 def swap_variants(words: Sequence[Word], session: Sequence[str]) -> list[tuple[tuple[Word, ...], str]]:
     """The line with each session abbreviation it writes replaced by each other one of as many letters, and the
     one put in; not one that the line already writes elsewhere ("BRP en de BAG" never becomes "BRP en de BRP"), and
-    only between abbreviations said letter by letter (``_said_as_letters``: never "Woo" for CIO)."""
-    session = [a for a in session if _said_as_letters(a)]
+    only between abbreviations said letter by letter (``_letter_by_letter``: never "Woo" for CIO)."""
+    session = [a for a in session if _letter_by_letter(a)]
     keys = {normalise_key(a): a for a in session}
     texts = [w.text for w in words]
     variants = []
@@ -312,7 +312,7 @@ def _stretch(first: Sequence[Word], stretch: range, hinted: Sequence[Word], spot
     return words
 
 
-def _said_as_letters(abbreviation: str) -> bool:
+def _letter_by_letter(abbreviation: str) -> bool:
     """No lower-case vowel: said letter by letter ("CIO", "KvK"), unlike "Woo", "DigiD" or "SaaS", read as words."""
     return not any(c in "aeiouy" for c in abbreviation)
 
